@@ -1,0 +1,50 @@
+"""The one exception tree of khaosat.
+
+KhaosatError
+├── ConfigError      the configuration file or an environment override is wrong
+├── ImportFileError  a dossier export cannot be read at all (a bad row is not an error)
+├── QuestionnaireError  a questionnaire data file is invalid
+├── RenderError      a form could not be rendered
+└── DeliveryError    an outbound message could not be handed over
+    ├── TemporaryDeliveryError  try again later (4xx, connection lost before DATA)
+    ├── PermanentDeliveryError  the server refused it for good (5xx)
+    └── UncertainDeliveryError  the outcome is unknown (timeout after DATA): never resend alone
+
+Lower libraries' errors (aiosmtplib, openpyxl, reportlab) are translated where they enter.
+"""
+
+
+class KhaosatError(Exception):
+    """Base of every error khaosat raises on purpose."""
+
+
+class ConfigError(KhaosatError):
+    pass
+
+
+class ImportFileError(KhaosatError):
+    pass
+
+
+class QuestionnaireError(KhaosatError):
+    pass
+
+
+class RenderError(KhaosatError):
+    pass
+
+
+class DeliveryError(KhaosatError):
+    pass
+
+
+class TemporaryDeliveryError(DeliveryError):
+    pass
+
+
+class PermanentDeliveryError(DeliveryError):
+    pass
+
+
+class UncertainDeliveryError(DeliveryError):
+    pass

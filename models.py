@@ -1,0 +1,227 @@
+"""The database: SQLModel tables, the engine and session factory, schema creation.
+
+SQLite (WAL) is the embedded default; PostgreSQL (psycopg 3) by URL. Every time is
+stored as an aware UTC datetime. Unique constraints make import and dispatch
+repeatable: a dossier code, a survey per dossier, an outbox row per survey, kind and
+channel, a Message-ID.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, Session, SQLModel, create_engine, select
+
+SCHEMA_VERSION = 1
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """An aware UTC datetime on every backend (SQLite keeps no zone)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: store aware UTC times")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _time(nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable, index=index)
+
+
+class Channel(enum.StrEnum):
+    email = "email"
+    fax = "fax"
+    post = "post"
+    counter = "counter"
+
+
+class SurveyStatus(enum.StrEnum):
+    pending = "pending"  # created, no invitation delivered yet
+    sent = "sent"  # an invitation was handed over (or printed and confirmed)
+    failed = "failed"  # every channel failed
+    responded = "responded"
+
+
+class OutboxState(enum.StrEnum):
+    pending = "pending"  # waiting to be claimed (or retried at next_attempt_at)
+    claimed = "claimed"  # a dispatcher took it; nothing has left yet
+    transmitting = "transmitting"  # the SMTP transaction has started
+    sent = "sent"
+    failed = "failed"  # permanent failure
+    uncertain = "uncertain"  # may or may not have left: never resent on its own
+    batched = "batched"  # in a print batch waiting for confirmation
+
+
+class Unit(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=64)
+    name: str
+    head_email: str = ""
+
+
+class Procedure(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=64)
+    name: str
+    field: str = ""
+
+
+class Dossier(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=64)
+    procedure_id: int = Field(foreign_key="procedure.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    applicant: str = ""
+    email: str = ""
+    fax: str = ""
+    phone: str = ""
+    address: str = ""
+    received_on: date
+    returned_on: date | None = None
+    fingerprint: str = Field(max_length=64)
+    source: str = ""
+    created_at: datetime = _time(nullable=False)
+    updated_at: datetime = _time(nullable=False)
+
+
+class Round(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=32)  # "2026-1"
+    starts_on: date
+    ends_on: date  # inclusive; the round's deadline
+
+
+class FormLayout(SQLModel, table=True):
+    """The layout map of one questionnaire version: where every box was printed."""
+
+    version: str = Field(primary_key=True, max_length=32)
+    content_hash: str = Field(max_length=64)
+    questionnaire: str  # the questionnaire as JSON
+    layout: str  # the layout map as JSON
+    created_at: datetime = _time(nullable=False)
+
+
+class Survey(SQLModel, table=True):
+    __table_args__ = (sa.Index("ix_survey_round_unit_responded", "round_id", "unit_id", "responded"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dossier_id: int = Field(foreign_key="dossier.id", unique=True)
+    round_id: int = Field(foreign_key="round.id")
+    unit_id: int = Field(foreign_key="unit.id")
+    code: str = Field(unique=True, max_length=16)
+    token: str = Field(unique=True, max_length=64)
+    form_version: str = Field(max_length=32)
+    channel: Channel
+    status: SurveyStatus = SurveyStatus.pending
+    responded: bool = False
+    created_at: datetime = _time(nullable=False)
+    sent_at: datetime | None = _time()
+    responded_at: datetime | None = _time()
+
+
+class OutboxMessage(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("survey_id", "kind", "channel"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    survey_id: int = Field(foreign_key="survey.id", index=True)
+    kind: str = Field(default="invitation", max_length=32)
+    channel: Channel
+    recipient: str = ""  # email address, fax gateway address, or "" for paper
+    message_id: str = Field(unique=True, max_length=255)
+    state: OutboxState = Field(default=OutboxState.pending, index=True)
+    attempts: int = 0
+    next_attempt_at: datetime | None = _time()
+    claimed_by: str = ""
+    claimed_at: datetime | None = _time()
+    print_batch_id: int | None = Field(default=None, foreign_key="printbatch.id", index=True)
+    last_error: str = ""
+    created_at: datetime = _time(nullable=False)
+    sent_at: datetime | None = _time()
+
+
+class PrintBatch(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    channel: Channel
+    file: str
+    forms: int
+    created_at: datetime = _time(nullable=False)
+    confirmed_at: datetime | None = _time()
+
+
+class SchemaInfo(SQLModel, table=True):
+    id: int = Field(default=1, primary_key=True)
+    version: int
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+# Each migration takes a connection and brings the schema from version i to i + 1.
+MIGRATIONS: list[Callable[[sa.Connection], None]] = []
+
+
+def init_schema(engine: Engine) -> int:
+    """Create the schema, or migrate it to ``SCHEMA_VERSION``; return the version reached."""
+    SQLModel.metadata.create_all(engine)
+    with Session(engine) as session:
+        info = session.get(SchemaInfo, 1)
+        if info is None:
+            session.add(SchemaInfo(id=1, version=SCHEMA_VERSION))
+            session.commit()
+            return SCHEMA_VERSION
+        for step in MIGRATIONS[info.version - 1 :]:
+            step(session.connection())
+        info.version = SCHEMA_VERSION
+        session.add(info)
+        session.commit()
+        return info.version
+
+
+def schema_version(engine: Engine) -> int | None:
+    """The schema version of the database, or None when it was never initialised."""
+    if not sa.inspect(engine).has_table("schemainfo"):
+        return None
+    with Session(engine) as session:
+        info = session.exec(select(SchemaInfo)).first()
+        return info.version if info else None
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as session:
+        yield session

@@ -1,0 +1,247 @@
+"""config.toml → validated, typed settings.
+
+Loading is a pure pipeline: read the TOML file, apply ``KHAOSAT_<SECTION>__<KEY>``
+environment overrides, validate with pydantic. Any unknown key or bad value raises
+``ConfigError`` naming the key. Secrets are never in the file: a section names the
+environment variable that holds its password, and ``resolve_secret`` reads it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import ConfigError
+
+ENV_PREFIX = "KHAOSAT_"
+CONFIG_ENV = "KHAOSAT_CONFIG"
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OrganizationSettings(Section):
+    name: str = "Sở Khoa học và Công nghệ"
+    parent: str = "UBND tỉnh"
+    address: str = ""
+    phone: str = ""
+    fax: str = ""
+    website: str = ""
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class DatabaseSettings(Section):
+    url: str = ""  # empty: SQLite file khaosat.db under [storage] dir
+
+
+class StorageSettings(Section):
+    dir: Path = Path("data")
+
+
+Security = Literal["none", "starttls", "tls"]
+
+
+class SmtpSettings(Section):
+    host: str = "localhost"
+    port: int = Field(25, ge=1, le=65535)
+    security: Security = "starttls"
+    username: str = ""
+    password_env: str = "KHAOSAT_SMTP_PASSWORD"
+    verify_tls: bool = True
+    ca_file: str = ""
+    timeout: float = Field(30.0, gt=0)
+    from_address: str = "khaosat@localhost"
+    from_name: str = ""
+    reply_to: str = ""
+    max_per_minute: int = Field(0, ge=0)
+    message_id_domain: str = ""
+
+
+class FaxSettings(Section):
+    gateway: str = ""  # e.g. "{number}@fax.example.vn"; empty: no fax channel
+
+    @field_validator("gateway")
+    @classmethod
+    def _has_placeholder(cls, value: str) -> str:
+        if value and "{number}" not in value:
+            raise ValueError("must contain {number}, e.g. '{number}@fax.example.vn'")
+        return value
+
+
+class DossierSettings(Section):
+    inbox_dir: Path = Path("data/dossiers-inbox")
+    default_region: str = "VN"
+    aliases: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class SurveySettings(Section):
+    questionnaire: str = ""  # empty: the default questionnaire shipped with khaosat
+    return_address: str = ""  # postal address printed on the form; empty: organization address
+    return_email: str = ""  # where the filled PDF goes back; empty: smtp.reply_to
+
+
+class RoundSettings(Section):
+    """A recurring round, by month-day; the year comes from the dossier's date."""
+
+    name: str
+    start: str  # "MM-DD"
+    end: str  # "MM-DD", inclusive: the deadline
+
+    @field_validator("start", "end")
+    @classmethod
+    def _month_day(cls, value: str) -> str:
+        try:
+            date.fromisoformat(f"2024-{value}")
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a month-day like '10-31'") from exc
+        return value
+
+
+def default_rounds() -> list[RoundSettings]:
+    return [
+        RoundSettings(name="1", start="01-01", end="10-31"),
+        RoundSettings(name="2", start="11-01", end="12-20"),
+    ]
+
+
+class DispatchSettings(Section):
+    channels: list[Literal["email", "fax", "post"]] = ["email", "fax", "post"]
+    batch_size: int = Field(200, ge=1)
+    retry_minutes: list[int] = [5, 30, 120, 480]
+    workers: int = Field(0, ge=0)  # processes rendering forms; 0: one per core
+
+
+class ReportSettings(Section):
+    target: float = Field(0.8, gt=0, le=1)
+    unit_targets: dict[str, float] = Field(default_factory=dict)
+    board_emails: list[str] = Field(default_factory=list)
+
+
+class Settings(Section):
+    organization: OrganizationSettings = OrganizationSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    storage: StorageSettings = StorageSettings()
+    smtp: SmtpSettings = SmtpSettings()
+    fax: FaxSettings = FaxSettings()
+    dossiers: DossierSettings = DossierSettings()
+    survey: SurveySettings = SurveySettings()
+    rounds: list[RoundSettings] = Field(default_factory=default_rounds)
+    dispatch: DispatchSettings = DispatchSettings()
+    report: ReportSettings = ReportSettings()
+
+    @model_validator(mode="after")
+    def _rounds_distinct(self) -> Settings:
+        names = [r.name for r in self.rounds]
+        if len(set(names)) != len(names):
+            raise ValueError("round names must be distinct")
+        if not self.rounds:
+            raise ValueError("at least one round is needed")
+        return self
+
+    @property
+    def database_url(self) -> str:
+        return self.database.url or f"sqlite:///{self.storage.dir / 'khaosat.db'}"
+
+    def target_for(self, unit_code: str) -> float:
+        return self.report.unit_targets.get(unit_code, self.report.target)
+
+
+def apply_env_overrides(data: dict[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
+    """Return ``data`` with every ``KHAOSAT_<SECTION>__<KEY>`` variable applied.
+
+    A value that parses as JSON (a list, a number, true) is taken as such; anything
+    else is a string, which pydantic then coerces. Unknown sections or keys are errors.
+    """
+    merged = {key: dict(value) if isinstance(value, dict) else value for key, value in data.items()}
+    for name, raw in sorted(environ.items()):
+        if not name.startswith(ENV_PREFIX) or "__" not in name:
+            continue
+        section, _, key = name[len(ENV_PREFIX) :].lower().partition("__")
+        fields = Settings.model_fields
+        if section not in fields or not isinstance(fields[section].default, Section):
+            raise ConfigError(f"{name}: no section [{section}] in the configuration")
+        section_type = type(fields[section].default)
+        if key not in section_type.model_fields:
+            raise ConfigError(f"{name}: no key '{key}' in section [{section}]")
+        merged.setdefault(section, {})[key] = _parse_env_value(raw)
+    return merged
+
+
+def _parse_env_value(raw: str) -> Any:
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return raw
+    return value if isinstance(value, list | dict | bool | int | float) else raw
+
+
+def parse_settings(data: dict[str, Any], base_dir: Path) -> Settings:
+    """Validate a configuration mapping; relative paths are taken from ``base_dir``."""
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        problem = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
+        raise ConfigError(f"configuration key '{where}': {problem}") from exc
+    return _anchor_paths(settings, base_dir)
+
+
+def _anchor_paths(settings: Settings, base_dir: Path) -> Settings:
+    storage_dir = base_dir / settings.storage.dir
+    inbox = base_dir / settings.dossiers.inbox_dir
+    return settings.model_copy(
+        update={
+            "storage": settings.storage.model_copy(update={"dir": storage_dir}),
+            "dossiers": settings.dossiers.model_copy(update={"inbox_dir": inbox}),
+        }
+    )
+
+
+def load_settings(path: Path | None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the configuration from ``path`` (or ``$KHAOSAT_CONFIG``), then the environment.
+
+    Without any file the defaults apply, anchored in the current directory.
+    """
+    environ = os.environ if environ is None else environ
+    if path is None and environ.get(CONFIG_ENV):
+        path = Path(environ[CONFIG_ENV])
+    data: dict[str, Any] = {}
+    base_dir = Path.cwd()
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ConfigError(f"configuration file not found: {path}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        base_dir = path.resolve().parent
+    return parse_settings(apply_env_overrides(data, environ), base_dir)
+
+
+def resolve_secret(env_name: str, environ: Mapping[str, str] | None = None) -> str:
+    """The secret held by the environment variable ``env_name`` ("" when unset)."""
+    environ = os.environ if environ is None else environ
+    return environ.get(env_name, "") if env_name else ""

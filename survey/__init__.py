@@ -1,0 +1,1 @@
+"""The survey itself: questionnaire data, personalised forms, their layout maps, codes."""

@@ -1,0 +1,181 @@
+"""Questionnaire data files: load, validate, and walk them.
+
+A questionnaire is a TOML file (``questionnaires/default.toml`` is the default). Loading
+resolves each section's scale into the questions' own options, so the rest of khaosat
+sees plain questions with their options and never the file's shorthand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+import unicodedata
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+
+from ..errors import QuestionnaireError
+
+DEFAULT_FILE = "default.toml"
+VERSION_PATTERN = re.compile(r"^[A-Z0-9-]{1,12}$")
+CODE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,31}$")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Option(Frozen):
+    value: str
+    label: str
+    short: str = ""
+
+    @property
+    def box_label(self) -> str:
+        return self.short or self.label
+
+
+class Question(Frozen):
+    code: str
+    text: str
+    kind: Literal["choice", "text"] = "choice"
+    options: tuple[Option, ...] = ()
+    section: str = ""
+    factor: str = ""
+    scale: str = ""
+
+    @field_validator("code")
+    @classmethod
+    def _code_shape(cls, value: str) -> str:
+        if not CODE_PATTERN.match(value):
+            raise ValueError(f"question code {value!r}: letters, digits and '_' only")
+        return value
+
+
+class Section(Frozen):
+    code: str
+    title: str
+    factor: str = ""
+    scale: str = ""
+    overall: bool = False
+    questions: tuple[Question, ...]
+
+
+class Scale(Frozen):
+    options: tuple[Option, ...]
+
+
+class Questionnaire(Frozen):
+    id: str
+    version: str
+    title: str
+    subtitle: str = ""
+    intro: str = ""
+    scales: dict[str, Scale] = {}
+    sections: tuple[Section, ...]
+
+    @field_validator("version")
+    @classmethod
+    def _version_shape(cls, value: str) -> str:
+        if not VERSION_PATTERN.match(value):
+            raise ValueError(f"version {value!r}: 1–12 upper-case letters, digits or '-'")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Questionnaire:
+        seen: set[str] = set()
+        for question in self.questions:
+            if question.code in seen:
+                raise ValueError(f"question code {question.code} appears twice")
+            seen.add(question.code)
+            if question.kind == "choice" and not question.options:
+                raise ValueError(f"question {question.code} has no options")
+            values = [option.value for option in question.options]
+            if len(set(values)) != len(values):
+                raise ValueError(f"question {question.code} repeats an option value")
+        return self
+
+    @property
+    def questions(self) -> list[Question]:
+        return [question for section in self.sections for question in section.questions]
+
+    @property
+    def choice_questions(self) -> list[Question]:
+        return [question for question in self.questions if question.kind == "choice"]
+
+    def question(self, code: str) -> Question:
+        for question in self.questions:
+            if question.code == code:
+                return question
+        raise KeyError(code)
+
+    @cached_property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.to_json().encode()).hexdigest()
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+
+
+def _expand(data: dict[str, Any]) -> dict[str, Any]:
+    """Give each question its section's scale options, factor and section code."""
+    scales = data.get("scales", {})
+    for section in data.get("sections", []):
+        scale_name = section.get("scale", "")
+        if scale_name and scale_name not in scales:
+            raise QuestionnaireError(f"section {section.get('code')}: unknown scale {scale_name!r}")
+        for question in section.get("questions", []):
+            question.setdefault("section", section.get("code", ""))
+            question.setdefault("factor", section.get("factor", ""))
+            if scale_name and question.get("kind", "choice") == "choice":
+                question.setdefault("scale", scale_name)
+                question.setdefault("options", scales[scale_name]["options"])
+    return data
+
+
+def _normalise(value: Any) -> Any:
+    if isinstance(value, str):
+        return nfc(value)
+    if isinstance(value, list):
+        return [_normalise(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _normalise(item) for key, item in value.items()}
+    return value
+
+
+def parse_questionnaire(text: str, source: str = "<string>") -> Questionnaire:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise QuestionnaireError(f"{source}: not valid TOML: {exc}") from exc
+    try:
+        return Questionnaire.model_validate(_expand(_normalise(data)))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise QuestionnaireError(f"{source}: {where}: {first['msg']}") from exc
+
+
+def load_questionnaire(path: str | Path = "") -> Questionnaire:
+    """The questionnaire at ``path``, or the default one shipped with khaosat."""
+    if not path:
+        text = resources.files(__package__).joinpath("questionnaires", DEFAULT_FILE).read_text("utf-8")
+        return parse_questionnaire(text, DEFAULT_FILE)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise QuestionnaireError(f"cannot read questionnaire {path}: {exc.strerror}") from exc
+    return parse_questionnaire(text, str(path))
+
+
+def questionnaire_from_json(text: str) -> Questionnaire:
+    return Questionnaire.model_validate_json(text)
