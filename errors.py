@@ -5,8 +5,10 @@ KhaosatError
 ├── ImportFileError  a dossier export cannot be read at all (a bad row is not an error)
 ├── QuestionnaireError  a questionnaire data file is invalid
 ├── RenderError      a form could not be rendered
+├── ParseError       a returned file (PDF, image, TIFF, message) cannot be read at all
 └── DeliveryError    an outbound message could not be handed over
     ├── TemporaryDeliveryError  try again later (4xx, connection lost before DATA)
+    │   └── ServerUnavailableError  no connection at all: the whole run stops
     ├── PermanentDeliveryError  the server refused it for good (5xx)
     └── UncertainDeliveryError  the outcome is unknown (timeout after DATA): never resend alone
 
@@ -34,11 +36,19 @@ class RenderError(KhaosatError):
     pass
 
 
+class ParseError(KhaosatError):
+    pass
+
+
 class DeliveryError(KhaosatError):
     pass
 
 
 class TemporaryDeliveryError(DeliveryError):
+    pass
+
+
+class ServerUnavailableError(TemporaryDeliveryError):
     pass
 
 

@@ -1,0 +1,1 @@
+"""Outbound: composing invitations, the SMTP transport, the outbox and dispatch, print batches."""

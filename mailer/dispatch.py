@@ -1,0 +1,217 @@
+"""Dispatch: give every new dossier its survey, then send every due email and fax form.
+
+One run: settle what a dead dispatcher left, queue new surveys, then claim batches of
+due outbox rows, render their forms (in parallel) and send them over one reused SMTP
+connection, paced to ``max_per_minute``. Paper forms wait in the outbox for ``print``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, func, select
+
+from ..errors import (
+    PermanentDeliveryError,
+    ServerUnavailableError,
+    TemporaryDeliveryError,
+    UncertainDeliveryError,
+)
+from ..models import Channel, Dossier, OutboxMessage, OutboxState, Procedure, Round, Survey, Unit, utcnow
+from ..settings import Settings
+from ..survey.render import context_from_settings
+from . import outbox
+from .compose import Envelope, Invitation, compose_fax, compose_invitation
+from .forms import FormFactory
+from .transport import Transport
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DispatchReport:
+    queued: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    uncertain: int = 0
+    released: int = 0
+    paper_waiting: int = 0
+    errors: list[str] = field(default_factory=list)
+    stopped: bool = False
+
+
+@dataclass(frozen=True)
+class Job:
+    row: OutboxMessage
+    invitation: Invitation
+    round_name: str
+
+
+class Pacer:
+    """Keeps sends at most ``per_minute`` a minute (0: no limit)."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self.interval = 60.0 / per_minute if per_minute else 0.0
+        self.clock, self.sleep = clock, sleep
+        self._next = 0.0
+
+    async def wait(self) -> None:
+        if not self.interval:
+            return
+        now = self.clock()
+        if now < self._next:
+            await self.sleep(self._next - now)
+            now = self._next
+        self._next = now + self.interval
+
+
+def load_jobs(session: Session, row_ids: list[int], settings: Settings) -> list[Job]:
+    rows = session.exec(
+        select(OutboxMessage, Survey, Dossier, Procedure, Unit, Round)
+        .join(Survey, col(Survey.id) == col(OutboxMessage.survey_id))
+        .join(Dossier, col(Dossier.id) == col(Survey.dossier_id))
+        .join(Procedure, col(Procedure.id) == col(Dossier.procedure_id))
+        .join(Unit, col(Unit.id) == col(Dossier.unit_id))
+        .join(Round, col(Round.id) == col(Survey.round_id))
+        .where(col(OutboxMessage.id).in_(row_ids))
+        .order_by(col(OutboxMessage.id))
+    ).all()
+    return [
+        Job(row=row, round_name=round_.name, invitation=Invitation(
+            survey_code=survey.code,
+            dossier_code=dossier.code,
+            procedure=procedure.name,
+            unit=unit.name,
+            applicant=dossier.applicant,
+            organization=settings.organization.name,
+            deadline=round_.ends_on.strftime("%d/%m/%Y"),
+            return_fax=settings.organization.fax,
+            return_address=settings.survey.return_address or settings.organization.address,
+            website=settings.organization.website,
+        ))
+        for row, survey, dossier, procedure, unit, round_ in rows
+    ]
+
+
+def compose(job: Job, pdf: bytes, settings: Settings) -> bytes:
+    smtp = settings.smtp
+    envelope = Envelope(
+        sender=smtp.from_address,
+        sender_name=smtp.from_name or settings.organization.name,
+        recipient=job.row.recipient,
+        message_id=job.row.message_id,
+        reply_to=smtp.reply_to,
+    )
+    if job.row.channel is Channel.fax:
+        return compose_fax(job.invitation, envelope, pdf)
+    return compose_invitation(job.invitation, envelope, pdf)
+
+
+class Dispatcher:
+    """Sends due forms through ``transport``; one instance per run."""
+
+    def __init__(self, engine: Engine, settings: Settings, transport: Transport, forms: FormFactory,
+                 *, should_stop: Callable[[], bool] = lambda: False, now: Callable[[], datetime] = utcnow) -> None:
+        self.engine, self.settings, self.transport, self.forms = engine, settings, transport, forms
+        self.should_stop, self.now = should_stop, now
+        self.pacer = Pacer(settings.smtp.max_per_minute)
+        self.report = DispatchReport()
+
+    async def run(self) -> DispatchReport:
+        with Session(self.engine, expire_on_commit=False) as session:
+            released, uncertain = outbox.recover_abandoned(session, now=self.now())
+            self.report.released, self.report.uncertain = released, uncertain
+            queued = outbox.queue_new_surveys(
+                session, self.settings, form_version=self.forms.renderer.layout.version,
+                today=self.now().astimezone(self.settings.organization.zone).date(),
+            )
+            self.report.queued, self.report.skipped = queued.created, dict(queued.skipped)
+            try:
+                while not self.report.stopped:
+                    row_ids = outbox.claim(session, channels=outbox.ELECTRONIC,
+                                           limit=self.settings.dispatch.batch_size, now=self.now())
+                    if not row_ids:
+                        break
+                    await self._send_batch(session, load_jobs(session, row_ids, self.settings))
+            finally:
+                await self.transport.close()
+            self.report.paper_waiting = count_paper_waiting(session)
+        return self.report
+
+    async def _send_batch(self, session: Session, jobs: list[Job]) -> None:
+        contexts = [
+            context_from_settings(self.settings, survey_code=job.invitation.survey_code,
+                                  dossier_code=job.invitation.dossier_code, procedure=job.invitation.procedure,
+                                  unit=job.invitation.unit, round_name=job.round_name)
+            for job in jobs
+        ]
+        index = 0
+        async for pdf in self.forms.render_all(contexts):
+            job = jobs[index]
+            index += 1
+            if self.report.stopped or self.should_stop():
+                self.report.stopped = True
+                outbox.release(session, [job.row.id or 0])
+                continue
+            if isinstance(pdf, Exception):
+                self._retry(session, job.row, f"render failed: {pdf}")
+                continue
+            await self._send_one(session, job, compose(job, pdf, self.settings))
+
+    async def _send_one(self, session: Session, job: Job, data: bytes) -> None:
+        row = job.row
+        await self.pacer.wait()
+        outbox.set_state(session, row.id or 0, OutboxState.transmitting, attempts=row.attempts)
+        try:
+            await self.transport.send(self.settings.smtp.from_address, [row.recipient], data)
+        except ServerUnavailableError as exc:
+            outbox.set_state(session, row.id or 0, OutboxState.pending, claimed_by="", last_error=str(exc))
+            self.report.errors.append(str(exc))
+            self.report.stopped = True
+        except TemporaryDeliveryError as exc:
+            self._retry(session, row, str(exc))
+        except PermanentDeliveryError as exc:
+            self._fail(session, row, str(exc))
+        except UncertainDeliveryError as exc:
+            outbox.set_state(session, row.id or 0, OutboxState.uncertain, last_error=str(exc))
+            self.report.uncertain += 1
+            log.warning("uncertain delivery of %s to %s: %s", row.message_id, row.recipient, exc)
+        else:
+            outbox.mark_sent(session, row, now=self.now())
+            self.report.sent += 1
+            log.info("sent %s form %s to %s", row.channel, job.invitation.survey_code, row.recipient)
+
+    def _retry(self, session: Session, row: OutboxMessage, error: str) -> None:
+        if outbox.mark_retry(session, row, error, now=self.now(), delays=self.settings.dispatch.retry_minutes):
+            self.report.retried += 1
+            log.warning("will retry %s to %s: %s", row.message_id, row.recipient, error)
+        else:
+            self._fail(session, row, f"gave up after {row.attempts} attempts: {error}")
+
+    def _fail(self, session: Session, row: OutboxMessage, error: str) -> None:
+        following = outbox.mark_failed(session, row, error, self.settings)
+        self.report.failed += 1
+        log.warning("failed %s to %s: %s; next channel: %s", row.channel, row.recipient, error, following)
+
+
+def count_paper_waiting(session: Session) -> int:
+    return session.exec(
+        select(func.count()).where(
+            col(OutboxMessage.state) == OutboxState.pending,
+            col(OutboxMessage.channel).in_([Channel.post, Channel.counter]),
+        )
+    ).one()
+
+
+def skipped_summary(skipped: Counter[str] | dict[str, int]) -> str:
+    return ", ".join(f"{count} {reason}" for reason, count in skipped.items())

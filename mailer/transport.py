@@ -1,0 +1,142 @@
+"""The SMTP transport: one reused aiosmtplib connection, errors translated at the boundary.
+
+``send`` runs MAIL, RCPT and DATA itself so it knows how far a failure got:
+
+- a 4xx reply, or a connection lost before DATA: ``TemporaryDeliveryError`` (retry later);
+- a 5xx reply: ``PermanentDeliveryError`` (the address or message is refused);
+- a timeout or lost connection during or after DATA: ``UncertainDeliveryError`` (the
+  server may have accepted it; never resent on its own);
+- no connection at all: ``ServerUnavailableError`` (the run stops; nothing was sent).
+"""
+
+from __future__ import annotations
+
+import logging
+import ssl
+from types import TracebackType
+from typing import Protocol
+
+import aiosmtplib
+
+from ..errors import (
+    PermanentDeliveryError,
+    ServerUnavailableError,
+    TemporaryDeliveryError,
+    UncertainDeliveryError,
+)
+from ..settings import SmtpSettings, resolve_secret
+
+log = logging.getLogger(__name__)
+
+
+class Transport(Protocol):
+    """Something that hands a serialised message to a mail server."""
+
+    async def send(self, sender: str, recipients: list[str], data: bytes) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+def tls_context(settings: SmtpSettings) -> ssl.SSLContext:
+    context = ssl.create_default_context(cafile=settings.ca_file or None)
+    if not settings.verify_tls:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def _reply_error(code: int, message: str, what: str) -> Exception:
+    text = f"{what}: {code} {message}".strip()
+    if 400 <= code < 500:
+        return TemporaryDeliveryError(text)
+    return PermanentDeliveryError(text)
+
+
+class SmtpTransport:
+    """Sends through one SMTP connection, opened on first use and reopened after a failure."""
+
+    def __init__(self, settings: SmtpSettings, password: str | None = None) -> None:
+        self.settings = settings
+        self.password = resolve_secret(settings.password_env) if password is None else password
+        self._client: aiosmtplib.SMTP | None = None
+
+    async def _connect(self) -> aiosmtplib.SMTP:
+        settings = self.settings
+        client = aiosmtplib.SMTP(
+            hostname=settings.host,
+            port=settings.port,
+            timeout=settings.timeout,
+            use_tls=settings.security == "tls",
+            start_tls=settings.security == "starttls",
+            tls_context=tls_context(settings) if settings.security != "none" else None,
+        )
+        try:
+            await client.connect()
+            if settings.username:
+                await client.login(settings.username, self.password)
+        except aiosmtplib.SMTPAuthenticationError as exc:
+            raise ServerUnavailableError(f"SMTP login refused for {settings.username}: {exc.code}") from exc
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            raise ServerUnavailableError(f"cannot reach SMTP server {settings.host}:{settings.port}: {exc}") from exc
+        log.info("connected to SMTP %s:%s", settings.host, settings.port)
+        return client
+
+    async def send(self, sender: str, recipients: list[str], data: bytes) -> None:
+        if self._client is None or not self._client.is_connected:
+            self._client = await self._connect()
+        client = self._client
+        try:
+            await self._envelope(client, sender, recipients)
+        except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, OSError) as exc:
+            await self._drop()
+            raise TemporaryDeliveryError(f"connection lost before DATA: {exc}") from exc
+        try:
+            await client.data(data)
+        except aiosmtplib.SMTPResponseException as exc:
+            if exc.code == 421:
+                await self._drop()
+            raise _reply_error(exc.code, exc.message, "DATA") from exc
+        except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, OSError) as exc:
+            await self._drop()
+            raise UncertainDeliveryError(f"no answer after DATA: {exc}") from exc
+
+    async def _envelope(self, client: aiosmtplib.SMTP, sender: str, recipients: list[str]) -> None:
+        try:
+            await client.mail(sender)
+            for recipient in recipients:
+                await client.rcpt(recipient)
+        except aiosmtplib.SMTPResponseException as exc:
+            what = "RCPT" if isinstance(exc, aiosmtplib.SMTPRecipientRefused) else "MAIL"
+            await self._reset(client, exc.code)
+            raise _reply_error(exc.code, exc.message, what) from exc
+
+    async def _reset(self, client: aiosmtplib.SMTP, code: int) -> None:
+        """Leave the connection ready for the next message (or drop it on 421)."""
+        if code == 421:
+            await self._drop()
+            return
+        try:
+            await client.rset()
+        except (aiosmtplib.SMTPException, OSError):
+            await self._drop()
+
+    async def _drop(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    async def close(self) -> None:
+        if self._client is not None and self._client.is_connected:
+            try:
+                await self._client.quit()
+            except (aiosmtplib.SMTPException, OSError):
+                self._client.close()
+        self._client = None
+
+    async def __aenter__(self) -> SmtpTransport:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()

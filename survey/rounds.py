@@ -1,0 +1,84 @@
+"""Survey rounds: recurring periods from the configuration, made concrete for a year.
+
+A dossier belongs to the round in progress on the day it was received. A day that falls in
+no round (by default 21–31 December, after round 2's deadline) belongs to the next round
+to start: round 1 of the following year. A round whose last day has passed is closed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, select
+
+from ..models import Round
+from ..settings import RoundSettings
+
+
+@dataclass(frozen=True)
+class Period:
+    name: str  # "2026-1": the year the round starts in, then the configured name
+    starts_on: date
+    ends_on: date  # inclusive: the round's deadline
+
+    def contains(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+    def is_closed(self, today: date) -> bool:
+        return today > self.ends_on
+
+
+def periods_of_year(year: int, rounds: list[RoundSettings]) -> list[Period]:
+    periods = []
+    for round_ in rounds:
+        starts_on = date.fromisoformat(f"{year}-{round_.start}")
+        ends_on = _month_day(year, round_.end)
+        if ends_on < starts_on:  # the round runs into the next year
+            ends_on = _month_day(year + 1, round_.end)
+        periods.append(Period(f"{year}-{round_.name}", starts_on, ends_on))
+    return periods
+
+
+def _month_day(year: int, month_day: str) -> date:
+    if month_day == "02-29" and not _is_leap(year):
+        month_day = "02-28"
+    return date.fromisoformat(f"{year}-{month_day}")
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def period_for(day: date, rounds: list[RoundSettings]) -> Period:
+    """The round a dossier received on ``day`` belongs to."""
+    candidates = sorted(
+        (period for year in (day.year - 1, day.year, day.year + 1) for period in periods_of_year(year, rounds)),
+        key=lambda period: period.starts_on,
+    )
+    for period in candidates:
+        if period.contains(day):
+            return period
+    return next(period for period in candidates if period.starts_on > day)
+
+
+def period_named(name: str, rounds: list[RoundSettings]) -> Period:
+    """The period of a round name such as "2026-1"; ValueError when there is none."""
+    year_text, _, round_name = name.partition("-")
+    if not year_text.isdigit():
+        raise ValueError(f"round {name!r}: expected YEAR-NAME, e.g. 2026-1")
+    for period in periods_of_year(int(year_text), rounds):
+        if period.name == name:
+            return period
+    known = ", ".join(r.name for r in rounds)
+    raise ValueError(f"round {name!r}: no round named {round_name!r} (configured: {known})")
+
+
+def ensure_round(session: Session, period: Period) -> Round:
+    """The Round row of ``period``, created when missing."""
+    row = session.exec(select(Round).where(Round.name == period.name)).first()
+    if row is None:
+        row = Round(name=period.name, starts_on=period.starts_on, ends_on=period.ends_on)
+        session.add(row)
+        session.flush()
+    return row
