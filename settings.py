@@ -85,8 +85,8 @@ class FaxSettings(Section):
     @field_validator("gateway")
     @classmethod
     def _has_placeholder(cls, value: str) -> str:
-        if value and "{number}" not in value:
-            raise ValueError("must contain {number}, e.g. '{number}@fax.example.vn'")
+        if value and "{number}" not in value and "{e164}" not in value:
+            raise ValueError("must contain {number} or {e164}, e.g. '{number}@fax.example.vn'")
         return value
 
 

@@ -115,8 +115,11 @@ def compose_fax(invitation: Invitation, envelope: Envelope, pdf: bytes) -> bytes
 
 
 def fax_address(gateway: str, number: str) -> str:
-    """The gateway address of a fax number in E.164 form ("+842633822111")."""
+    """The gateway address of a fax number stored in E.164 form ("+842633822111").
+
+    ``{number}`` in the pattern becomes the national number (02633822111), ``{e164}``
+    the international digits (842633822111).
+    """
     digits = "".join(ch for ch in number if ch.isdigit())
-    if digits.startswith("84"):
-        digits = "0" + digits[2:]
-    return gateway.format(number=digits)
+    national = "0" + digits[2:] if digits.startswith("84") else digits
+    return gateway.format(number=national, e164=digits)
