@@ -1,0 +1,191 @@
+"""The personalised survey form: an A4 PDF of at most two pages, and its layout map.
+
+``FormRenderer`` does all once-per-version work when it is made: it plans the pages
+(``plan.py``), builds the layout map the intake reads scans with, and renders the
+unchanging part once (``template.py``). ``render`` then only stamps what differs per
+dossier (names, codes, addresses, the QR code) into fixed places: about a millisecond.
+
+Every answer box is also an AcroForm radio widget (field name = question code, export
+value = option value) over exactly the printed box; the comment is a text field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import unicodedata
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from ..errors import RenderError
+from ..models import FormLayout, utcnow
+from .codes import display_code, qr_payload
+from .geometry import PAGE_HEIGHT, PAGE_WIDTH
+from .layout import LayoutMap, PageLayout
+from .plan import FormPlan, plan_form
+from .questionnaire import Questionnaire
+from .stamp import page_content
+from .symbols import qr_matrix, qr_version
+from .template import HOLE_SIZE, build_template
+
+if TYPE_CHECKING:
+    from ..settings import Settings
+
+log = logging.getLogger(__name__)
+SAMPLE_CODE = "0" * 8  # every survey code has 8 symbols: the QR symbol size depends on it only
+
+
+@dataclass(frozen=True)
+class FormContext:
+    """What is printed on one form besides the questionnaire."""
+
+    organization: str
+    parent: str
+    survey_code: str | None  # None: a blank counter form
+    dossier_code: str = ""
+    procedure: str = ""
+    unit: str = ""
+    round_name: str = ""
+    return_email: str = ""
+    return_fax: str = ""
+    return_address: str = ""
+    website: str = ""
+
+
+def context_from_settings(
+    settings: Settings,
+    *,
+    survey_code: str | None = None,
+    dossier_code: str = "",
+    procedure: str = "",
+    unit: str = "",
+    round_name: str = "",
+) -> FormContext:
+    organization = settings.organization
+    return FormContext(
+        organization=organization.name,
+        parent=organization.parent,
+        survey_code=survey_code,
+        dossier_code=dossier_code,
+        procedure=procedure,
+        unit=unit,
+        round_name=round_name,
+        return_email=settings.survey.return_email or settings.smtp.reply_to,
+        return_fax=organization.fax,
+        return_address=settings.survey.return_address or organization.address,
+        website=organization.website,
+    )
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+def return_paragraphs(context: FormContext, code: str) -> list[str]:
+    """How to send the form back, one paragraph per channel the office offers."""
+    lines = []
+    if context.return_email:
+        lines.append(
+            f"• Thư điện tử: trả lời thư đã nhận (hoặc gửi đến {context.return_email}), đính kèm tệp "
+            "phiếu PDF đã điền trên máy, hoặc ảnh chụp, bản quét phiếu đã điền."
+        )
+    if context.return_fax:
+        lines.append(f"• Fax: gửi phiếu đã điền đến số {context.return_fax}.")
+    if context.return_address:
+        lines.append(f"• Bưu điện: gửi phiếu về {context.organization}, {context.return_address}.")
+    lines.append(
+        "• Trực tiếp: bỏ phiếu vào hộp phiếu hoặc nộp tại nơi tiếp nhận hồ sơ (Trung tâm Phục vụ hành chính công tỉnh)."
+    )
+    if context.website:
+        lines.append(f"• Trực tuyến: trả lời tại {context.website}" + (f" với mã phiếu {code}." if code else "."))
+    return [_nfc(line) for line in lines]
+
+
+def slot_values(context: FormContext) -> dict[str, list[str]]:
+    code = display_code(context.survey_code) if context.survey_code else ""
+    values = {
+        "parent": context.parent.upper(),
+        "organization": context.organization.upper(),
+        "dossier_code": context.dossier_code,
+        "procedure": context.procedure,
+        "unit": context.unit,
+        "survey_code": code,
+        "round_name": context.round_name,
+    }
+    result = {name: [_nfc(value)] if value.strip() else [] for name, value in values.items()}
+    result["return"] = return_paragraphs(context, code)
+    return result
+
+
+def _layout_map(version: str, plan: FormPlan) -> LayoutMap:
+    pages = tuple(
+        PageLayout(page.number, page.markers, page.qr, tuple(page.boxes), dict(page.text_areas)) for page in plan.pages
+    )
+    return LayoutMap(version, PAGE_WIDTH, PAGE_HEIGHT, pages)
+
+
+class FormRenderer:
+    """Renders the forms of one questionnaire version (see the module docstring)."""
+
+    def __init__(self, questionnaire: Questionnaire) -> None:
+        self.questionnaire = questionnaire
+        self.version = questionnaire.version
+        self.qr_version = qr_version(qr_payload(self.version, SAMPLE_CODE))
+        self.plan = plan_form(questionnaire, self.qr_version)
+        self.layout = _layout_map(self.version, self.plan)
+        self.template = build_template(self.plan, questionnaire.title)
+
+    def render(self, context: FormContext) -> bytes:
+        """One personalised PDF."""
+        payload = qr_payload(self.version, context.survey_code)
+        cells = qr_matrix(payload, self.qr_version)
+        values = slot_values(context)
+        template = self.template
+        pdf = bytearray(template.pdf)
+        for page, hole in zip(self.plan.pages, template.holes, strict=True):
+            content = page_content(page.slots, values, template.glyphs, cells, page.qr)
+            if len(content) > HOLE_SIZE:
+                raise RenderError(f"page {page.number}: personal content of {len(content)} bytes")
+            pdf[hole : hole + HOLE_SIZE] = content.ljust(HOLE_SIZE)
+        start, end = template.id_span
+        digest = hashlib.md5(repr(context).encode(), usedforsecurity=False).hexdigest().upper()
+        pdf[start:end] = f"{digest}><{digest}".encode()
+        return bytes(pdf)
+
+
+def ensure_layout(session: Session, renderer: FormRenderer) -> None:
+    """Store the layout map of the renderer's version, or check the stored one still holds.
+
+    The same version with another questionnaire, or another layout, is refused: forms
+    already sent must stay readable with the map stored for their version. The row is
+    flushed; the caller commits it with its own work.
+    """
+    questionnaire = renderer.questionnaire
+    row = session.get(FormLayout, renderer.version)
+    if row is None:
+        row = FormLayout(
+            version=renderer.version,
+            content_hash=questionnaire.content_hash,
+            questionnaire=questionnaire.to_json(),
+            layout=renderer.layout.to_json(),
+            created_at=utcnow(),
+        )
+        try:
+            with session.begin_nested():
+                session.add(row)
+            log.info("stored the layout map of form version %s", renderer.version)
+            return
+        except IntegrityError:  # another process stored it first
+            row = session.get(FormLayout, renderer.version, populate_existing=True)
+            assert row is not None
+    _check_layout(row, renderer)
+
+
+def _check_layout(row: FormLayout, renderer: FormRenderer) -> None:
+    if row.content_hash != renderer.questionnaire.content_hash:
+        raise RenderError(f"form version {renderer.version}: questionnaire changed but its version did not")
+    if LayoutMap.from_json(row.layout) != renderer.layout:
+        raise RenderError(f"form version {renderer.version}: the form's layout changed but its version did not")
