@@ -6,6 +6,7 @@ success, 1 on a handled error (one line on stderr), 2 on bad usage (typer's own)
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import sys
@@ -93,6 +94,148 @@ def init(config: ConfigOption = None) -> None:
     console.print(f"Cơ sở dữ liệu sẵn sàng (lược đồ phiên bản {version}). Thư mục dữ liệu: {settings.storage.dir}")
 
 
+@app.command()
+@handled
+def dispatch(
+    config: ConfigOption = None,
+    once: Annotated[bool, typer.Option("--once", help="Send every due form, then exit.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Give every new dossier its survey and send every due email and fax form."""
+    from .mailer.dispatch import dispatch_once
+
+    if not once:
+        raise typer.BadParameter("dispatch runs once (--once); the daemon is `khaosat run`", param_hint="--once")
+    settings = load_settings(config)
+    with open_database(settings) as engine:
+        report = dispatch_once(engine, settings)
+    if as_json:
+        print_json(dataclasses.asdict(report))
+    else:
+        print_dispatch_report(report)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+def print_dispatch_report(report: Any) -> None:
+    console.print(
+        f"Phiếu mới: [bold]{report.queued}[/]; đã gửi: [bold green]{report.sent}[/]; "
+        f"chờ gửi lại: {report.retried}; thất bại: {report.failed}; không chắc đã gửi: {report.uncertain}; "
+        f"phiếu giấy chờ in: {report.paper_waiting}"
+    )
+    for reason, count in report.skipped.items():
+        console.print(f"Bỏ qua {count} hồ sơ: {reason}.")
+    for error in report.errors:
+        err_console.print(f"[bold red]Lỗi:[/] {error}", highlight=False)
+
+
+@app.command("print")
+@handled
+def print_forms(
+    config: ConfigOption = None,
+    channel: Annotated[str, typer.Option("--channel", help="post (with address pages) or counter.")] = "post",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="The PDF to write.")] = None,
+    confirm: Annotated[int | None, typer.Option("--confirm", help="Mark a printed batch as sent.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One PDF of every pending paper form; --confirm BATCH once it is printed and sent."""
+    from sqlmodel import Session
+
+    from .mailer.forms import renderer_for
+    from .mailer.printing import build_print_batch, confirm_print_batch
+    from .models import Channel
+
+    settings = load_settings(config)
+    with open_database(settings) as engine, Session(engine, expire_on_commit=False) as session:
+        if confirm is not None:
+            count = confirm_print_batch(session, confirm)
+            result: dict[str, Any] = {"batch": confirm, "confirmed": count}
+            message = f"Lô in {confirm}: đã ghi nhận gửi {count} phiếu."
+        else:
+            if channel not in ("post", "counter"):
+                raise typer.BadParameter("post hoặc counter", param_hint="--channel")
+            if output is None:
+                raise typer.BadParameter("cần tệp PDF đầu ra", param_hint="--output")
+            renderer = renderer_for(settings.survey.questionnaire)
+            batch = build_print_batch(session, settings, renderer, channel=Channel(channel), output=output)
+            result = {"batch": batch.batch_id if batch else None, "forms": batch.forms if batch else 0,
+                      "file": str(output) if batch else None}
+            message = (f"Lô in {batch.batch_id}: {batch.forms} phiếu trong {output}. In xong, chạy: "
+                       f"khaosat print --confirm {batch.batch_id}" if batch else "Không có phiếu giấy nào chờ in.")
+    if as_json:
+        print_json(result)
+    else:
+        console.print(message)
+
+
+@dossiers_app.command("import")
+@handled
+def dossiers_import(
+    files: Annotated[list[Path], typer.Argument(help="Tệp xuất .xlsx / .csv.", exists=True, dir_okay=False)],
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import dossier exports (xlsx/csv): new, updated, unchanged; bad rows rejected with reasons."""
+    from sqlmodel import Session
+
+    from .dossiers import import_files
+
+    settings = load_settings(config)
+    with open_database(settings) as engine, Session(engine) as session:
+        report = import_files(files, session=session, settings=settings)
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        print_import_report(report)
+
+
+@dossiers_app.command("inbox")
+@handled
+def dossiers_inbox(config: ConfigOption = None, as_json: JsonOption = False) -> None:
+    """Import every file waiting in the drop folder ([dossiers] inbox_dir) once."""
+    from sqlmodel import Session
+
+    from .dossiers import process_inbox
+
+    settings = load_settings(config)
+    with open_database(settings) as engine, Session(engine) as session:
+        results = process_inbox(session=session, settings=settings)
+    if as_json:
+        print_json([{"file": r.file, "status": r.status, "moved_to": str(r.moved_to), "reason": r.reason,
+                     "report": r.report.as_dict() if r.report else None} for r in results])
+        return
+    if not results:
+        console.print(f"Không có tệp nào chờ nhập trong {settings.dossiers.inbox_dir}.")
+    for result in results:
+        if result.report is None:
+            console.print(f"[red]✗[/] {result.file}: không nhập được — {result.reason}", highlight=False)
+        else:
+            console.print(f"[green]✓[/] {result.file}:", highlight=False)
+            print_import_report(result.report)
+
+
+def print_import_report(report: Any) -> None:
+    from rich.table import Table
+
+    console.print(
+        f"Hồ sơ mới: [bold green]{report.new}[/]; cập nhật: [bold]{report.updated}[/]; "
+        f"không đổi: {report.unchanged}; dòng bị từ chối: [bold red]{len(report.rejected)}[/]; "
+        f"cảnh báo: {len(report.warnings)}."
+    )
+    for title, notes in (("Dòng bị từ chối", report.rejected), ("Cảnh báo", report.warnings)):
+        if notes:
+            table = Table(title=title, title_justify="left")
+            for column in ("Tệp", "Dòng", "Lý do"):
+                table.add_column(column)
+            for note in notes:
+                table.add_row(note.file, str(note.row), note.reason)
+            console.print(table)
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,11 +25,11 @@ from ..errors import (
 )
 from ..models import Channel, Dossier, OutboxMessage, OutboxState, Procedure, Round, Survey, Unit, utcnow
 from ..settings import Settings
-from ..survey.render import context_from_settings
+from ..survey.render import context_from_settings, ensure_layout
 from . import outbox
 from .compose import Envelope, Invitation, compose_fax, compose_invitation
 from .forms import FormFactory
-from .transport import Transport
+from .transport import SmtpTransport, Transport
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +53,7 @@ class Job:
     row: OutboxMessage
     invitation: Invitation
     round_name: str
+    address: str
 
 
 class Pacer:
@@ -87,7 +87,7 @@ def load_jobs(session: Session, row_ids: list[int], settings: Settings) -> list[
         .order_by(col(OutboxMessage.id))
     ).all()
     return [
-        Job(row=row, round_name=round_.name, invitation=Invitation(
+        Job(row=row, round_name=round_.name, address=dossier.address, invitation=Invitation(
             survey_code=survey.code,
             dossier_code=dossier.code,
             procedure=procedure.name,
@@ -171,7 +171,7 @@ class Dispatcher:
     async def _send_one(self, session: Session, job: Job, data: bytes) -> None:
         row = job.row
         await self.pacer.wait()
-        outbox.set_state(session, row.id or 0, OutboxState.transmitting, attempts=row.attempts)
+        outbox.set_state(session, row.id or 0, OutboxState.transmitting)
         try:
             await self.transport.send(self.settings.smtp.from_address, [row.recipient], data)
         except ServerUnavailableError as exc:
@@ -213,5 +213,16 @@ def count_paper_waiting(session: Session) -> int:
     ).one()
 
 
-def skipped_summary(skipped: Counter[str] | dict[str, int]) -> str:
-    return ", ".join(f"{count} {reason}" for reason, count in skipped.items())
+def dispatch_once(engine: Engine, settings: Settings, *, transport: Transport | None = None,
+                  should_stop: Callable[[], bool] = lambda: False) -> DispatchReport:
+    """One whole dispatch run with the configured SMTP server (or ``transport``)."""
+    forms = FormFactory(settings.survey.questionnaire, settings.dispatch.workers)
+    try:
+        with Session(engine) as session:
+            ensure_layout(session, forms.renderer)
+            session.commit()
+        dispatcher = Dispatcher(engine, settings, transport or SmtpTransport(settings.smtp), forms,
+                                should_stop=should_stop)
+        return asyncio.run(dispatcher.run())
+    finally:
+        forms.close()

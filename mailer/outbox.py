@@ -50,7 +50,9 @@ def recipient_for(channel: Channel, dossier: Dossier, settings: Settings) -> str
     return ""
 
 
-def add_outbox(session: Session, survey: Survey, dossier: Dossier, settings: Settings, *, kind: str = "invitation") -> OutboxMessage:
+def add_outbox(
+    session: Session, survey: Survey, dossier: Dossier, settings: Settings, *, kind: str = "invitation"
+) -> OutboxMessage:
     message = OutboxMessage(
         survey_id=survey.id or 0,
         kind=kind,
@@ -64,7 +66,7 @@ def add_outbox(session: Session, survey: Survey, dossier: Dossier, settings: Set
 
 
 def queue_new_surveys(session: Session, settings: Settings, *, form_version: str, today: date) -> QueueReport:
-    """Give every dossier without a survey its survey and first outbox row; commits.
+    """Give every dossier without a survey its survey and first outbox row, one commit each.
 
     A dossier whose round closed before today gets none, and is counted as skipped.
     """
@@ -79,10 +81,14 @@ def queue_new_surveys(session: Session, settings: Settings, *, form_version: str
         if period_for(dossier.received_on, settings.rounds).is_closed(today):
             report.skipped["đợt khảo sát đã kết thúc"] += 1
             continue
-        survey = ensure_survey(session, dossier, settings=settings, form_version=form_version)
-        add_outbox(session, survey, dossier, settings)
+        try:
+            survey = ensure_survey(session, dossier, settings=settings, form_version=form_version)
+            add_outbox(session, survey, dossier, settings)
+            session.commit()
+        except sa.exc.IntegrityError:  # another dispatcher queued this dossier first
+            session.rollback()
+            continue
         report.created += 1
-    session.commit()
     return report
 
 

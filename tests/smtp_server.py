@@ -7,6 +7,7 @@ tested against the protocol rather than a mock.
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -38,6 +39,7 @@ class SinkHandler:
     data_replies: list[str] = field(default_factory=list)
     rcpt_replies: dict[str, str] = field(default_factory=dict)
     drop_after: int | None = None  # close the connection after this many accepted messages
+    delay: float = 0.0  # seconds to wait before answering DATA
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
@@ -49,6 +51,8 @@ class SinkHandler:
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self.lock:
             if self.data_replies:
                 return self.data_replies.pop(0)
@@ -88,6 +92,7 @@ class SmtpSink:
             self.handler.data_replies.clear()
             self.handler.rcpt_replies.clear()
             self.handler.drop_after = None
+            self.handler.delay = 0.0
 
     @property
     def received(self) -> list[Received]:

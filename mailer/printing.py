@@ -1,0 +1,119 @@
+"""Print batches: every pending paper form in one PDF, marked sent once confirmed.
+
+``post`` batches put an address page before each form, with the address where a DL
+window envelope shows it (DIN 5008: 20 mm from the left, 45 mm from the top). A batch
+holds its forms as ``batched`` until a person confirms it was printed and handed over.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from sqlmodel import Session, col, select
+
+from ..errors import KhaosatError
+from ..models import Channel, OutboxMessage, OutboxState, PrintBatch, utcnow
+from ..settings import Settings
+from ..survey.fonts import BOLD, REGULAR, register_fonts
+from ..survey.render import FormRenderer, context_from_settings
+from .dispatch import load_jobs
+from .outbox import mark_sent
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    batch_id: int
+    forms: int
+    file: Path
+
+
+def address_page(applicant: str, address: str, sender: str, sender_address: str) -> bytes:
+    register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4)
+    _, height = A4
+    canvas.setFont(REGULAR, 8)
+    canvas.drawString(20 * mm, height - 27 * mm, unicodedata.normalize("NFC", sender))
+    canvas.drawString(20 * mm, height - 31 * mm, unicodedata.normalize("NFC", sender_address))
+    canvas.setFont(BOLD, 11)
+    canvas.drawString(25 * mm, height - 55 * mm, unicodedata.normalize("NFC", applicant or "Ông/Bà"))
+    canvas.setFont(REGULAR, 11)
+    for line_number, line in enumerate(_address_lines(address), start=1):
+        canvas.drawString(25 * mm, height - (55 + 5.5 * line_number) * mm, line)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _address_lines(address: str, width: int = 48) -> list[str]:
+    """Split an address at commas into lines of at most ``width`` characters."""
+    lines: list[str] = []
+    for part in unicodedata.normalize("NFC", address).split(","):
+        part = part.strip()
+        if lines and len(lines[-1]) + len(part) + 2 <= width:
+            lines[-1] = f"{lines[-1]}, {part}"
+        elif part:
+            lines.append(part)
+    return lines[:5]
+
+
+def build_print_batch(session: Session, settings: Settings, renderer: FormRenderer,
+                      *, channel: Channel, output: Path) -> BatchResult | None:
+    """Write one PDF of every pending ``channel`` form to ``output``; None when none waits."""
+    if channel not in (Channel.post, Channel.counter):
+        raise KhaosatError(f"kênh {channel} không phải kênh in (post hoặc counter)")
+    row_ids = [row_id for row_id in session.exec(
+        select(OutboxMessage.id)
+        .where(col(OutboxMessage.state) == OutboxState.pending, col(OutboxMessage.channel) == channel)
+        .order_by(col(OutboxMessage.id))
+    ).all() if row_id is not None]
+    if not row_ids:
+        return None
+    writer = PdfWriter()
+    jobs = load_jobs(session, row_ids, settings)
+    for job in jobs:
+        if channel is Channel.post:
+            writer.append(PdfReader(io.BytesIO(address_page(
+                job.invitation.applicant, job.address, settings.organization.name,
+                settings.survey.return_address or settings.organization.address))))
+        context = context_from_settings(
+            settings, survey_code=job.invitation.survey_code, dossier_code=job.invitation.dossier_code,
+            procedure=job.invitation.procedure, unit=job.invitation.unit, round_name=job.round_name)
+        writer.append(PdfReader(io.BytesIO(renderer.render(context))))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("wb") as handle:
+        writer.write(handle)
+    batch = PrintBatch(channel=channel, file=str(output), forms=len(jobs), created_at=utcnow())
+    session.add(batch)
+    session.flush()
+    for job in jobs:
+        job.row.state, job.row.print_batch_id = OutboxState.batched, batch.id
+        session.add(job.row)
+    session.commit()
+    assert batch.id is not None
+    return BatchResult(batch.id, len(jobs), output)
+
+
+def confirm_print_batch(session: Session, batch_id: int) -> int:
+    """Mark every form of a printed batch sent; returns how many."""
+    batch = session.get(PrintBatch, batch_id)
+    if batch is None:
+        raise KhaosatError(f"không có lô in số {batch_id}")
+    if batch.confirmed_at is not None:
+        return 0
+    now = utcnow()
+    rows = session.exec(select(OutboxMessage).where(
+        col(OutboxMessage.print_batch_id) == batch_id, col(OutboxMessage.state) == OutboxState.batched)).all()
+    for row in rows:
+        mark_sent(session, row, now=now)
+    batch.confirmed_at = now
+    session.add(batch)
+    session.commit()
+    return len(rows)
