@@ -119,7 +119,7 @@ def read_record(cells: Sequence[object], columns: ColumnMap, region: str) -> tup
     )
     notes = (
         *warnings,
-        *_notes("email", email),
+        *_notes("Email", email),
         *_notes("Số fax", fax),
         *_notes("Số điện thoại", phone),
     )
