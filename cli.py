@@ -237,6 +237,49 @@ def print_import_report(report: Any) -> None:
                 console.print(f"… và {len(notes) - SHOWN_NOTES} dòng nữa (xem đủ với --json).")
 
 
+OutputOption = Annotated[Path, typer.Option("--output", "-o", help="The PDF to write.", dir_okay=False)]
+
+
+@form_app.command("render")
+@handled
+def form_render(
+    dossier: Annotated[str, typer.Option("--dossier", help="Mã hồ sơ.")],
+    output: OutputOption,
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write the personalised form of one dossier (its survey is created when missing)."""
+    from sqlmodel import Session
+
+    from .survey.personal import dossier_form
+    from .survey.questionnaire import load_questionnaire
+    from .survey.render import FormRenderer
+
+    settings = load_settings(config)
+    renderer = FormRenderer(load_questionnaire(settings.survey.questionnaire))
+    with open_database(settings) as engine, Session(engine) as session:
+        code, pdf = dossier_form(session, dossier, settings=settings, renderer=renderer)
+    output.write_bytes(pdf)
+    if as_json:
+        print_json({"dossier": dossier, "code": code, "file": str(output)})
+    else:
+        console.print(f"Hồ sơ {dossier}: phiếu {code} ghi vào {output}")
+
+
+@form_app.command("blank")
+@handled
+def form_blank(output: OutputOption, config: ConfigOption = None) -> None:
+    """Write a blank form for the counter (no survey code; the dossier code is written by hand)."""
+    from .survey.personal import blank_form
+    from .survey.questionnaire import load_questionnaire
+    from .survey.render import FormRenderer
+
+    settings = load_settings(config)
+    renderer = FormRenderer(load_questionnaire(settings.survey.questionnaire))
+    output.write_bytes(blank_form(settings, renderer))
+    console.print(f"Phiếu trắng (phiên bản {renderer.version}) ghi vào {output}")
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app()

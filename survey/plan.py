@@ -59,12 +59,13 @@ def _title_row(page: PagePlan, title: str, top: float) -> None:
 
 
 def _question_text(page: PagePlan, text: str, top: float, width: float) -> None:
+    """The question's text beside its boxes: one line centred on them, or two around them."""
     lines = wrap(text, False, TEXT_SIZE, width)
     if len(lines) > 2:
         raise RenderError(f"question text too long for one row: {text!r}")
-    first = top + ROW / 2 + (1.2 * MM if len(lines) == 1 else 3.2 * MM)
-    for index, line in enumerate(lines[:2]):
-        page.items.append(Text(LEFT + 2 * MM, y_of(first - 1.2 * MM + index * 3.9 * MM), line))
+    baseline = top + ROW / 2 + (1.1 * MM if len(lines) == 1 else -0.9 * MM)
+    for index, line in enumerate(lines):
+        page.items.append(Text(LEFT + 2 * MM, y_of(baseline + index * 3.9 * MM), line))
 
 
 def _add_box(page: PagePlan, question: Question, value: str, x: float, row_top: float) -> None:
@@ -100,9 +101,9 @@ def _inline_block(flow: Flow, section: Section) -> None:
         for option in question.options:
             _add_box(page, question, option.value, x, row_top)
             label_x = x + BOX + 1.5 * MM
-            page.items.append(Text(label_x, y_of(row_top + ROW / 2 + 1.2 * MM), option.label, 8.5))
-            x = label_x + text_width(option.label, False, 8.5) + 5 * MM
-        if x - 5 * MM > RIGHT:
+            page.items.append(Text(label_x, y_of(row_top + ROW / 2 + 1.1 * MM), option.label, 8.5))
+            x = label_x + text_width(option.label, False, 8.5) + 7 * MM
+        if x - 7 * MM > RIGHT:
             raise RenderError(f"question {question.code}: its options do not fit on one line")
 
 
