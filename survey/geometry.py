@@ -35,7 +35,7 @@ TABLE_X = 122 * MM  # left edge of the first rating column
 INLINE_X = 88 * MM  # left edge of the first inline option
 TITLE_ROW = 7 * MM
 GAP = 2 * MM
-COMMENT_HEIGHT = 26 * MM
+COMMENT_HEIGHT = 24 * MM
 TEXT_SIZE = 9.0
 
 
@@ -142,7 +142,7 @@ class Flow:
             raise RenderError(f"the questionnaire does not fit on {MAX_PAGES} A4 pages")
         qr = qr_rect(self.qr_version)
         self.pages.append(PagePlan(number, markers=corner_markers(number), qr=qr))
-        self.top = PAGE_HEIGHT - qr.y + 4 * QR_MODULE + 1 * MM if number > 1 else 0.0
+        self.top = PAGE_HEIGHT - qr.y + 4 * QR_MODULE if number > 1 else 0.0
 
     def reserve(self, height: float) -> float:
         """The top of a block of ``height``, on this page when it fits, else on the next."""

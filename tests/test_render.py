@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -182,3 +183,20 @@ def test_too_long_questionnaire_is_refused() -> None:
 [[sections]]\ncode = "B"\ntitle = "B"\nscale = "r"\nquestions = [\n{rows}\n]\n"""
     with pytest.raises(RenderError, match=r"2 A4 pages"):
         FormRenderer(parse_questionnaire(text))
+
+
+def test_characters_outside_the_font_subset_degrade_gracefully(renderer: FormRenderer) -> None:
+    """Letters the form's subset lacks print as their base letter, or '?' when there is none."""
+    context = FormContext(**{**CONTEXT.__dict__, "unit": "Phòng Señor 北"})
+    assert "Phòng Senor ?" in page_texts(renderer.render(context))[0]
+
+
+def test_longest_version_still_fits_and_decodes() -> None:
+    """A 12-symbol version needs a version 2 QR code; the default questionnaire still fits."""
+    text = (Path(__file__).parents[1] / "survey" / "questionnaires" / "default.toml").read_text("utf-8")
+    renderer = FormRenderer(parse_questionnaire(text.replace('version = "1"', 'version = "2026-DEPT-01"')))
+    assert renderer.qr_version == 2 and len(renderer.layout.pages) == 2
+    pdf = renderer.render(CONTEXT)
+    for image in render_pages(pdf, 204, 98):
+        texts = [result.text for result in zxingcpp.read_barcodes(as_fax_reader_sees_it(image))]
+        assert texts == ["KS/2026-DEPT-01/7KX3M9QD"]
