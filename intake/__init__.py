@@ -1,0 +1,1 @@
+"""Inbound: returned forms from mail, scans and faxes, read into answers."""

@@ -1,0 +1,228 @@
+"""Read returned forms by their marks: a page image in, answers, code and crops out.
+
+``read_page`` finds the markers, reads the QR where the layout puts it, redraws the page
+upright on a canvas in layout space and decides every question from its boxes' ink.
+``read_images`` does that for every page of a file and joins a form's pages by code. The
+layouts come in as a plain dict (form version → LayoutMap): the reader knows no database.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import cv2
+import numpy as np
+
+from ..survey.codes import parse_qr_payload
+from ..survey.layout import Box, LayoutMap, PageLayout, Rect
+from . import markers as mk
+from .images import PageImage
+from .marks import DEFAULT_THRESHOLDS, Thresholds, decide, measure, paper_level
+from .qr import read_qr
+from .results import PageResult
+
+log = logging.getLogger(__name__)
+
+CANVAS_DPI = 150.0
+QR_TOLERANCE = 0.5  # of the QR's side: how far its centre may be from where the layout puts it
+BLANK_INK = 0.003  # a page with less ink than this is an empty page, not a document
+PAGE_CROP_DPI = 100.0
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    thresholds: Thresholds = DEFAULT_THRESHOLDS
+    keep_page: Literal["always", "review", "never"] = "review"  # a PNG of the whole page
+    canvas_dpi: float = CANVAS_DPI
+
+
+def read_page(page: PageImage, layouts: Mapping[str, LayoutMap], options: ReadOptions = ReadOptions()) -> PageResult:
+    """Everything the marks of one page image say."""
+    result = PageResult(index=page.index)
+    detections = mk.detect_markers(page.pixels)
+    number = mk.page_number(detections)
+    candidates = _candidates(layouts, number)
+    if number is None or not candidates:
+        _read_unframed(page, layouts, result)
+        return result
+    result.page = number
+    layout = candidates[0]
+    frame = mk.PageFrame(layout.page_width, layout.page_height, options.canvas_dpi / 72.0)
+    matrix = mk.homography(detections, _page(layout, number), frame)
+    if matrix is None:
+        result.errors.append(f"page {page.index + 1}: markers found but they do not agree")
+        return result
+    own, matrix = _read_code(page, detections, layouts, layout, matrix, frame, result)
+    if own is not None:
+        canvas = mk.warp(page.pixels, matrix, frame)
+        _read_marks(canvas, page.pixels.shape, matrix, frame, _page(own, number), options, result)
+    return result
+
+
+def read_images(
+    pages: Iterable[PageImage], layouts: Mapping[str, LayoutMap], options: ReadOptions = ReadOptions()
+) -> list[PageResult]:
+    return [read_page(page, layouts, options) for page in pages]
+
+
+def _candidates(layouts: Mapping[str, LayoutMap], number: int | None) -> list[LayoutMap]:
+    """Layouts with that page, the most recently added first."""
+    if number is None:
+        return []
+    return [layout for layout in reversed(list(layouts.values())) if len(layout.pages) >= number]
+
+
+def _page(layout: LayoutMap, number: int) -> PageLayout:
+    return next(page for page in layout.pages if page.number == number)
+
+
+def _read_unframed(page: PageImage, layouts: Mapping[str, LayoutMap], result: PageResult) -> None:
+    """No markers: a blank page is skipped; our QR alone makes a form page that cannot be read."""
+    found = read_qr(page.pixels, None, page.bilevel)
+    parsed = parse_qr_payload(found.text) if found else None
+    if parsed is not None:
+        result.form_version, result.code = parsed
+        result.code_read = True
+        result.errors.append(f"page {page.index + 1}: survey code read but no corner markers found")
+        return
+    if _ink_share(page.pixels) >= BLANK_INK:
+        result.errors.append(f"page {page.index + 1}: no survey form found")
+
+
+def _ink_share(pixels: np.ndarray) -> float:
+    small = cv2.resize(pixels, (max(1, pixels.shape[1] // 4), max(1, pixels.shape[0] // 4)))
+    paper = float(np.percentile(small, 90))
+    return float(np.mean(small < paper * 0.6))
+
+
+def _read_code(
+    page: PageImage,
+    detections: list[mk.Detection],
+    layouts: Mapping[str, LayoutMap],
+    layout: LayoutMap,
+    matrix: np.ndarray,
+    frame: mk.PageFrame,
+    result: PageResult,
+) -> tuple[LayoutMap | None, np.ndarray]:
+    """Read the QR; return the layout of its version (and the homography for it)."""
+    assert result.page is not None
+    qr_rect = _page(layout, result.page).qr
+    expected = mk.to_image(matrix, frame.rect_corners(qr_rect))
+    found = read_qr(page.pixels, expected, page.bilevel)
+    parsed = parse_qr_payload(found.text) if found else None
+    where = f"page {page.index + 1}"
+    if found is None or parsed is None or not _qr_in_place(found.center, matrix, frame, qr_rect):
+        result.errors.append(f"{where}: survey code unreadable; the page goes to review")
+        if len(layouts) == 1:
+            result.form_version = layout.version
+            return layout, matrix
+        return None, matrix
+    result.form_version, result.code = parsed
+    result.code_read = True
+    own = layouts.get(parsed[0])
+    if own is None:
+        result.errors.append(f"{where}: form version {parsed[0]} is not known")
+        return None, matrix
+    if own is not layout:
+        rematched = mk.homography(detections, _page(own, result.page), frame)
+        if rematched is None:
+            result.errors.append(f"{where}: markers do not fit form version {own.version}")
+            return None, matrix
+        matrix = rematched
+    return own, matrix
+
+
+def _qr_in_place(center: tuple[float, float], matrix: np.ndarray, frame: mk.PageFrame, rect: Rect) -> bool:
+    mapped = mk.to_canvas(matrix, np.array([center], np.float64))[0]
+    corners = frame.rect_corners(rect)
+    middle = corners.mean(axis=0)
+    side = float(np.max(np.ptp(corners, axis=0)))
+    return bool(np.all(np.abs(mapped - middle) <= side * QR_TOLERANCE))
+
+
+def _read_marks(
+    canvas: np.ndarray,
+    image_shape: tuple[int, ...],
+    matrix: np.ndarray,
+    frame: mk.PageFrame,
+    layout: PageLayout,
+    options: ReadOptions,
+    result: PageResult,
+) -> None:
+    for question, boxes in _questions(layout).items():
+        if not all(mk.covered(matrix, image_shape, frame, box.rect) for box in boxes):
+            result.answers[question] = None
+            result.uncertain[question] = "cut"
+            result.confidence[question] = 0.0
+            continue
+        inks = [measure(*_box_pixels(canvas, frame, box.rect), options.thresholds) for box in boxes]
+        decision = decide([box.value for box in boxes], inks, options.thresholds)
+        result.answers[question] = decision.value
+        result.confidence[question] = decision.confidence
+        if decision.uncertain:
+            result.uncertain[question] = decision.reason
+    _keep_crops(canvas, frame, layout, options, result)
+
+
+def _questions(layout: PageLayout) -> dict[str, list[Box]]:
+    grouped: dict[str, list[Box]] = {}
+    for box in layout.boxes:
+        grouped.setdefault(box.question, []).append(box)
+    return grouped
+
+
+def _box_pixels(canvas: np.ndarray, frame: mk.PageFrame, rect: Rect) -> tuple[np.ndarray, float]:
+    """The box cut from the canvas and the paper level around it."""
+    left, top, right, bottom = _bounds(frame, rect, 0.0)
+    box = canvas[top:bottom, left:right]
+    outer = _bounds(frame, rect, 0.6)
+    return box, paper_level(canvas[outer[1] : outer[3], outer[0] : outer[2]])
+
+
+def _bounds(frame: mk.PageFrame, rect: Rect, margin: float) -> tuple[int, int, int, int]:
+    corners = frame.rect_corners(rect)
+    pad = margin * float(np.max(np.ptp(corners, axis=0)))
+    width, height = frame.size
+    left, top = np.floor(corners.min(axis=0) - pad).astype(int)
+    right, bottom = np.ceil(corners.max(axis=0) + pad).astype(int)
+    return max(int(left), 0), max(int(top), 0), min(int(right), width), min(int(bottom), height)
+
+
+def _keep_crops(
+    canvas: np.ndarray, frame: mk.PageFrame, layout: PageLayout, options: ReadOptions, result: PageResult
+) -> None:
+    """PNGs of every uncertain question (its whole row), every writing area and the page."""
+    questions = _questions(layout)
+    for question in result.uncertain:
+        result.crops[question] = _png(_row(canvas, frame, questions[question]))
+    for code, rect in layout.text_areas.items():
+        left, top, right, bottom = _bounds(frame, rect, 0.02)
+        result.crops[code] = _png(canvas[top:bottom, left:right])
+    if options.keep_page == "always" or (options.keep_page == "review" and _needs_review(result)):
+        result.crops["page"] = _png(_page_picture(canvas, PAGE_CROP_DPI / options.canvas_dpi))
+
+
+def _page_picture(canvas: np.ndarray, factor: float) -> np.ndarray:
+    """The page, smaller, with its paper made white (paper grain makes PNGs big and slow)."""
+    small = cv2.resize(canvas, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    paper = float(np.percentile(small[::4, ::4], 90))
+    small[small > paper * 0.85] = 255
+    return small
+
+
+def _needs_review(result: PageResult) -> bool:
+    return bool(result.uncertain or result.errors or not result.code_read)
+
+
+def _row(canvas: np.ndarray, frame: mk.PageFrame, boxes: list[Box]) -> np.ndarray:
+    spans = [_bounds(frame, box.rect, 0.5) for box in boxes]
+    top, bottom = min(span[1] for span in spans), max(span[3] for span in spans)
+    return canvas[top:bottom, :]
+
+
+def _png(pixels: np.ndarray) -> bytes:
+    ok, encoded = cv2.imencode(".png", pixels, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    return encoded.tobytes() if ok else b""
