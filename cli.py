@@ -141,7 +141,7 @@ def print_forms(
     """One PDF of every pending paper form; --confirm BATCH once it is printed and sent."""
     from sqlmodel import Session
 
-    from .mailer.forms import renderer_for
+    from .survey.render import renderer_for
     from .mailer.printing import build_print_batch, confirm_print_batch
     from .models import Channel
 
@@ -252,11 +252,10 @@ def form_render(
     from sqlmodel import Session
 
     from .survey.personal import dossier_form
-    from .survey.questionnaire import load_questionnaire
-    from .survey.render import FormRenderer
+    from .survey.render import renderer_for
 
     settings = load_settings(config)
-    renderer = FormRenderer(load_questionnaire(settings.survey.questionnaire))
+    renderer = renderer_for(settings.survey.questionnaire)
     with open_database(settings) as engine, Session(engine) as session:
         code, pdf = dossier_form(session, dossier, settings=settings, renderer=renderer)
     output.write_bytes(pdf)
@@ -271,11 +270,10 @@ def form_render(
 def form_blank(output: OutputOption, config: ConfigOption = None) -> None:
     """Write a blank form for the counter (no survey code; the dossier code is written by hand)."""
     from .survey.personal import blank_form
-    from .survey.questionnaire import load_questionnaire
-    from .survey.render import FormRenderer
+    from .survey.render import renderer_for
 
     settings = load_settings(config)
-    renderer = FormRenderer(load_questionnaire(settings.survey.questionnaire))
+    renderer = renderer_for(settings.survey.questionnaire)
     output.write_bytes(blank_form(settings, renderer))
     console.print(f"Phiếu trắng (phiên bản {renderer.version}) ghi vào {output}")
 

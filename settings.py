@@ -130,7 +130,6 @@ class DispatchSettings(Section):
     channels: list[Literal["email", "fax", "post"]] = ["email", "fax", "post"]
     batch_size: int = Field(200, ge=1)
     retry_minutes: list[int] = [5, 30, 120, 480]
-    workers: int = Field(0, ge=0)  # processes rendering forms; 0: one per core
 
 
 class ReportSettings(Section):

@@ -1,10 +1,10 @@
 """Dispatch benchmark: N dossiers rendered and sent to a local aiosmtpd sink.
 
-Reports personalised emails per second end to end, CPU ms per email (this process and
-its render workers), PDF size, and the sink's own ceiling measured in the same run with
+Reports personalised emails per second end to end, CPU ms per email (the dispatching
+process), PDF size, and the sink's own ceiling measured in the same run with
 small pre-serialised messages over one reused connection.
 
-    .venv/bin/python bench/dispatch.py [--dossiers 2000] [--workers 0]
+    .venv/bin/python bench/dispatch.py [--dossiers 2000]
 """
 
 from __future__ import annotations
@@ -75,7 +75,6 @@ async def sink_ceiling(port: int, count: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dossiers", type=int, default=2000)
-    parser.add_argument("--workers", type=int, default=0)
     args = parser.parse_args()
     sink = Sink()
     try:
@@ -87,7 +86,6 @@ def main() -> None:
                          "from_address": "khaosat@skhcn.example.gov.vn", "reply_to": "phieu@skhcn.example.gov.vn"},
                 "organization": {"name": "Sở Khoa học và Công nghệ tỉnh Lâm Đồng", "fax": "0263 3822 111",
                                  "address": "35 Trần Hưng Đạo, Đà Lạt"},
-                "dispatch": {"workers": args.workers},
             }, Path(workspace))
             engine = make_engine(f"sqlite:///{workspace}/bench.db")
             init_schema(engine)

