@@ -64,6 +64,12 @@ def _address_lines(address: str, width: int = 48) -> list[str]:
     return lines[:5]
 
 
+def _drop_form_fields(writer: PdfWriter) -> None:
+    """Paper needs no on-screen fields, and many copies of one form's fields would collide."""
+    writer.remove_annotations(subtypes="/Widget")
+    writer.root_object.pop("/AcroForm", None)
+
+
 def build_print_batch(session: Session, settings: Settings, renderer: FormRenderer,
                       *, channel: Channel, output: Path) -> BatchResult | None:
     """Write one PDF of every pending ``channel`` form to ``output``; None when none waits."""
@@ -87,6 +93,7 @@ def build_print_batch(session: Session, settings: Settings, renderer: FormRender
             settings, survey_code=job.invitation.survey_code, dossier_code=job.invitation.dossier_code,
             procedure=job.invitation.procedure, unit=job.invitation.unit, round_name=job.round_name)
         writer.append(PdfReader(io.BytesIO(renderer.render(context))))
+    _drop_form_fields(writer)
     output.parent.mkdir(parents=True, exist_ok=True)
     with output.open("wb") as handle:
         writer.write(handle)
