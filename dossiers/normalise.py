@@ -13,12 +13,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 import phonenumbers
 
 MAX_CODE_LENGTH = 64
 
-_SPACES = re.compile(r"[\s\u00a0\u200b\u200c\u200d\ufeff]+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), " ")
 # Folded forms of what people type when there is nothing: "-", "N/A", "Không có", "Chưa có"...
 _PLACEHOLDERS = frozenset({"", "x", "0", "n a", "na", "none", "null", "ko", "khong", "khong co", "chua co", "khong ro"})
 _LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
@@ -46,10 +47,13 @@ def clean_text(value: object) -> str:
         value = int(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
-    text = unicodedata.normalize("NFC", str(value))
-    return _SPACES.sub(" ", text).strip()
+    text = str(value)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    return " ".join(text.split())
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Text for comparison: no diacritics, case-folded, punctuation as single spaces."""
     decomposed = unicodedata.normalize("NFD", clean_text(text).replace("đ", "d").replace("Đ", "D"))
@@ -123,6 +127,7 @@ def normalise_email(value: object) -> Cleaned:
     return Cleaned(first, tuple(others))
 
 
+@lru_cache(maxsize=8192)  # the same office numbers recur in every export
 def normalise_phone(value: object, region: str = "VN", *, label: str = "Số điện thoại") -> Cleaned:
     """The first valid number of a cell in E.164 (``+842633822111``)."""
     text = clean_text(value)

@@ -10,10 +10,9 @@ every row without a code after a labelled totals row (signatures, "Người lậ
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from .columns import DEFAULT_ALIASES, ColumnMap
@@ -57,8 +56,12 @@ class DossierRecord:
     @property
     def fingerprint(self) -> str:
         """sha256 of every normalised field: equal fingerprints, nothing to update."""
-        payload = json.dumps(asdict(self), default=str, sort_keys=True, ensure_ascii=False)
+        values = (getattr(self, name) for name in _RECORD_FIELDS)
+        payload = "\x1f".join("" if value is None else str(value) for value in values)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+_RECORD_FIELDS = tuple(f.name for f in fields(DossierRecord))
 
 
 @dataclass(frozen=True)
@@ -77,10 +80,12 @@ def read_rows(rows: Iterable[Row], columns: ColumnMap, region: str) -> Iterator[
     """An outcome for every data row below the header; skipped rows give none."""
     after_totals = False
     for row in rows:
-        if row.number <= columns.header_row or _is_numbering(row.cells):
+        if row.number <= columns.header_row:
             continue
         code = clean_text(columns.value(row.cells, "code"))
-        if _has_totals_label(row.cells):
+        if _NUMBERING.match(code) and _is_numbering(row.cells):
+            continue
+        if _has_totals_label(row.cells if not code or _NUMBER.match(code) else [code]):
             after_totals = True
             continue
         if not code and (after_totals or _all_numbers(row.cells)):
@@ -168,7 +173,9 @@ def _is_numbering(cells: Sequence[object]) -> bool:
 
 def _has_totals_label(cells: Sequence[object]) -> bool:
     for cell in cells:
-        words = set(re.sub(r"\d+", " ", fold(clean_text(cell))).split())
+        if not isinstance(cell, str) or cell.lstrip()[:1] not in ("T", "t", "C", "c"):
+            continue  # "Tổng ...", "Cộng ..."
+        words = set(re.sub(r"\d+", " ", fold(cell)).split())
         if words and words <= _TOTAL_WORDS and words & {"tong", "cong"}:
             return True
     return False
