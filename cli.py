@@ -278,6 +278,45 @@ def form_blank(output: OutputOption, config: ConfigOption = None) -> None:
     console.print(f"Phiếu trắng (phiên bản {renderer.version}) ghi vào {output}")
 
 
+@app.command()
+@handled
+def demo(
+    workspace: Annotated[Path | None, typer.Option("--workspace", help="Folder to work in (default: a new temporary one).")] = None,
+) -> None:
+    """The whole loop on this machine with an embedded mail server; no setup needed."""
+    import tempfile
+
+    from rich.table import Table
+
+    from .demo import run_demo
+
+    folder = workspace or Path(tempfile.mkdtemp(prefix="khaosat-demo-"))
+    with console.status("Đang chạy thử: nhập hồ sơ, tạo phiếu, gửi thư…"):
+        result = run_demo(folder, smtp_port=_free_port())
+    table = Table(title="Phiếu khảo sát đã phát hành theo đơn vị", title_justify="left")
+    for column in ("Đơn vị", "Hồ sơ", "Email", "Fax", "Bưu điện", "Tại quầy"):
+        table.add_column(column, justify="left" if column == "Đơn vị" else "right")
+    for unit, total, channels in result.per_unit:
+        table.add_row(unit, str(total), *(str(channels[name]) for name in ("email", "fax", "post", "counter")))
+    console.print(table)
+    print_dispatch_report(result.dispatch)
+    console.print(f"Máy chủ thư nhúng đã nhận {result.mail['email']} email và {result.mail['fax']} fax.")
+    console.print(f"\nXem kết quả trong [bold]{result.workspace}[/]:")
+    console.print(f"  mailboxes/        thư đã gửi cho người nộp (.eml, mở bằng trình đọc thư)")
+    if result.print_file:
+        console.print(f"  {result.print_file.name}  lô in gửi bưu điện (trang địa chỉ + phiếu)")
+    console.print("  ho-so-mau.xlsx    tệp xuất hồ sơ mẫu;  config.toml  cấu hình đã dùng")
+    console.print("\nNhận phiếu trả về và báo cáo tỷ lệ: sắp có (intake đang được xây dựng).")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app()

@@ -1,0 +1,37 @@
+"""Run every benchmark in turn and print its figures (``make bench``).
+
+    .venv/bin/python bench/run_all.py [--quick]
+
+Each benchmark is its own script; this only runs them with their default sizes (or small
+ones with --quick) and stops at the first that fails. The figures go in bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCHMARKS = [
+    ("render.py", ["--forms", "100"]),
+    ("dispatch.py", ["--dossiers", "200"]),
+    ("dossiers_import.py", ["--rows", "2000"]),
+    ("omr.py", ["--pages", "10"]),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    args = parser.parse_args()
+    for script, quick_args in BENCHMARKS:
+        if not (HERE / script).exists():
+            continue
+        print(f"== {script}", flush=True)
+        subprocess.run([sys.executable, str(HERE / script), *(quick_args if args.quick else [])], check=True)
+
+
+if __name__ == "__main__":
+    main()
