@@ -27,12 +27,12 @@ from ..errors import ImportFileError
 from ..settings import Settings
 from .importer import parse_file, store_parsed
 from .report import ImportReport
-from .table import SUFFIXES
 
 log = logging.getLogger(__name__)
 
 MIN_AGE_SECONDS = 2.0
-UNSUPPORTED_SUFFIXES = frozenset({".xls", ".ods"})
+# .xls and .ods are taken only to be rejected with a reason a person can act on.
+INBOX_SUFFIXES = frozenset({".xlsx", ".xlsm", ".csv", ".xls", ".ods"})
 PARTIAL_SUFFIXES = frozenset({".part", ".partial", ".tmp", ".crdownload", ".download"})
 
 
@@ -51,7 +51,10 @@ def process_inbox(*, session: Session, settings: Settings, min_age: float = MIN_
     stamp = datetime.now(settings.organization.zone).strftime("%Y%m%d-%H%M%S")
     results = []
     for path in ready_files(inbox, now=time.time(), min_age=min_age):
-        results.append(_process(path, inbox, stamp, session=session, settings=settings))
+        try:
+            results.append(_process(path, inbox, stamp, session=session, settings=settings))
+        except FileNotFoundError:
+            log.info("dossier file %s was taken by another process", path.name)
     return results
 
 
@@ -63,7 +66,7 @@ def ready_files(inbox: Path, *, now: float, min_age: float) -> list[Path]:
     for path in inbox.iterdir():
         if not path.is_file() or _ignored(path.name):
             continue
-        if path.suffix.lower() not in SUFFIXES | UNSUPPORTED_SUFFIXES:
+        if path.suffix.lower() not in INBOX_SUFFIXES:
             continue
         modified = path.stat().st_mtime
         if now - modified >= min_age:
@@ -80,6 +83,8 @@ def _process(path: Path, inbox: Path, stamp: str, *, session: Session, settings:
     try:
         parsed = parse_file(path, settings.dossiers)
     except ImportFileError as exc:
+        if not path.exists():
+            raise FileNotFoundError(path) from exc
         target = move_to(path, inbox / "rejected", stamp)
         _sidecar(target, ".reason.txt").write_text(f"{exc}\n", encoding="utf-8")
         log.warning("dossier file %s rejected: %s", path.name, exc)

@@ -98,3 +98,14 @@ def test_files_still_being_written_are_left_alone(engine, settings):
 
 def test_missing_inbox_is_nothing_to_do(engine, settings):
     assert run(engine, settings) == []
+
+
+def test_old_excel_format_is_rejected_with_advice(engine, settings, tmp_path):
+    """An .xls is not guessed at: it goes to rejected/ saying to save it as .xlsx."""
+    old = tmp_path / "cu.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0 old compound file")
+    drop(settings, "cu.xls", old)
+    (result,) = run(engine, settings)
+    assert result.status == "rejected"
+    reason = (settings.dossiers.inbox_dir / "rejected" / "cu.xls.reason.txt").read_text("utf-8")
+    assert reason == "cu.xls: định dạng .xls không được hỗ trợ; hãy lưu lại thành .xlsx\n"
