@@ -317,6 +317,39 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@app.command()
+@handled
+def parse(
+    file: Annotated[Path, typer.Argument(help="A returned form: PDF, TIFF, JPEG, PNG or .eml.")],
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+    crops: Annotated[
+        Path | None, typer.Option("--crops", help="Write the review crops (PNG) into this folder.")
+    ] = None,
+) -> None:
+    """Read one returned file (scan, fax, photo, filled PDF, message) without the database."""
+    from .intake.layouts import questionnaire_layouts
+    from .intake.parse import read_file, write_crops
+
+    settings = load_settings(config)
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise KhaosatError(f"cannot read {file}: {exc.strerror}") from exc
+    paths = dict.fromkeys(("", settings.survey.questionnaire))
+    result = read_file(data, file.name, questionnaire_layouts(paths))
+    if crops is not None:
+        write_crops(result, crops)
+    if as_json:
+        print_json(result.to_json())
+        return
+    for form in result.forms:
+        uncertain = ", ".join(sorted(form.uncertain)) or "—"
+        console.print(f"trang {form.page}: mã {form.code or '?'} ({form.method}); cần xem lại: {uncertain}")
+    for error in result.errors:
+        err_console.print(f"[yellow]{error}[/]", highlight=False)
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app()

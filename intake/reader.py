@@ -39,7 +39,10 @@ class ReadOptions:
     canvas_dpi: float = CANVAS_DPI
 
 
-def read_page(page: PageImage, layouts: Mapping[str, LayoutMap], options: ReadOptions = ReadOptions()) -> PageResult:
+DEFAULT_OPTIONS = ReadOptions()
+
+
+def read_page(page: PageImage, layouts: Mapping[str, LayoutMap], options: ReadOptions = DEFAULT_OPTIONS) -> PageResult:
     """Everything the marks of one page image say."""
     result = PageResult(index=page.index)
     detections = mk.detect_markers(page.pixels)
@@ -63,7 +66,7 @@ def read_page(page: PageImage, layouts: Mapping[str, LayoutMap], options: ReadOp
 
 
 def read_images(
-    pages: Iterable[PageImage], layouts: Mapping[str, LayoutMap], options: ReadOptions = ReadOptions()
+    pages: Iterable[PageImage], layouts: Mapping[str, LayoutMap], options: ReadOptions = DEFAULT_OPTIONS
 ) -> list[PageResult]:
     return [read_page(page, layouts, options) for page in pages]
 

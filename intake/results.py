@@ -42,6 +42,7 @@ class FormResult:
     form_version: str | None
     method: Method
     pages: list[PageResult] = field(default_factory=list)
+    source: str = ""  # the file or attachment the form came from
 
     @property
     def answers(self) -> dict[str, str | None]:
