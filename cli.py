@@ -141,9 +141,9 @@ def print_forms(
     """One PDF of every pending paper form; --confirm BATCH once it is printed and sent."""
     from sqlmodel import Session
 
-    from .survey.render import renderer_for
     from .mailer.printing import build_print_batch, confirm_print_batch
     from .models import Channel
+    from .survey.render import renderer_for
 
     settings = load_settings(config)
     with open_database(settings) as engine, Session(engine, expire_on_commit=False) as session:
@@ -158,10 +158,17 @@ def print_forms(
                 raise typer.BadParameter("cần tệp PDF đầu ra", param_hint="--output")
             renderer = renderer_for(settings.survey.questionnaire)
             batch = build_print_batch(session, settings, renderer, channel=Channel(channel), output=output)
-            result = {"batch": batch.batch_id if batch else None, "forms": batch.forms if batch else 0,
-                      "file": str(output) if batch else None}
-            message = (f"Lô in {batch.batch_id}: {batch.forms} phiếu trong {output}. In xong, chạy: "
-                       f"khaosat print --confirm {batch.batch_id}" if batch else "Không có phiếu giấy nào chờ in.")
+            result = {
+                "batch": batch.batch_id if batch else None,
+                "forms": batch.forms if batch else 0,
+                "file": str(output) if batch else None,
+            }
+            message = (
+                f"Lô in {batch.batch_id}: {batch.forms} phiếu trong {output}. In xong, chạy: "
+                f"khaosat print --confirm {batch.batch_id}"
+                if batch
+                else "Không có phiếu giấy nào chờ in."
+            )
     if as_json:
         print_json(result)
     else:
@@ -201,8 +208,18 @@ def dossiers_inbox(config: ConfigOption = None, as_json: JsonOption = False) -> 
     with open_database(settings) as engine, Session(engine) as session:
         results = process_inbox(session=session, settings=settings)
     if as_json:
-        print_json([{"file": r.file, "status": r.status, "moved_to": str(r.moved_to), "reason": r.reason,
-                     "report": r.report.as_dict() if r.report else None} for r in results])
+        print_json(
+            [
+                {
+                    "file": r.file,
+                    "status": r.status,
+                    "moved_to": str(r.moved_to),
+                    "reason": r.reason,
+                    "report": r.report.as_dict() if r.report else None,
+                }
+                for r in results
+            ]
+        )
         return
     if not results:
         console.print(f"Không có tệp nào chờ nhập trong {settings.dossiers.inbox_dir}.")
@@ -281,7 +298,9 @@ def form_blank(output: OutputOption, config: ConfigOption = None) -> None:
 @app.command()
 @handled
 def demo(
-    workspace: Annotated[Path | None, typer.Option("--workspace", help="Folder to work in (default: a new temporary one).")] = None,
+    workspace: Annotated[
+        Path | None, typer.Option("--workspace", help="Folder to work in (default: a new temporary one).")
+    ] = None,
 ) -> None:
     """The whole loop on this machine with an embedded mail server; no setup needed."""
     import tempfile
@@ -302,7 +321,7 @@ def demo(
     print_dispatch_report(result.dispatch)
     console.print(f"Máy chủ thư nhúng đã nhận {result.mail['email']} email và {result.mail['fax']} fax.")
     console.print(f"\nXem kết quả trong [bold]{result.workspace}[/]:")
-    console.print(f"  mailboxes/        thư đã gửi cho người nộp (.eml, mở bằng trình đọc thư)")
+    console.print("  mailboxes/        thư đã gửi cho người nộp (.eml, mở bằng trình đọc thư)")
     if result.print_file:
         console.print(f"  {result.print_file.name}  lô in gửi bưu điện (trang địa chỉ + phiếu)")
     console.print("  ho-so-mau.xlsx    tệp xuất hồ sơ mẫu;  config.toml  cấu hình đã dùng")

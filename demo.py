@@ -19,7 +19,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from openpyxl import Workbook
 from sqlmodel import Session as DbSession
-from sqlmodel import select
+from sqlmodel import col, select
 
 from .dossiers import import_files
 from .mailer.dispatch import DispatchReport, dispatch_once
@@ -40,10 +40,29 @@ PROCEDURES = [
     ("2.001269", "Cấp giấy phép tiến hành công việc bức xạ"),
     ("1.008373", "Công bố sử dụng dấu định lượng trên nhãn hàng đóng gói sẵn"),
 ]
-APPLICANTS = ["Nguyễn Văn An", "Trần Thị Bích", "Lê Hoàng Cường", "Phạm Thu Dung", "Công ty TNHH Đại Phát",
-              "Hợp tác xã Nông nghiệp Xuân Thọ", "Công ty CP Cà phê Lâm Viên", "Võ Minh Đức", "Đặng Thị Hạnh"]
-HEADER = ["STT", "Mã hồ sơ", "Mã thủ tục", "Tên thủ tục", "Đơn vị xử lý", "Tổ chức, cá nhân",
-          "Email", "Số fax", "Địa chỉ", "Ngày tiếp nhận"]
+APPLICANTS = [
+    "Nguyễn Văn An",
+    "Trần Thị Bích",
+    "Lê Hoàng Cường",
+    "Phạm Thu Dung",
+    "Công ty TNHH Đại Phát",
+    "Hợp tác xã Nông nghiệp Xuân Thọ",
+    "Công ty CP Cà phê Lâm Viên",
+    "Võ Minh Đức",
+    "Đặng Thị Hạnh",
+]
+HEADER = [
+    "STT",
+    "Mã hồ sơ",
+    "Mã thủ tục",
+    "Tên thủ tục",
+    "Đơn vị xử lý",
+    "Tổ chức, cá nhân",
+    "Email",
+    "Số fax",
+    "Địa chỉ",
+    "Ngày tiếp nhận",
+]
 
 
 @dataclass
@@ -88,8 +107,20 @@ def write_sample_export(path: Path, today: date, count: int = 60, seed: int = 20
         fax = f"(0263) 38{number:02d} 111" if 0.7 <= contact < 0.85 else ""
         address = f"{number} Trần Phú, Phường {number % 9 + 1}, TP. Đà Lạt" if contact >= 0.85 else ""
         received = today - timedelta(days=rng.randrange(0, 5))
-        sheet.append([number, f"000.00.24.H{number:05d}", procedure[0], procedure[1], UNITS[number % len(UNITS)],
-                      applicant, email, fax, address, received.strftime("%d/%m/%Y")])
+        sheet.append(
+            [
+                number,
+                f"000.00.24.H{number:05d}",
+                procedure[0],
+                procedure[1],
+                UNITS[number % len(UNITS)],
+                applicant,
+                email,
+                fax,
+                address,
+                received.strftime("%d/%m/%Y"),
+            ]
+        )
     sheet.append(["Tổng cộng", count])
     book.save(path)
 
@@ -102,7 +133,8 @@ def write_config(workspace: Path, smtp_port: int) -> Path:
         'address = "35 Trần Hưng Đạo, Phường 10, TP. Đà Lạt"\nfax = "0263 3822 111"\n'
         f'[storage]\ndir = "data"\n[dossiers]\ninbox_dir = "inbox"\n'
         f'[smtp]\nhost = "127.0.0.1"\nport = {smtp_port}\nsecurity = "none"\n'
-        'from_address = "khaosat@skhcn.lamdong.example.gov.vn"\nreply_to = "phieukhaosat@skhcn.lamdong.example.gov.vn"\n'
+        'from_address = "khaosat@skhcn.lamdong.example.gov.vn"\n'
+        'reply_to = "phieukhaosat@skhcn.lamdong.example.gov.vn"\n'
         '[fax]\ngateway = "{number}@fax.example.vn"\n',
         encoding="utf-8",
     )
@@ -134,8 +166,13 @@ def _loop(workspace: Path, settings: Settings, export: Path, mailbox: Mailbox) -
             import_files([export], session=session, settings=settings)
         report = dispatch_once(engine, settings)
         with DbSession(engine, expire_on_commit=False) as session:
-            batch = build_print_batch(session, settings, renderer_for(settings.survey.questionnaire),
-                                      channel=Channel.post, output=workspace / "in-buu-dien.pdf")
+            batch = build_print_batch(
+                session,
+                settings,
+                renderer_for(settings.survey.questionnaire),
+                channel=Channel.post,
+                output=workspace / "in-buu-dien.pdf",
+            )
             per_unit = _per_unit(session)
     finally:
         engine.dispose()
@@ -143,7 +180,7 @@ def _loop(workspace: Path, settings: Settings, export: Path, mailbox: Mailbox) -
 
 
 def _per_unit(session: DbSession) -> list[tuple[str, int, Counter[str]]]:
-    rows = session.exec(select(Unit.name, Survey.channel).join(Survey, Survey.unit_id == Unit.id)).all()
+    rows = session.exec(select(Unit.name, Survey.channel).join(Survey, col(Survey.unit_id) == col(Unit.id))).all()
     counts: dict[str, Counter[str]] = {}
     for unit_name, channel in rows:
         counts.setdefault(unit_name, Counter())[str(channel)] += 1

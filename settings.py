@@ -65,17 +65,17 @@ Security = Literal["none", "starttls", "tls"]
 
 class SmtpSettings(Section):
     host: str = "localhost"
-    port: int = Field(25, ge=1, le=65535)
+    port: int = Field(default=25, ge=1, le=65535)
     security: Security = "starttls"
     username: str = ""
     password_env: str = "KHAOSAT_SMTP_PASSWORD"
     verify_tls: bool = True
     ca_file: str = ""
-    timeout: float = Field(30.0, gt=0)
+    timeout: float = Field(default=30.0, gt=0)
     from_address: str = "khaosat@localhost"
     from_name: str = ""
     reply_to: str = ""
-    max_per_minute: int = Field(0, ge=0)
+    max_per_minute: int = Field(default=0, ge=0)
     message_id_domain: str = ""
 
 
@@ -128,12 +128,12 @@ def default_rounds() -> list[RoundSettings]:
 
 class DispatchSettings(Section):
     channels: list[Literal["email", "fax", "post"]] = ["email", "fax", "post"]
-    batch_size: int = Field(200, ge=1)
+    batch_size: int = Field(default=200, ge=1)
     retry_minutes: list[int] = [5, 30, 120, 480]
 
 
 class ReportSettings(Section):
-    target: float = Field(0.8, gt=0, le=1)
+    target: float = Field(default=0.8, gt=0, le=1)
     unit_targets: dict[str, float] = Field(default_factory=dict)
     board_emails: list[str] = Field(default_factory=list)
 

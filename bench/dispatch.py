@@ -25,11 +25,11 @@ import aiosmtplib
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from sink import Sink  # noqa: E402
+from sink import Sink
 
-from khaosat.mailer.dispatch import dispatch_once  # noqa: E402
-from khaosat.models import Dossier, Procedure, Unit, init_schema, make_engine, utcnow  # noqa: E402
-from khaosat.settings import parse_settings  # noqa: E402
+from khaosat.mailer.dispatch import dispatch_once
+from khaosat.models import Dossier, Procedure, Unit, init_schema, make_engine, utcnow
+from khaosat.settings import parse_settings
 
 
 def cpu_seconds() -> float:
@@ -44,17 +44,39 @@ def seed(engine: sa.Engine, count: int, zone: str) -> None:
     today = datetime.now(ZoneInfo(zone)).date()
     now = utcnow()
     with engine.begin() as connection:
-        connection.execute(sa.insert(Unit), [{"id": n + 1, "code": f"P{n + 1}", "name": f"Phòng chuyên môn {n + 1}",
-                                              "head_email": ""} for n in range(4)])
-        connection.execute(sa.insert(Procedure), [{"id": 1, "code": "1.004", "field": "KH&CN",
-                                                   "name": "Cấp giấy chứng nhận đăng ký hoạt động KH&CN"}])
-        connection.execute(sa.insert(Dossier), [
-            {"code": f"000.00.24.H{n:06d}", "procedure_id": 1, "unit_id": n % 4 + 1,
-             "applicant": f"Công ty TNHH Số {n}", "email": f"nguoinop{n}@example.vn", "fax": "", "phone": "",
-             "address": "", "received_on": today, "returned_on": None, "fingerprint": str(n), "source": "bench",
-             "created_at": now, "updated_at": now}
-            for n in range(count)
-        ])
+        connection.execute(
+            sa.insert(Unit),
+            [
+                {"id": n + 1, "code": f"P{n + 1}", "name": f"Phòng chuyên môn {n + 1}", "head_email": ""}
+                for n in range(4)
+            ],
+        )
+        connection.execute(
+            sa.insert(Procedure),
+            [{"id": 1, "code": "1.004", "field": "KH&CN", "name": "Cấp giấy chứng nhận đăng ký hoạt động KH&CN"}],
+        )
+        connection.execute(
+            sa.insert(Dossier),
+            [
+                {
+                    "code": f"000.00.24.H{n:06d}",
+                    "procedure_id": 1,
+                    "unit_id": n % 4 + 1,
+                    "applicant": f"Công ty TNHH Số {n}",
+                    "email": f"nguoinop{n}@example.vn",
+                    "fax": "",
+                    "phone": "",
+                    "address": "",
+                    "received_on": today,
+                    "returned_on": None,
+                    "fingerprint": str(n),
+                    "source": "bench",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for n in range(count)
+            ],
+        )
 
 
 async def sink_ceiling(port: int, count: int) -> float:
@@ -81,12 +103,23 @@ def main() -> None:
         ceiling = asyncio.run(sink_ceiling(sink.port, 500))
         before_messages, before_bytes = sink.count()
         with tempfile.TemporaryDirectory() as workspace:
-            settings = parse_settings({
-                "smtp": {"host": "127.0.0.1", "port": sink.port, "security": "none",
-                         "from_address": "khaosat@skhcn.example.gov.vn", "reply_to": "phieu@skhcn.example.gov.vn"},
-                "organization": {"name": "Sở Khoa học và Công nghệ tỉnh Lâm Đồng", "fax": "0263 3822 111",
-                                 "address": "35 Trần Hưng Đạo, Đà Lạt"},
-            }, Path(workspace))
+            settings = parse_settings(
+                {
+                    "smtp": {
+                        "host": "127.0.0.1",
+                        "port": sink.port,
+                        "security": "none",
+                        "from_address": "khaosat@skhcn.example.gov.vn",
+                        "reply_to": "phieu@skhcn.example.gov.vn",
+                    },
+                    "organization": {
+                        "name": "Sở Khoa học và Công nghệ tỉnh Lâm Đồng",
+                        "fax": "0263 3822 111",
+                        "address": "35 Trần Hưng Đạo, Đà Lạt",
+                    },
+                },
+                Path(workspace),
+            )
             engine = make_engine(f"sqlite:///{workspace}/bench.db")
             init_schema(engine)
             seed(engine, args.dossiers, settings.organization.timezone)

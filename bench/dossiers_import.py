@@ -21,14 +21,15 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from openpyxl import Workbook
+from sqlmodel import Session
+
 from khaosat.dossiers.columns import alias_table, locate_header
 from khaosat.dossiers.importer import import_files
 from khaosat.dossiers.rows import read_rows
 from khaosat.dossiers.table import read_tables
 from khaosat.models import init_schema, make_engine
 from khaosat.settings import parse_settings
-from openpyxl import Workbook
-from sqlmodel import Session
 
 HEADER = ["STT", "Mã hồ sơ", "Mã thủ tục", "Tên thủ tục", "Đơn vị xử lý", "Tổ chức, cá nhân",
           "Email", "Số fax", "Điện thoại", "Địa chỉ", "Ngày tiếp nhận", "Ngày hẹn trả"]  # fmt: skip

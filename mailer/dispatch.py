@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
@@ -59,8 +60,12 @@ class Job:
 class Pacer:
     """Keeps sends at most ``per_minute`` a minute (0: no limit)."""
 
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        per_minute: int,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.interval = 60.0 / per_minute if per_minute else 0.0
         self.clock, self.sleep = clock, sleep
         self._next = 0.0
@@ -76,8 +81,8 @@ class Pacer:
 
 
 def load_jobs(session: Session, row_ids: list[int], settings: Settings) -> list[Job]:
-    rows = session.exec(
-        select(OutboxMessage, Survey, Dossier, Procedure, Unit, Round)
+    rows = session.execute(
+        sa.select(OutboxMessage, Survey, Dossier, Procedure, Unit, Round)
         .join(Survey, col(Survey.id) == col(OutboxMessage.survey_id))
         .join(Dossier, col(Dossier.id) == col(Survey.dossier_id))
         .join(Procedure, col(Procedure.id) == col(Dossier.procedure_id))
@@ -87,18 +92,23 @@ def load_jobs(session: Session, row_ids: list[int], settings: Settings) -> list[
         .order_by(col(OutboxMessage.id))
     ).all()
     return [
-        Job(row=row, round_name=round_.name, address=dossier.address, invitation=Invitation(
-            survey_code=survey.code,
-            dossier_code=dossier.code,
-            procedure=procedure.name,
-            unit=unit.name,
-            applicant=dossier.applicant,
-            organization=settings.organization.name,
-            deadline=round_.ends_on.strftime("%d/%m/%Y"),
-            return_fax=settings.organization.fax,
-            return_address=settings.survey.return_address or settings.organization.address,
-            website=settings.organization.website,
-        ))
+        Job(
+            row=row,
+            round_name=round_.name,
+            address=dossier.address,
+            invitation=Invitation(
+                survey_code=survey.code,
+                dossier_code=dossier.code,
+                procedure=procedure.name,
+                unit=unit.name,
+                applicant=dossier.applicant,
+                organization=settings.organization.name,
+                deadline=round_.ends_on.strftime("%d/%m/%Y"),
+                return_fax=settings.organization.fax,
+                return_address=settings.survey.return_address or settings.organization.address,
+                website=settings.organization.website,
+            ),
+        )
         for row, survey, dossier, procedure, unit, round_ in rows
     ]
 
@@ -120,8 +130,16 @@ def compose(job: Job, pdf: bytes, settings: Settings) -> bytes:
 class Dispatcher:
     """Sends due forms through ``transport``; one instance per run."""
 
-    def __init__(self, engine: Engine, settings: Settings, transport: Transport, renderer: FormRenderer,
-                 *, should_stop: Callable[[], bool] = lambda: False, now: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        transport: Transport,
+        renderer: FormRenderer,
+        *,
+        should_stop: Callable[[], bool] = lambda: False,
+        now: Callable[[], datetime] = utcnow,
+    ) -> None:
         self.engine, self.settings, self.transport, self.renderer = engine, settings, transport, renderer
         self.should_stop, self.now = should_stop, now
         self.pacer = Pacer(settings.smtp.max_per_minute)
@@ -132,14 +150,17 @@ class Dispatcher:
             released, uncertain = outbox.recover_abandoned(session, now=self.now())
             self.report.released, self.report.uncertain = released, uncertain
             queued = outbox.queue_new_surveys(
-                session, self.settings, form_version=self.renderer.version,
+                session,
+                self.settings,
+                form_version=self.renderer.version,
                 today=self.now().astimezone(self.settings.organization.zone).date(),
             )
             self.report.queued, self.report.skipped = queued.created, dict(queued.skipped)
             try:
                 while not self.report.stopped:
-                    row_ids = outbox.claim(session, channels=outbox.ELECTRONIC,
-                                           limit=self.settings.dispatch.batch_size, now=self.now())
+                    row_ids = outbox.claim(
+                        session, channels=outbox.ELECTRONIC, limit=self.settings.dispatch.batch_size, now=self.now()
+                    )
                     if not row_ids:
                         break
                     await self._send_batch(session, load_jobs(session, row_ids, self.settings))
@@ -170,8 +191,12 @@ class Dispatcher:
     def form_context(self, job: Job) -> FormContext:
         invitation = job.invitation
         return context_from_settings(
-            self.settings, survey_code=invitation.survey_code, dossier_code=invitation.dossier_code,
-            procedure=invitation.procedure, unit=invitation.unit, round_name=job.round_name,
+            self.settings,
+            survey_code=invitation.survey_code,
+            dossier_code=invitation.dossier_code,
+            procedure=invitation.procedure,
+            unit=invitation.unit,
+            round_name=job.round_name,
         )
 
     async def _send_one(self, session: Session, job: Job, data: bytes) -> None:
@@ -219,13 +244,19 @@ def count_paper_waiting(session: Session) -> int:
     ).one()
 
 
-def dispatch_once(engine: Engine, settings: Settings, *, transport: Transport | None = None,
-                  should_stop: Callable[[], bool] = lambda: False) -> DispatchReport:
+def dispatch_once(
+    engine: Engine,
+    settings: Settings,
+    *,
+    transport: Transport | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> DispatchReport:
     """One whole dispatch run with the configured SMTP server (or ``transport``)."""
     renderer = renderer_for(settings.survey.questionnaire)
     with Session(engine) as session:
         ensure_layout(session, renderer)
         session.commit()
-    dispatcher = Dispatcher(engine, settings, transport or SmtpTransport(settings.smtp), renderer,
-                            should_stop=should_stop)
+    dispatcher = Dispatcher(
+        engine, settings, transport or SmtpTransport(settings.smtp), renderer, should_stop=should_stop
+    )
     return asyncio.run(dispatcher.run())

@@ -95,9 +95,7 @@ def queue_new_surveys(session: Session, settings: Settings, *, form_version: str
 def recover_abandoned(session: Session, *, now: datetime) -> tuple[int, int]:
     """Settle rows left by a dispatcher that died: (released, made uncertain). Commits."""
     rows = session.exec(
-        select(OutboxMessage).where(
-            col(OutboxMessage.state).in_([OutboxState.claimed, OutboxState.transmitting])
-        )
+        select(OutboxMessage).where(col(OutboxMessage.state).in_([OutboxState.claimed, OutboxState.transmitting]))
     ).all()
     released = uncertain = 0
     for row in rows:

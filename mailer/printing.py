@@ -70,28 +70,47 @@ def _drop_form_fields(writer: PdfWriter) -> None:
     writer.root_object.pop("/AcroForm", None)
 
 
-def build_print_batch(session: Session, settings: Settings, renderer: FormRenderer,
-                      *, channel: Channel, output: Path) -> BatchResult | None:
+def build_print_batch(
+    session: Session, settings: Settings, renderer: FormRenderer, *, channel: Channel, output: Path
+) -> BatchResult | None:
     """Write one PDF of every pending ``channel`` form to ``output``; None when none waits."""
     if channel not in (Channel.post, Channel.counter):
         raise KhaosatError(f"kênh {channel} không phải kênh in (post hoặc counter)")
-    row_ids = [row_id for row_id in session.exec(
-        select(OutboxMessage.id)
-        .where(col(OutboxMessage.state) == OutboxState.pending, col(OutboxMessage.channel) == channel)
-        .order_by(col(OutboxMessage.id))
-    ).all() if row_id is not None]
+    row_ids = [
+        row_id
+        for row_id in session.exec(
+            select(OutboxMessage.id)
+            .where(col(OutboxMessage.state) == OutboxState.pending, col(OutboxMessage.channel) == channel)
+            .order_by(col(OutboxMessage.id))
+        ).all()
+        if row_id is not None
+    ]
     if not row_ids:
         return None
     writer = PdfWriter()
     jobs = load_jobs(session, row_ids, settings)
     for job in jobs:
         if channel is Channel.post:
-            writer.append(PdfReader(io.BytesIO(address_page(
-                job.invitation.applicant, job.address, settings.organization.name,
-                settings.survey.return_address or settings.organization.address))))
+            writer.append(
+                PdfReader(
+                    io.BytesIO(
+                        address_page(
+                            job.invitation.applicant,
+                            job.address,
+                            settings.organization.name,
+                            settings.survey.return_address or settings.organization.address,
+                        )
+                    )
+                )
+            )
         context = context_from_settings(
-            settings, survey_code=job.invitation.survey_code, dossier_code=job.invitation.dossier_code,
-            procedure=job.invitation.procedure, unit=job.invitation.unit, round_name=job.round_name)
+            settings,
+            survey_code=job.invitation.survey_code,
+            dossier_code=job.invitation.dossier_code,
+            procedure=job.invitation.procedure,
+            unit=job.invitation.unit,
+            round_name=job.round_name,
+        )
         writer.append(PdfReader(io.BytesIO(renderer.render(context))))
     _drop_form_fields(writer)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -116,8 +135,11 @@ def confirm_print_batch(session: Session, batch_id: int) -> int:
     if batch.confirmed_at is not None:
         return 0
     now = utcnow()
-    rows = session.exec(select(OutboxMessage).where(
-        col(OutboxMessage.print_batch_id) == batch_id, col(OutboxMessage.state) == OutboxState.batched)).all()
+    rows = session.exec(
+        select(OutboxMessage).where(
+            col(OutboxMessage.print_batch_id) == batch_id, col(OutboxMessage.state) == OutboxState.batched
+        )
+    ).all()
     for row in rows:
         mark_sent(session, row, now=now)
     batch.confirmed_at = now

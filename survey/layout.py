@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 MARKER_DICTIONARY = "DICT_4X4_50"
 CORNERS = ("top-left", "top-right", "bottom-right", "bottom-left")
@@ -92,7 +93,7 @@ def _rect(data: dict[str, float]) -> Rect:
     return Rect(data["x"], data["y"], data["width"], data["height"])
 
 
-def _page_from_dict(data: dict) -> PageLayout:  # type: ignore[type-arg]
+def _page_from_dict(data: dict[str, Any]) -> PageLayout:
     return PageLayout(
         number=data["number"],
         markers=tuple(Marker(m["id"], _rect(m["rect"])) for m in data["markers"]),

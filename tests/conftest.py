@@ -60,12 +60,20 @@ def settings(tmp_path: Path) -> Settings:
 
 def make_settings(tmp_path: Path, **sections: dict) -> Settings:  # type: ignore[type-arg]
     data: dict = {  # type: ignore[type-arg]
-        "organization": {"name": "Sở Khoa học và Công nghệ tỉnh Thử Nghiệm", "fax": "0263 3822 111",
-                         "address": "12 Đường Trần Phú, TP. Thử Nghiệm"},
+        "organization": {
+            "name": "Sở Khoa học và Công nghệ tỉnh Thử Nghiệm",
+            "fax": "0263 3822 111",
+            "address": "12 Đường Trần Phú, TP. Thử Nghiệm",
+        },
         "storage": {"dir": "data"},
         "dossiers": {"inbox_dir": "inbox"},
-        "smtp": {"host": "127.0.0.1", "port": 25, "security": "none",
-                 "from_address": "khaosat@skhcn.example.gov.vn", "reply_to": "phieu@skhcn.example.gov.vn"},
+        "smtp": {
+            "host": "127.0.0.1",
+            "port": 25,
+            "security": "none",
+            "from_address": "khaosat@skhcn.example.gov.vn",
+            "reply_to": "phieu@skhcn.example.gov.vn",
+        },
     }
     for name, values in sections.items():
         data.setdefault(name, {}).update(values)

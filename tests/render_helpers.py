@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 import pdfplumber
 import pypdfium2
+
 from khaosat.survey.render import FormContext
 
 # Decomposed (NFD) on purpose, as Excel exports sometimes give it: the form prints NFC.

@@ -42,8 +42,9 @@ class SinkHandler:
     delay: float = 0.0  # seconds to wait before answering DATA
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
-                          address: str, options: list[str]) -> str:
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
         reply = self.rcpt_replies.get(address)
         if reply:
             return reply
@@ -62,8 +63,7 @@ class SinkHandler:
                 server.transport.close()
                 return "421 closing"
             assert isinstance(envelope.content, bytes)
-            self.received.append(Received(str(envelope.mail_from), list(envelope.rcpt_tos),
-                                          envelope.content))
+            self.received.append(Received(str(envelope.mail_from), list(envelope.rcpt_tos), envelope.content))
         return "250 Message accepted"
 
 
@@ -77,8 +77,7 @@ class SmtpSink:
     def __init__(self) -> None:
         self.handler = SinkHandler()
         self.port = free_port()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port,
-                                     decode_data=False)
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, decode_data=False)
 
     def start(self) -> None:
         self.controller.start()

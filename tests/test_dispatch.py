@@ -31,8 +31,13 @@ def seed(engine, settings, count_email=3):
     today = local_today(settings)
     with Session(engine) as session:
         for number in range(count_email):
-            add_dossier(session, f"HS-{number:03d}", received_on=today, email=f"nguoinop{number}@example.vn",
-                        applicant=f"Nguyễn Văn {number}")
+            add_dossier(
+                session,
+                f"HS-{number:03d}",
+                received_on=today,
+                email=f"nguoinop{number}@example.vn",
+                applicant=f"Nguyễn Văn {number}",
+            )
         add_dossier(session, "HS-FAX", received_on=today, fax="+842633822111", applicant="Công ty Bình Minh")
         add_dossier(session, "HS-POST", received_on=today, address="45 Lê Lợi, Phường 1, TP. Đà Lạt")
         add_dossier(session, "HS-OLD", received_on=today - timedelta(days=800), email="cu@example.vn")

@@ -34,7 +34,9 @@ def write_config(tmp_path: Path, database_url: str, smtp_port: int) -> Path:
 def khaosat(config: Path, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "khaosat.cli", *args, "--config", str(config)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 

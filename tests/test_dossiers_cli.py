@@ -6,8 +6,9 @@ import shutil
 import time
 
 import pytest
-from khaosat.cli import app
 from typer.testing import CliRunner
+
+from khaosat.cli import app
 
 from .fixtures.make_dossiers_messy import FIXTURE
 

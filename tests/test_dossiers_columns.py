@@ -3,6 +3,7 @@
 import unicodedata
 
 import pytest
+
 from khaosat.dossiers.columns import alias_table, locate_header, match_headers
 from khaosat.dossiers.table import Row
 from khaosat.errors import ConfigError, ImportFileError

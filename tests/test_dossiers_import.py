@@ -6,11 +6,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
+from sqlmodel import Session, select
+
 from khaosat.dossiers import import_files
 from khaosat.errors import ImportFileError
 from khaosat.models import Dossier, Procedure, Unit
-from openpyxl import load_workbook
-from sqlmodel import Session, select
 
 from .conftest import make_settings
 from .dossier_files import write_csv, write_xlsx

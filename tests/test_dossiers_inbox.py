@@ -5,9 +5,10 @@ import os
 import shutil
 import time
 
+from sqlmodel import Session, select
+
 from khaosat.dossiers import process_inbox
 from khaosat.models import Dossier
-from sqlmodel import Session, select
 
 from .dossier_files import write_xlsx
 from .fixtures.make_dossiers_messy import FIXTURE

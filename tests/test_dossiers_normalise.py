@@ -4,6 +4,7 @@ import unicodedata
 from datetime import date, datetime
 
 import pytest
+
 from khaosat.dossiers.normalise import (
     bounded,
     clean_text,

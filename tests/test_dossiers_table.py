@@ -3,9 +3,10 @@
 from datetime import datetime
 
 import pytest
+from openpyxl import Workbook
+
 from khaosat.dossiers.table import decode, guess_delimiter, read_tables
 from khaosat.errors import ImportFileError
-from openpyxl import Workbook
 
 from .dossier_files import to_cp1258, write_csv
 

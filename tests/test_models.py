@@ -26,9 +26,17 @@ def test_times_come_back_aware_utc(engine):
         procedure = Procedure(code="T1", name="Thủ tục 1")
         session.add_all([unit, procedure])
         session.flush()
-        session.add(Dossier(code="HS1", procedure_id=procedure.id, unit_id=unit.id,
-                            received_on=date(2026, 3, 1), fingerprint="x",
-                            created_at=local, updated_at=local))
+        session.add(
+            Dossier(
+                code="HS1",
+                procedure_id=procedure.id,
+                unit_id=unit.id,
+                received_on=date(2026, 3, 1),
+                fingerprint="x",
+                created_at=local,
+                updated_at=local,
+            )
+        )
         session.commit()
     with Session(engine) as session:
         stored = session.exec(select(Dossier)).one().created_at

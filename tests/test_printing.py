@@ -31,8 +31,13 @@ def test_post_batch_then_confirm(engine, database_url, tmp_path, smtp, settings)
     """Paper forms wait for print; a post batch has an address page before each form."""
     today = local_today(settings)
     with Session(engine) as session:
-        add_dossier(session, "HS-P1", received_on=today, applicant="Bà Trần Thị Hoa",
-                    address="12 Nguyễn Văn Cừ, Phường 2, TP. Bảo Lộc, tỉnh Lâm Đồng")
+        add_dossier(
+            session,
+            "HS-P1",
+            received_on=today,
+            applicant="Bà Trần Thị Hoa",
+            address="12 Nguyễn Văn Cừ, Phường 2, TP. Bảo Lộc, tỉnh Lâm Đồng",
+        )
         add_dossier(session, "HS-P2", received_on=today, applicant="Ông Lê Văn Bình", address="3 Hùng Vương, Đà Lạt")
         add_dossier(session, "HS-C1", received_on=today, applicant="Ông Phạm Minh")  # no address: the counter
     config = write_config(tmp_path, database_url, smtp.port)
@@ -61,8 +66,7 @@ def test_post_batch_then_confirm(engine, database_url, tmp_path, smtp, settings)
     assert display_code(codes["HS-C1"]) not in joined
 
     # Nothing more waits for the post; the counter form is separate.
-    again = json.loads(invoke(config, "print", "--channel", "post", "-o", str(tmp_path / "again.pdf"),
-                              "--json").stdout)
+    again = json.loads(invoke(config, "print", "--channel", "post", "-o", str(tmp_path / "again.pdf"), "--json").stdout)
     assert again["forms"] == 0 and not (tmp_path / "again.pdf").exists()
 
     confirmed = json.loads(invoke(config, "print", "--confirm", str(batch["batch"]), "--json").stdout)
@@ -71,8 +75,9 @@ def test_post_batch_then_confirm(engine, database_url, tmp_path, smtp, settings)
         statuses = {s.code: s.status for s in session.exec(select(Survey)).all()}
     assert sorted(statuses.values()) == [SurveyStatus.pending, SurveyStatus.sent, SurveyStatus.sent]
 
-    counter = json.loads(invoke(config, "print", "--channel", "counter", "-o", str(tmp_path / "c.pdf"),
-                                "--json").stdout)
+    counter = json.loads(
+        invoke(config, "print", "--channel", "counter", "-o", str(tmp_path / "c.pdf"), "--json").stdout
+    )
     assert counter["forms"] == 1
     with pdfplumber.open(tmp_path / "c.pdf") as pdf:
         assert "Ông Phạm Minh" not in pdf.pages[0].extract_text()  # no address page at the counter

@@ -11,6 +11,7 @@ import numpy as np
 import pypdf
 import pytest
 import zxingcpp
+
 from khaosat.errors import RenderError
 from khaosat.survey.codes import display_code, parse_qr_payload, qr_payload
 from khaosat.survey.geometry import BOX, MM, PAGE_HEIGHT, PAGE_WIDTH

@@ -10,6 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 import zxingcpp
+from pdfminer.psparser import LIT
+from pypdf import PdfReader, PdfWriter
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
 from khaosat.cli import app
 from khaosat.errors import ParseError, RenderError
 from khaosat.intake.acroform import field_value, read_acroform
@@ -19,11 +25,6 @@ from khaosat.survey.codes import parse_qr_payload
 from khaosat.survey.layout import LayoutMap, Rect
 from khaosat.survey.questionnaire import load_questionnaire, parse_questionnaire
 from khaosat.survey.render import FormRenderer, context_from_settings, ensure_layout
-from pdfminer.psparser import LIT
-from pypdf import PdfReader, PdfWriter
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
-from typer.testing import CliRunner
 
 from .factories import add_dossier
 from .render_helpers import CONTEXT, page_texts, render_pages

@@ -28,8 +28,7 @@ def test_default_rounds(received, expected):
 
 def test_round_across_the_new_year():
     """A round may run from November to February."""
-    rounds = [RoundSettings(name="A", start="03-01", end="10-31"),
-              RoundSettings(name="B", start="11-01", end="02-28")]
+    rounds = [RoundSettings(name="A", start="03-01", end="10-31"), RoundSettings(name="B", start="11-01", end="02-28")]
     assert period_for(date(2027, 1, 15), rounds).name == "2026-B"
     assert period_for(date(2027, 1, 15), rounds).ends_on == date(2027, 2, 28)
     assert period_for(date(2027, 2, 28), rounds).name == "2026-B"
