@@ -7,6 +7,7 @@ success, 1 on a handled error (one line on stderr), 2 on bad usage (typer's own)
 from __future__ import annotations
 
 import dataclasses
+import enum
 import json
 import logging
 import sys
@@ -129,11 +130,18 @@ def print_dispatch_report(report: Any) -> None:
         err_console.print(f"[bold red]Lỗi:[/] {error}", highlight=False)
 
 
+class PaperChannel(enum.StrEnum):
+    post = "post"
+    counter = "counter"
+
+
 @app.command("print")
 @handled
 def print_forms(
     config: ConfigOption = None,
-    channel: Annotated[str, typer.Option("--channel", help="post (with address pages) or counter.")] = "post",
+    channel: Annotated[PaperChannel, typer.Option("--channel", help="post (with address pages) or counter.")] = (
+        PaperChannel.post
+    ),
     output: Annotated[Path | None, typer.Option("--output", "-o", help="The PDF to write.")] = None,
     confirm: Annotated[int | None, typer.Option("--confirm", help="Mark a printed batch as sent.")] = None,
     as_json: JsonOption = False,
@@ -145,6 +153,8 @@ def print_forms(
     from .models import Channel
     from .survey.render import renderer_for
 
+    if confirm is None and output is None:
+        raise typer.BadParameter("cần tệp PDF đầu ra", param_hint="--output")
     settings = load_settings(config)
     with open_database(settings) as engine, Session(engine, expire_on_commit=False) as session:
         if confirm is not None:
@@ -152,12 +162,9 @@ def print_forms(
             result: dict[str, Any] = {"batch": confirm, "confirmed": count}
             message = f"Lô in {confirm}: đã ghi nhận gửi {count} phiếu."
         else:
-            if channel not in ("post", "counter"):
-                raise typer.BadParameter("post hoặc counter", param_hint="--channel")
-            if output is None:
-                raise typer.BadParameter("cần tệp PDF đầu ra", param_hint="--output")
+            assert output is not None
             renderer = renderer_for(settings.survey.questionnaire)
-            batch = build_print_batch(session, settings, renderer, channel=Channel(channel), output=output)
+            batch = build_print_batch(session, settings, renderer, channel=Channel(channel.value), output=output)
             result = {
                 "batch": batch.batch_id if batch else None,
                 "forms": batch.forms if batch else 0,

@@ -2,7 +2,8 @@
 
 The code is 7 random Crockford base-32 symbols and a Luhn mod 32 check symbol, shown as
 ``XXXX-XXXX``. It has no I, L, O or U, so it survives handwriting and a phone line; the
-check symbol catches every single wrong symbol and every swap of two neighbours. Neither
+check symbol catches every single wrong symbol and every swap of two neighbours but one
+(0Z ↔ Z0, the blind spot of Luhn mod N). Neither
 the code nor the token is derived from anything: both come from ``secrets``.
 """
 
