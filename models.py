@@ -169,6 +169,120 @@ class PrintBatch(SQLModel, table=True):
     confirmed_at: datetime | None = _time()
 
 
+class InboundState(enum.StrEnum):
+    received = "received"  # archived and recorded; not yet processed
+    processed = "processed"
+    review = "review"  # a person must look at it
+    ignored = "ignored"  # an auto-reply or delivery report: recorded, nothing to count
+
+
+class InboundMessage(SQLModel, table=True):
+    """One thing that came back: a message from a mailbox or a file from the scan folder.
+
+    Archived raw first (``sha256`` names the file under the archive), recorded, then
+    processed, then moved on the server. (source, folder, uidvalidity, uid) identifies a
+    mailbox message; ``sha256`` is the second key that survives a UIDVALIDITY change.
+    """
+
+    __table_args__ = (sa.UniqueConstraint("source", "folder", "uidvalidity", "uid"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=255)  # "imap:user@host" or "scan"
+    folder: str = Field(default="", max_length=255)
+    uidvalidity: int = Field(default=0, sa_type=sa.BigInteger)
+    uid: int = Field(default=0, sa_type=sa.BigInteger)  # 0 for files
+    sha256: str = Field(unique=True, max_length=64)
+    message_id: str = Field(default="", max_length=998, index=True)
+    name: str = ""  # file name, or the message's subject
+    sender: str = ""
+    kind: str = Field(default="", max_length=32)  # reply, bounce, autoreply, fax-report, file
+    outbox_id: int | None = Field(default=None, foreign_key="outboxmessage.id")  # what a report is about
+    state: InboundState = Field(default=InboundState.received, index=True)
+    reason: str = ""
+    moved_to: str = ""  # where the server copy went (folder), or the file
+    received_at: datetime = _time(nullable=False)
+    processed_at: datetime | None = _time()
+
+
+class ResponseMethod(enum.StrEnum):
+    acroform = "acroform"
+    omr = "omr"
+    web = "web"
+    manual = "manual"
+
+
+class Response(SQLModel, table=True):
+    """One set of answers to one survey, as received. The first counts; later ones are kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    survey_id: int = Field(foreign_key="survey.id", index=True)
+    inbound_id: int | None = Field(default=None, foreign_key="inboundmessage.id", index=True)
+    source_file: str = ""  # the attachment or file name inside the inbound message
+    answers_hash: str = Field(max_length=64)
+    method: ResponseMethod
+    matched_by: str = Field(default="", max_length=32)  # qr, field, subject, thread, sender, manual
+    confidence: float = 1.0
+    counted: bool = True
+    duplicate_of: int | None = Field(default=None, foreign_key="response.id")
+    conflicting: bool = False  # a second, different set of answers for the same survey
+    comment: str = ""
+    received_at: datetime = _time(nullable=False)
+
+
+class Answer(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("response_id", "question"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="response.id", index=True)
+    question: str = Field(max_length=32)
+    value: str | None = Field(default=None, max_length=64)  # None: blank
+    confidence: float = 1.0
+    uncertain: bool = False
+
+
+class ReviewState(enum.StrEnum):
+    open = "open"
+    resolved = "resolved"
+    rejected = "rejected"
+
+
+class ReviewItem(SQLModel, table=True):
+    """Something a person must decide, with its evidence."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32, index=True)  # unmatched, uncertain, unreadable, attachment, duplicate
+    reason: str
+    state: ReviewState = Field(default=ReviewState.open, index=True)
+    inbound_id: int | None = Field(default=None, foreign_key="inboundmessage.id", index=True)
+    survey_id: int | None = Field(default=None, foreign_key="survey.id", index=True)
+    response_id: int | None = Field(default=None, foreign_key="response.id")
+    source_file: str = ""
+    evidence: str = ""  # JSON: paths of the raw message, the file, image crops
+    details: str = ""  # JSON: what the machine read (answers, uncertain questions, code)
+    created_at: datetime = _time(nullable=False)
+    resolved_by: str = ""
+    resolved_at: datetime | None = _time()
+
+
+class AuditEntry(SQLModel, table=True):
+    """Every manual action: who did what to which row, and when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _time(nullable=False)
+    actor: str = Field(max_length=128)
+    action: str = Field(max_length=64)
+    target: str = Field(max_length=128)  # "review:12", "survey:ABCD1234"
+    details: str = ""  # JSON
+
+
+class Lock(SQLModel, table=True):
+    """A named lease: one poller per mailbox, one daemon per job."""
+
+    name: str = Field(primary_key=True, max_length=255)
+    holder: str = Field(max_length=255)
+    expires_at: datetime = _time(nullable=False)
+
+
 class SchemaInfo(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     version: int

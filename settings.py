@@ -132,6 +132,28 @@ class DispatchSettings(Section):
     retry_minutes: list[int] = [5, 30, 120, 480]
 
 
+class ImapSettings(Section):
+    host: str = ""  # empty: no mailbox to poll
+    port: int = Field(default=993, ge=1, le=65535)
+    security: Security = "tls"
+    username: str = ""
+    password_env: str = "KHAOSAT_IMAP_PASSWORD"
+    verify_tls: bool = True
+    ca_file: str = ""
+    timeout: float = Field(default=60.0, gt=0)
+    folder: str = "INBOX"
+    processed_folder: str = "khaosat/processed"
+    review_folder: str = "khaosat/review"
+    batch_size: int = Field(default=100, ge=1)
+
+
+class IntakeSettings(Section):
+    scan_dir: Path = Path("data/scans")
+    max_attachment_mb: float = Field(default=20.0, gt=0)
+    keep_first_response: bool = True  # a second, different reply is kept and flagged; the first counts
+    operator: str = "khaosat"  # the name written in the audit log for automatic decisions
+
+
 class ReportSettings(Section):
     target: float = Field(default=0.8, gt=0, le=1)
     unit_targets: dict[str, float] = Field(default_factory=dict)
@@ -148,6 +170,8 @@ class Settings(Section):
     survey: SurveySettings = SurveySettings()
     rounds: list[RoundSettings] = Field(default_factory=default_rounds)
     dispatch: DispatchSettings = DispatchSettings()
+    imap: ImapSettings = ImapSettings()
+    intake: IntakeSettings = IntakeSettings()
     report: ReportSettings = ReportSettings()
 
     @model_validator(mode="after")
@@ -211,10 +235,12 @@ def parse_settings(data: dict[str, Any], base_dir: Path) -> Settings:
 def _anchor_paths(settings: Settings, base_dir: Path) -> Settings:
     storage_dir = base_dir / settings.storage.dir
     inbox = base_dir / settings.dossiers.inbox_dir
+    scans = base_dir / settings.intake.scan_dir
     return settings.model_copy(
         update={
             "storage": settings.storage.model_copy(update={"dir": storage_dir}),
             "dossiers": settings.dossiers.model_copy(update={"inbox_dir": inbox}),
+            "intake": settings.intake.model_copy(update={"scan_dir": scans}),
         }
     )
 
