@@ -16,8 +16,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 import pypdfium2 as pdfium
-from khaosat.survey.layout import Box, LayoutMap, PageLayout
 from PIL import Image
+
+from khaosat.survey.layout import Box, LayoutMap, PageLayout
 
 RENDER_DPI = 300.0
 PENS = {"black": (20, 45), "blue": (60, 100), "pencil": (70, 110)}  # grey level range of the stroke

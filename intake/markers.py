@@ -4,7 +4,7 @@ Marker ids give the page and the corner (survey/layout.py), and ArUco reports ev
 marker's corners in the marker's own order, so rotation (upside down too), skew, scale
 and a phone's perspective all come out of one homography from the found corners to the
 layout's marker squares. Three markers are enough; with two (a cut or folded page) an
-affine map is used, and the boxes outside the image are left to review by the caller.
+similarity (rotation, scale, shift) is used, and the boxes outside the image are left to review by the caller.
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def _fit(source: np.ndarray, target: np.ndarray, markers: int) -> np.ndarray | N
     if markers >= 3:
         matrix, _ = cv2.findHomography(source, target, 0)
         return None if matrix is None else np.asarray(matrix, np.float64)
-    affine, _ = cv2.estimateAffine2D(source, target)
+    affine, _ = cv2.estimateAffinePartial2D(source, target)
     if affine is None:
         return None
     return np.vstack([affine, [0.0, 0.0, 1.0]])
