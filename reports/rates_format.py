@@ -1,0 +1,95 @@
+"""Return rates as JSON rows, CSV and a rich table (Vietnamese headers).
+
+The JSON is the contract of DESIGN.md: a list of one object per unit, without the total
+(scripts sum the list). The CSV and the table end with a total row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from rich.table import Table
+
+from .rates import TOTAL_LABEL, RatesReport, UnitRate
+
+JSON_KEYS = ("unit", "name", "dossiers", "sent", "returned", "rate", "target", "needed", "failed")
+
+
+def rate_row(rate: UnitRate) -> dict[str, Any]:
+    row = {key: getattr(rate, key) for key in JSON_KEYS}
+    row["rate"] = round(rate.rate, 4)
+    return row
+
+
+def rates_json(report: RatesReport) -> list[dict[str, Any]]:
+    return [rate_row(rate) for rate in report.units]
+
+
+def rates_csv(report: RatesReport) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=JSON_KEYS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rates_json(report))
+    writer.writerow({**rate_row(report.total), "unit": TOTAL_LABEL, "name": ""})
+    return buffer.getvalue()
+
+
+def percent(value: float) -> str:
+    """A rate as a Vietnamese percentage: 0.8333 → "83,3%"."""
+    return f"{value * 100:.1f}%".replace(".", ",")
+
+
+def _day(value: Any) -> str:
+    return f"{value:%d/%m/%Y}"
+
+
+HEADERS = (
+    ("Mã đơn vị", "left"),
+    ("Tên đơn vị", "left"),
+    ("Hồ sơ", "right"),
+    ("Đã gửi", "right"),
+    ("Đã trả lời", "right"),
+    ("Tỷ lệ", "right"),
+    ("Chỉ tiêu", "right"),
+    ("Còn thiếu", "right"),
+    ("Gửi thất bại", "right"),
+)
+
+
+def _cells(rate: UnitRate) -> list[str]:
+    mark = "[red]✗[/]" if rate.below_target else "[green]✓[/]"
+    shown = f"[red]{percent(rate.rate)}[/]" if rate.below_target else percent(rate.rate)
+    needed = f"[red]{rate.needed}[/]" if rate.needed else "0"
+    failed = f"[yellow]{rate.failed}[/]" if rate.failed else "0"
+    counts = [str(rate.dossiers), str(rate.sent), str(rate.returned)]
+    return [*counts, f"{shown} {mark}", percent(rate.target), needed, failed]
+
+
+def rates_table(report: RatesReport) -> Table:
+    period = report.round
+    table = Table(
+        title=f"Tỷ lệ thu hồi phiếu khảo sát — đợt {period.name} ({_day(period.starts_on)} – {_day(period.ends_on)})",
+        title_justify="left",
+    )
+    for header, justify in HEADERS:
+        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    for rate in report.units:
+        table.add_row(rate.unit, rate.name, *_cells(rate))
+    table.add_section()
+    table.add_row(f"[bold]{TOTAL_LABEL}[/]", "", *_cells(report.total), style="bold")
+    return table
+
+
+def rates_notes(report: RatesReport) -> list[str]:
+    """The lines printed under the table: what is marked, and the failed deliveries apart."""
+    if not report.units:
+        return [f"Không có hồ sơ nào trong đợt {report.round.name}."]
+    notes = ["✗: chưa đạt chỉ tiêu; Còn thiếu: số phiếu cần thu thêm để đạt chỉ tiêu."]
+    if report.total.failed:
+        notes.append(
+            f"{report.total.failed} phiếu không gửi được qua kênh nào (không tính vào Đã gửi): "
+            "cần liên hệ người nộp hoặc phát phiếu giấy tại quầy."
+        )
+    return notes
