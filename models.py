@@ -138,6 +138,7 @@ class Survey(SQLModel, table=True):
     created_at: datetime = _time(nullable=False)
     sent_at: datetime | None = _time()
     responded_at: datetime | None = _time()
+    opted_out_at: datetime | None = _time()  # the applicant asked for no more reminders
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -281,6 +282,32 @@ class Lock(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=255)
     holder: str = Field(max_length=255)
     expires_at: datetime = _time(nullable=False)
+
+
+class JobRun(SQLModel, table=True):
+    """One run of a daemon job, for `khaosat status`."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    job: str = Field(max_length=64, index=True)
+    started_at: datetime = _time(nullable=False)
+    finished_at: datetime | None = _time()
+    ok: bool | None = None  # None while running
+    summary: str = ""  # JSON of the job's counts
+    error: str = ""
+
+
+class RateSnapshot(SQLModel, table=True):
+    """A unit's figures as reported in a status email: the base of "change since last week"."""
+
+    __table_args__ = (sa.Index("ix_ratesnapshot_round_taken", "round_name", "taken_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    taken_at: datetime = _time(nullable=False)
+    round_name: str = Field(max_length=32)
+    unit_code: str = Field(max_length=64)
+    dossiers: int
+    sent: int
+    returned: int
 
 
 class SchemaInfo(SQLModel, table=True):
