@@ -6,6 +6,7 @@ KhaosatError
 ├── QuestionnaireError  a questionnaire data file is invalid
 ├── RenderError      a form could not be rendered
 ├── ParseError       a returned file (PDF, image, TIFF, message) cannot be read at all
+├── MailboxError     a whole intake source (the mailbox, the scan folder) is unreachable
 └── DeliveryError    an outbound message could not be handed over
     ├── TemporaryDeliveryError  try again later (4xx, connection lost before DATA)
     │   └── ServerUnavailableError  no connection at all: the whole run stops
@@ -37,6 +38,10 @@ class RenderError(KhaosatError):
 
 
 class ParseError(KhaosatError):
+    pass
+
+
+class MailboxError(KhaosatError):
     pass
 
 
