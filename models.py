@@ -71,6 +71,7 @@ class OutboxState(enum.StrEnum):
     failed = "failed"  # permanent failure
     uncertain = "uncertain"  # may or may not have left: never resent on its own
     batched = "batched"  # in a print batch waiting for confirmation
+    cancelled = "cancelled"  # a reminder no longer wanted (a reply or an opt-out came first)
 
 
 class Unit(SQLModel, table=True):

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .cron import cron_trigger
 from .errors import ConfigError
 
 ENV_PREFIX = "KHAOSAT_"
@@ -158,6 +159,39 @@ class ReportSettings(Section):
     target: float = Field(default=0.8, gt=0, le=1)
     unit_targets: dict[str, float] = Field(default_factory=dict)
     board_emails: list[str] = Field(default_factory=list)
+    unit_heads: dict[str, list[str]] = Field(default_factory=dict)  # unit code → who gets its follow-up list
+
+
+class ReminderSettings(Section):
+    days: list[int] = Field(default=[7, 14], max_length=2)  # days after the invitation; at most 2 reminders
+    opt_out_keywords: list[str] = ["không nhận", "huỷ nhận", "hủy nhận", "ngừng gửi", "unsubscribe"]
+
+    @field_validator("days")
+    @classmethod
+    def _increasing(cls, value: list[int]) -> list[int]:
+        if any(day <= 0 for day in value) or value != sorted(set(value)):
+            raise ValueError("positive, increasing numbers of days, e.g. [7, 14]")
+        return value
+
+
+class ScheduleSettings(Section):
+    """When the daemon runs each job: minutes between runs (0: never) or a crontab line ("": never)."""
+
+    dossiers_minutes: float = Field(default=5, ge=0)
+    dispatch_minutes: float = Field(default=5, ge=0)
+    intake_minutes: float = Field(default=5, ge=0)
+    reminders_cron: str = "0 9 * * *"
+    followup_cron: str = "0 8 * * 1"
+    status_cron: str = "0 8 * * 1"
+    round_report_cron: str = "30 17 * * *"
+    misfire_grace_minutes: float = Field(default=30, gt=0)
+
+    @field_validator("reminders_cron", "followup_cron", "status_cron", "round_report_cron")
+    @classmethod
+    def _crontab(cls, value: str) -> str:
+        if value.strip():
+            cron_trigger(value, "UTC")  # raises ValueError saying what is wrong
+        return value.strip()
 
 
 class Settings(Section):
@@ -172,7 +206,9 @@ class Settings(Section):
     dispatch: DispatchSettings = DispatchSettings()
     imap: ImapSettings = ImapSettings()
     intake: IntakeSettings = IntakeSettings()
+    reminders: ReminderSettings = ReminderSettings()
     report: ReportSettings = ReportSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
 
     @model_validator(mode="after")
     def _rounds_distinct(self) -> Settings:

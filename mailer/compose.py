@@ -12,6 +12,7 @@ import email.policy
 import secrets
 import unicodedata
 from dataclasses import dataclass
+from email import encoders
 from email.header import Header
 from email.message import Message
 from email.mime.base import MIMEBase
@@ -45,6 +46,8 @@ class Invitation:
     return_fax: str = ""
     return_address: str = ""
     website: str = ""
+    reminder: int = 0  # 0: the invitation; 1, 2: the reminders
+    opt_out_address: str = ""  # where a reply asking for no more reminders goes
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,14 @@ def render_template(name: str, **values: object) -> str:
 
 def invitation_subject(invitation: Invitation) -> str:
     code = display_code(invitation.survey_code)
-    return f"{SUBJECT_PREFIX} hồ sơ {invitation.dossier_code} [Mã phiếu: {code}]"
+    prefix = "Nhắc lại: " if invitation.reminder else ""
+    return f"{prefix}{SUBJECT_PREFIX} hồ sơ {invitation.dossier_code} [Mã phiếu: {code}]"
+
+
+def list_unsubscribe(invitation: Invitation) -> str:
+    """RFC 2369: a mailto that stops the reminders (a reply with the keyword does the same)."""
+    subject = f"KHONG NHAN {display_code(invitation.survey_code)}".replace(" ", "%20")
+    return f"<mailto:{invitation.opt_out_address}?subject={subject}>"
 
 
 def pdf_filename(survey_code: str) -> str:
@@ -93,7 +103,8 @@ def _headers(message: Message, envelope: Envelope, subject: str, survey_code: st
     message["Message-ID"] = envelope.message_id
     # RFC 3834: automatic, so out-of-office responders should stay silent.
     message["Auto-Submitted"] = "auto-generated"
-    message["X-Khaosat-Survey"] = survey_code
+    if survey_code:
+        message["X-Khaosat-Survey"] = survey_code
 
 
 def _pdf_part(survey_code: str) -> MIMEBase:
@@ -125,6 +136,8 @@ def compose_invitation(invitation: Invitation, envelope: Envelope, pdf: bytes) -
     body.attach(MIMEText(render_template("invitation.html.j2", **values), "html", "utf-8"))
     message = MIMEMultipart("mixed")
     _headers(message, envelope, invitation_subject(invitation), invitation.survey_code)
+    if invitation.opt_out_address:
+        message["List-Unsubscribe"] = list_unsubscribe(invitation)
     message.attach(body)
     message.attach(_pdf_part(invitation.survey_code))
     return _serialise(message, pdf)
@@ -136,6 +149,27 @@ def compose_fax(invitation: Invitation, envelope: Envelope, pdf: bytes) -> bytes
     _headers(message, envelope, invitation_subject(invitation), invitation.survey_code)
     message.attach(_pdf_part(invitation.survey_code))
     return _serialise(message, pdf)
+
+
+def compose_html_mail(
+    envelope: Envelope, subject: str, text: str, html: str, attachments: list[tuple[str, str, bytes]] = ()
+) -> bytes:
+    """A text+HTML message with optional attachments (name, MIME type, bytes): reports, lists."""
+    body = MIMEMultipart("alternative")
+    body.attach(MIMEText(text, "plain", "utf-8"))
+    body.attach(MIMEText(html, "html", "utf-8"))
+    message = MIMEMultipart("mixed") if attachments else body
+    _headers(message, envelope, subject, "")
+    if attachments:
+        message.attach(body)
+    for name, content_type, data in attachments:
+        maintype, _, subtype = content_type.partition("/")
+        part = MIMEBase(maintype, subtype)
+        part.set_payload(data)
+        encoders.encode_base64(part)
+        part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", name))
+        message.attach(part)
+    return message.as_bytes(policy=SMTP_COMPAT)
 
 
 def fax_address(gateway: str, number: str) -> str:

@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -30,6 +30,7 @@ from ..settings import Settings
 from ..survey.render import FormContext, FormRenderer, context_from_settings, ensure_layout, renderer_for
 from . import outbox
 from .compose import Envelope, Invitation, compose_fax, compose_invitation
+from .reminders import is_reminder, reminder_number, still_wanted
 from .transport import SmtpTransport, Transport
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ class DispatchReport:
     uncertain: int = 0
     released: int = 0
     paper_waiting: int = 0
+    cancelled: int = 0  # reminders no longer wanted
     errors: list[str] = field(default_factory=list)
     stopped: bool = False
 
@@ -55,6 +57,8 @@ class Job:
     invitation: Invitation
     round_name: str
     address: str
+    survey: Survey
+    round_ends_on: date
 
 
 class Pacer:
@@ -96,6 +100,8 @@ def load_jobs(session: Session, row_ids: list[int], settings: Settings) -> list[
             row=row,
             round_name=round_.name,
             address=dossier.address,
+            survey=survey,
+            round_ends_on=round_.ends_on,
             invitation=Invitation(
                 survey_code=survey.code,
                 dossier_code=dossier.code,
@@ -107,6 +113,8 @@ def load_jobs(session: Session, row_ids: list[int], settings: Settings) -> list[
                 return_fax=settings.organization.fax,
                 return_address=settings.survey.return_address or settings.organization.address,
                 website=settings.organization.website,
+                reminder=reminder_number(row.kind),
+                opt_out_address=settings.smtp.reply_to,
             ),
         )
         for row, survey, dossier, procedure, unit, round_ in rows
@@ -177,6 +185,11 @@ class Dispatcher:
                 self.report.stopped = True
                 outbox.release(session, [job.row.id or 0])
                 continue
+            unwanted = self._unwanted(job)
+            if unwanted:
+                outbox.set_state(session, job.row.id or 0, OutboxState.cancelled, last_error=unwanted)
+                self.report.cancelled += 1
+                continue
             try:
                 data = compose(job, self.renderer.render(self.form_context(job)), self.settings)
             except KhaosatError as exc:
@@ -187,6 +200,12 @@ class Dispatcher:
             in_flight = asyncio.create_task(self._send_one(session, job, data))
         if in_flight is not None:
             await in_flight
+
+    def _unwanted(self, job: Job) -> str:
+        if not is_reminder(job.row.kind):
+            return ""
+        today = self.now().astimezone(self.settings.organization.zone).date()
+        return still_wanted(job.survey, job.round_ends_on, today)
 
     def form_context(self, job: Job) -> FormContext:
         invitation = job.invitation

@@ -1,0 +1,121 @@
+"""Unit follow-up: each unit head gets the list of the unit's dossiers still owing a reply.
+
+So that staff can phone the applicants (MISSION.md P4). Each unit's list goes only to that
+unit's heads (``[report] unit_heads``): contact details never leave the unit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from ..models import Dossier, Round, Survey, SurveyStatus, Unit, utcnow
+from ..settings import Settings
+from .compose import Envelope, compose_html_mail, new_message_id, render_template
+from .outbox import message_domain
+from .transport import SmtpTransport, Transport
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    dossier_code: str
+    applicant: str
+    contact: str
+    channel: str
+    days_since_sent: int
+
+
+@dataclass
+class UnitList:
+    unit_code: str
+    unit_name: str
+    rows: list[Outstanding] = field(default_factory=list)
+
+
+@dataclass
+class FollowupReport:
+    sent: int = 0
+    dossiers: int = 0
+    units_without_head: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+CHANNEL_NAMES = {"email": "Email", "fax": "Fax", "post": "Bưu điện", "counter": "Tại quầy"}
+
+
+def outstanding_by_unit(session: Session, *, today: date, now: datetime) -> list[UnitList]:
+    """Per unit, every sent survey of an open round without a reply, oldest first."""
+    rows = session.exec(
+        select(Survey, Dossier, Unit)
+        .join(Dossier, col(Dossier.id) == col(Survey.dossier_id))
+        .join(Unit, col(Unit.id) == col(Survey.unit_id))
+        .join(Round, col(Round.id) == col(Survey.round_id))
+        .where(col(Survey.responded).is_(False), col(Survey.status) == SurveyStatus.sent, col(Round.ends_on) >= today)
+        .order_by(col(Unit.code), col(Survey.sent_at))
+    ).all()
+    lists: dict[str, UnitList] = {}
+    for survey, dossier, unit in rows:
+        assert survey.sent_at is not None
+        contact = " · ".join(filter(None, [dossier.phone, dossier.email, dossier.fax and f"fax {dossier.fax}"]))
+        lists.setdefault(unit.code, UnitList(unit.code, unit.name)).rows.append(
+            Outstanding(
+                dossier.code,
+                dossier.applicant,
+                contact,
+                CHANNEL_NAMES.get(survey.channel.value, ""),
+                (now - survey.sent_at).days,
+            )
+        )
+    return list(lists.values())
+
+
+def send_followups(
+    engine: Engine, settings: Settings, *, transport: Transport | None = None, now: datetime | None = None
+) -> FollowupReport:
+    """Send each unit head the unit's outstanding list; one message per unit."""
+    now = now or utcnow()
+    today = now.astimezone(settings.organization.zone).date()
+    with Session(engine) as session:
+        lists = outstanding_by_unit(session, today=today, now=now)
+    return asyncio.run(_send(lists, settings, transport or SmtpTransport(settings.smtp), today))
+
+
+async def _send(lists: list[UnitList], settings: Settings, transport: Transport, today: date) -> FollowupReport:
+    report = FollowupReport()
+    try:
+        for unit in lists:
+            heads = settings.report.unit_heads.get(unit.unit_code, [])
+            if not heads:
+                report.units_without_head.append(unit.unit_code)
+                continue
+            data = _compose(unit, heads, settings, today)
+            await transport.send(settings.smtp.from_address, heads, data)
+            report.sent += 1
+            report.dossiers += len(unit.rows)
+            log.info("sent the follow-up list of %s (%d dossiers)", unit.unit_code, len(unit.rows))
+    except Exception as exc:
+        report.errors.append(str(exc))
+    finally:
+        await transport.close()
+    return report
+
+
+def _compose(unit: UnitList, heads: list[str], settings: Settings, today: date) -> bytes:
+    values = {"unit": unit, "organization": settings.organization.name, "today": today.strftime("%d/%m/%Y")}
+    envelope = Envelope(
+        sender=settings.smtp.from_address,
+        sender_name=settings.smtp.from_name or settings.organization.name,
+        recipient=", ".join(heads),
+        message_id=new_message_id(message_domain(settings)),
+    )
+    subject = f"Danh sách hồ sơ chưa gửi lại phiếu khảo sát — {unit.unit_name} ({len(unit.rows)} hồ sơ)"
+    return compose_html_mail(
+        envelope, subject, render_template("followup.txt.j2", **values), render_template("followup.html.j2", **values)
+    )
