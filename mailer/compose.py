@@ -98,7 +98,7 @@ def _headers(message: Message, envelope: Envelope, subject: str, survey_code: st
     message["To"] = envelope.recipient
     if envelope.reply_to:
         message["Reply-To"] = envelope.reply_to
-    message["Subject"] = Header(subject, "utf-8").encode()
+    message["Subject"] = Header(subject, "utf-8")  # type: ignore[assignment]  # compat32 folds a Header well
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = envelope.message_id
     # RFC 3834: automatic, so out-of-office responders should stay silent.

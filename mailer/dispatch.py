@@ -269,6 +269,7 @@ def dispatch_once(
     *,
     transport: Transport | None = None,
     should_stop: Callable[[], bool] = lambda: False,
+    now: Callable[[], datetime] = utcnow,
 ) -> DispatchReport:
     """One whole dispatch run with the configured SMTP server (or ``transport``)."""
     renderer = renderer_for(settings.survey.questionnaire)
@@ -276,6 +277,6 @@ def dispatch_once(
         ensure_layout(session, renderer)
         session.commit()
     dispatcher = Dispatcher(
-        engine, settings, transport or SmtpTransport(settings.smtp), renderer, should_stop=should_stop
+        engine, settings, transport or SmtpTransport(settings.smtp), renderer, should_stop=should_stop, now=now
     )
     return asyncio.run(dispatcher.run())

@@ -26,6 +26,7 @@ def add_dossier(
     applicant: str = "Công ty TNHH Ánh Dương",
     email: str = "",
     fax: str = "",
+    phone: str = "",
     address: str = "",
 ) -> Dossier:
     unit_row = session.exec(select(Unit).where(Unit.code == unit)).first() or Unit(code=unit, name=unit_name)
@@ -43,6 +44,7 @@ def add_dossier(
         applicant=applicant,
         email=email,
         fax=fax,
+        phone=phone,
         address=address,
         received_on=received_on,
         fingerprint=code,
