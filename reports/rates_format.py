@@ -10,6 +10,7 @@ import csv
 import io
 from typing import Any
 
+from rich import box
 from rich.table import Table
 
 from .rates import TOTAL_LABEL, RatesReport, UnitRate
@@ -45,17 +46,7 @@ def _day(value: Any) -> str:
     return f"{value:%d/%m/%Y}"
 
 
-HEADERS = (
-    ("Mã đơn vị", "left"),
-    ("Tên đơn vị", "left"),
-    ("Hồ sơ", "right"),
-    ("Đã gửi", "right"),
-    ("Đã trả lời", "right"),
-    ("Tỷ lệ", "right"),
-    ("Chỉ tiêu", "right"),
-    ("Còn thiếu", "right"),
-    ("Gửi thất bại", "right"),
-)
+HEADERS = ("Mã", "Đơn vị", "Hồ sơ", "Đã gửi", "Trả lời", "Tỷ lệ", "Chỉ tiêu", "Còn thiếu", "Thất bại")
 
 
 def _cells(rate: UnitRate) -> list[str]:
@@ -72,13 +63,16 @@ def rates_table(report: RatesReport) -> Table:
     table = Table(
         title=f"Tỷ lệ thu hồi phiếu khảo sát — đợt {period.name} ({_day(period.starts_on)} – {_day(period.ends_on)})",
         title_justify="left",
+        box=box.SIMPLE_HEAD,
     )
-    for header, justify in HEADERS:
-        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    table.add_column(HEADERS[0], no_wrap=True)
+    table.add_column(HEADERS[1])
+    for header in HEADERS[2:]:
+        table.add_column(header, justify="right", no_wrap=header == "Tỷ lệ")
     for rate in report.units:
         table.add_row(rate.unit, rate.name, *_cells(rate))
     table.add_section()
-    table.add_row(f"[bold]{TOTAL_LABEL}[/]", "", *_cells(report.total), style="bold")
+    table.add_row("", TOTAL_LABEL, *_cells(report.total), style="bold")
     return table
 
 
