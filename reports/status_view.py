@@ -1,0 +1,167 @@
+"""The status report as the strings a person reads: one view for the email, the PDF and the terminal.
+
+Every figure is formatted here, once, so the HTML table, the plain text, the PDF and the
+terminal table cannot disagree. Vietnamese number style: "83,3%", "+2,5".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from .rates_format import percent
+from .status import Change, RoundStatus, StatusReport, StatusRow
+
+NONE = "—"
+TITLE = "Báo cáo tiến độ thu hồi phiếu khảo sát sự hài lòng"
+
+
+@dataclass(frozen=True)
+class RowView:
+    unit: str
+    name: str
+    dossiers: str
+    sent: str
+    returned: str
+    rate: str
+    target: str
+    needed: str
+    returned_change: str
+    rate_change: str
+    below: bool
+
+    def cells(self) -> list[str]:
+        """The table's columns after the unit code and name."""
+        return [
+            self.dossiers,
+            self.sent,
+            self.returned,
+            self.rate,
+            self.target,
+            self.needed,
+            self.returned_change,
+            self.rate_change,
+        ]
+
+
+HEADERS = (
+    "Mã đơn vị",
+    "Đơn vị",
+    "Hồ sơ",
+    "Đã gửi",
+    "Đã trả lời",
+    "Tỷ lệ",
+    "Chỉ tiêu",
+    "Còn thiếu",
+    "± Phiếu",
+    "± Tỷ lệ",
+)
+
+
+@dataclass(frozen=True)
+class RoundView:
+    name: str
+    period: str  # "01/11/2026 – 20/12/2026"
+    deadline: str
+    days: str  # "còn 12 ngày"
+    compared: str  # what the change columns compare with
+    rows: list[RowView]
+    total: RowView
+    below: list[str]  # names of the units below target
+    rates: list[tuple[str, float, float]]  # (unit code, rate, target) for the chart
+
+
+@dataclass(frozen=True)
+class StatusView:
+    title: str
+    subject: str
+    organization: str
+    day: str  # dd/mm/yyyy
+    generated: str  # "08:00 30/11/2026"
+    rounds: list[RoundView]
+    review_open: int
+    uncertain: int
+    file_stem: str  # "Báo-cáo-tiến-độ-2026-11-30"
+
+
+def day_text(day: date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def signed(value: int) -> str:
+    return f"+{value}" if value > 0 else str(value)
+
+
+def points(value: float) -> str:
+    """A rate difference in percentage points: 0.025 → "+2,5"."""
+    shown = f"{value * 100:+.1f}".replace(".", ",")
+    return "0,0" if shown in ("+0,0", "-0,0") else shown
+
+
+def days_text(days: int) -> str:
+    if days > 0:
+        return f"còn {days} ngày"
+    if days == 0:
+        return "hôm nay là hạn chót"
+    return f"đã kết thúc {-days} ngày trước"
+
+
+def change_cells(change: Change | None) -> tuple[str, str]:
+    if change is None:
+        return NONE, NONE
+    return signed(change.returned), points(change.rate)
+
+
+def row_view(row: StatusRow) -> RowView:
+    rate = row.rate
+    returned_change, rate_change = change_cells(row.change)
+    return RowView(
+        unit=rate.unit,
+        name=rate.name,
+        dossiers=str(rate.dossiers),
+        sent=str(rate.sent),
+        returned=str(rate.returned),
+        rate=percent(rate.rate),
+        target=percent(rate.target),
+        needed=str(rate.needed),
+        returned_change=returned_change,
+        rate_change=rate_change,
+        below=rate.below_target,
+    )
+
+
+def compared_text(previous_at: datetime | None, zone: ZoneInfo) -> str:
+    if previous_at is None:
+        return "Chưa có báo cáo trước để so sánh (cột ± để trống)."
+    return f"Cột ± so với báo cáo gửi lúc {previous_at.astimezone(zone):%H:%M %d/%m/%Y}."
+
+
+def round_view(status: RoundStatus, zone: ZoneInfo) -> RoundView:
+    period = status.period
+    return RoundView(
+        name=period.name,
+        period=f"{day_text(period.starts_on)} – {day_text(period.ends_on)}",
+        deadline=day_text(period.ends_on),
+        days=days_text(status.days_left),
+        compared=compared_text(status.previous_at, zone),
+        rows=[row_view(row) for row in status.rows],
+        total=row_view(status.total),
+        below=[rate.name for rate in status.below_target],
+        rates=[(row.rate.unit, row.rate.rate, row.rate.target) for row in status.rows],
+    )
+
+
+def status_view(report: StatusReport, zone: ZoneInfo) -> StatusView:
+    day = day_text(report.today)
+    return StatusView(
+        title=TITLE,
+        subject=f"{TITLE} — ngày {day}",
+        organization=report.organization,
+        day=day,
+        generated=f"{report.generated_at.astimezone(zone):%H:%M %d/%m/%Y}",
+        rounds=[round_view(status, zone) for status in report.rounds],
+        review_open=report.review_open,
+        uncertain=report.uncertain,
+        file_stem=f"Báo-cáo-tiến-độ-{report.today.isoformat()}",
+    )
