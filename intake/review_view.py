@@ -17,6 +17,15 @@ from ..errors import KhaosatError
 from ..models import Answer, AuditEntry, InboundMessage, Response, ReviewItem, Survey
 from ..survey.codes import display_code
 
+KIND_LABELS = {
+    "unmatched": "chưa khớp phiếu",
+    "uncertain": "câu trả lời chưa chắc",
+    "unreadable": "không đọc được",
+    "attachment": "tệp đính kèm",
+    "conflict": "hai phiếu khác nhau",
+}
+STATE_LABELS = {"open": "chờ xử lý", "resolved": "đã xử lý", "rejected": "đã từ chối"}
+
 
 def survey_codes(session: Session, items: Sequence[ReviewItem]) -> dict[int, str]:
     """item id → the display code of its survey (directly, or through its response)."""
