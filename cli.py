@@ -431,7 +431,7 @@ def review_list(
     from sqlmodel import Session
 
     from .intake.review import list_items
-    from .intake.review_view import items_view
+    from .intake.review_view import KIND_LABELS, STATE_LABELS, items_view
 
     settings = load_settings(config)
     with open_database(settings) as engine, Session(engine) as session:
@@ -446,7 +446,8 @@ def review_list(
     for column in ("Số", "Loại", "Trạng thái", "Phiếu", "Lý do", "Tệp"):
         table.add_column(column, justify="right" if column == "Số" else "left")
     for view in views:
-        row = (view["kind"], view["state"], view["survey"] or "—", view["reason"], view["source_file"] or "—")
+        kind, state = KIND_LABELS.get(view["kind"], view["kind"]), STATE_LABELS.get(view["state"], view["state"])
+        row = (kind, state, view["survey"] or "—", view["reason"], view["source_file"] or "—")
         table.add_row(str(view["id"]), *row)
     console.print(table)
     console.print("Xem chứng cứ: khaosat review show SỐ; xử lý: khaosat review resolve SỐ …", highlight=False)
@@ -462,7 +463,7 @@ def review_show(
     """One item in full: what was read, the evidence files, the message, the answers, the history."""
     from sqlmodel import Session
 
-    from .intake.review_view import show_item
+    from .intake.review_view import KIND_LABELS, STATE_LABELS, show_item
 
     settings = load_settings(config)
     with open_database(settings) as engine, Session(engine) as session:
@@ -470,7 +471,8 @@ def review_show(
     if as_json:
         print_json(view)
         return
-    console.print(f"[bold]Mục {view['id']}[/] ({view['kind']}, {view['state']}): {view['reason']}", highlight=False)
+    kind, state = KIND_LABELS.get(view["kind"], view["kind"]), STATE_LABELS.get(view["state"], view["state"])
+    console.print(f"[bold]Mục {view['id']}[/] ({kind}, {state}): {view['reason']}", highlight=False)
     console.print(f"Phiếu: {view['survey'] or '—'}; tệp: {view['source_file'] or '—'}", highlight=False)
     for name, path in _evidence_paths(view["evidence"]):
         console.print(f"  {name}: {path}", highlight=False, soft_wrap=True)
@@ -483,8 +485,15 @@ def review_show(
     if view["message"]:
         message = view["message"]
         console.print(f"Thư/tệp gốc: {message['name']} — từ {message['sender'] or '?'}", highlight=False)
+    if view["response"]:
+        stored = view["response"]
+        answers = ", ".join(f"{q}={v if v is not None else '∅'}" for q, v in stored["answers"].items())
+        counted = "được tính" if stored["counted"] else "không tính"
+        line = f"Phiếu trả lời {stored['id']} ({stored['method']}, {counted}): {answers or '—'}"
+        console.print(line, highlight=False)
     for entry in view["history"]:
-        console.print(f"{entry['at']} {entry['actor']}: {entry['action']}", highlight=False)
+        line = f"{entry['at'][:19].replace('T', ' ')} UTC — {entry['actor']}: {entry['action']}"
+        console.print(line, highlight=False)
     console.print("Toàn bộ dữ liệu: khaosat review show SỐ --json", highlight=False)
 
 
