@@ -1,0 +1,343 @@
+"""What to do with one item that came back: a reply, a bounce, an auto-reply, a fax report, a file.
+
+``ItemHandler.handle`` works inside the caller's transaction and returns what it did; the
+caller commits it together with the item's new state.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import parseaddr
+from typing import Any
+
+from pypdf import PdfReader
+from sqlmodel import Session
+
+from ..mailer.outbox import mark_failed
+from ..mailer.reminders import asks_to_opt_out
+from ..models import InboundMessage, InboundState, OutboxMessage, OutboxState, ResponseMethod, Survey
+from ..settings import Settings
+from ..survey.codes import display_code
+from ..survey.layout import LayoutMap
+from .acroform import read_acroform
+from .classify import Classification, classify
+from .filetypes import READABLE_KINDS, sniff
+from .lookup import DatabaseLookup
+from .matching import Match, MessageEvidence, match_form, match_message, message_ids
+from .mime import Attachment, attachments, parse_message
+from .parse import read_file
+from .record import ReadAnswers, add_review, audit, record_response, save_evidence
+from .results import FormResult
+
+log = logging.getLogger(__name__)
+MB = 1024 * 1024
+TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass
+class Handled:
+    kind: str
+    state: InboundState
+    reason: str = ""
+    responses: int = 0
+    duplicates: int = 0
+    review_items: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+class ItemHandler:
+    def __init__(
+        self,
+        session: Session,
+        settings: Settings,
+        layouts: Mapping[str, LayoutMap],
+        inbound: InboundMessage,
+        raw_path: str,
+        *,
+        now: datetime,
+    ) -> None:
+        self.session, self.settings, self.layouts = session, settings, layouts
+        self.inbound, self.raw_path, self.now = inbound, raw_path, now
+        self.lookup = DatabaseLookup(session)
+        self.result = Handled(kind="reply", state=InboundState.processed)
+
+    def handle(self, data: bytes, name: str) -> Handled:
+        if name and sniff(data) != "eml":
+            self.result.kind = "file"
+            self._attachments([Attachment(name, "", data, sniff(data))], None)
+            return self.result
+        message = parse_message(data)
+        self._describe(message)
+        found = classify(message, fax_gateway=self.settings.fax.gateway)
+        if found.kind == "bounce":
+            return self._bounce(found)
+        if found.kind == "autoreply":
+            return Handled("autoreply", InboundState.ignored, found.reason or "thư trả lời tự động")
+        if found.kind == "fax-report":
+            return self._fax_report(found)
+        found_attachments, evidence = attachments(data), self._evidence(message)
+        if not found_attachments and asks_to_opt_out(
+            evidence.subject, evidence.body, self.settings.reminders.opt_out_keywords
+        ):
+            return self._opt_out(evidence)
+        self._attachments(found_attachments, evidence)
+        return self.result
+
+    def failed(self, exc: Exception) -> Handled:
+        """After a rollback: put the item before a person, with the error."""
+        reason = f"Lỗi khi xử lý: {exc}"
+        self._review("error", reason)
+        self.result.state, self.result.reason = InboundState.review, reason
+        return self.result
+
+    # --- messages that are not replies ---------------------------------------------------
+
+    def _describe(self, message: EmailMessage) -> None:
+        self.inbound.message_id = str(message.get("Message-ID", "") or "")[:998]
+        self.inbound.sender = parseaddr(str(message.get("From", "")))[1].lower()
+        self.inbound.name = str(message.get("Subject", "") or "")[:500]
+
+    def _bounce(self, found: Classification) -> Handled:
+        row = self.lookup.outbox_by_message_ids(found.original_message_ids) or self.lookup.outbox_by_survey_codes(
+            found.survey_codes
+        )
+        reason = found.reason or "thư báo lỗi gửi"
+        if row is None:
+            return Handled("bounce", InboundState.processed, f"{reason} (không tìm thấy thư gốc)")
+        self.inbound.outbox_id = row.id
+        if found.permanent:
+            self._delivery_failed(row, reason)
+        return Handled("bounce", InboundState.processed, reason)
+
+    def _fax_report(self, found: Classification) -> Handled:
+        digits = "".join(ch for ch in found.fax_number if ch.isdigit())
+        row = self.lookup.latest_fax_to(digits) if digits else None
+        reason = found.reason or f"báo cáo fax {found.fax_status}"
+        if row is not None:
+            self.inbound.outbox_id = row.id
+            if found.fax_status == "failed":
+                self._delivery_failed(row, reason)
+        return Handled("fax-report", InboundState.processed, reason)
+
+    def _opt_out(self, evidence: MessageEvidence) -> Handled:
+        match = match_message(evidence, self.lookup)
+        if match is None:
+            self._review("unmatched", "Người gửi xin ngừng nhận thư nhắc, nhưng chưa rõ hồ sơ nào")
+            return self.result
+        survey = self.session.get(Survey, match.survey_id)
+        assert survey is not None
+        if survey.opted_out_at is None:
+            survey.opted_out_at = self.now
+            self.session.add(survey)
+            audit(
+                self.session,
+                actor=self.settings.intake.operator,
+                action="opt-out",
+                target=f"survey:{survey.code}",
+                inbound=self.inbound.id,
+                matched_by=match.by,
+            )
+        return Handled("opt-out", InboundState.processed, f"ngừng thư nhắc phiếu {display_code(survey.code)}")
+
+    def _delivery_failed(self, row: OutboxMessage, reason: str) -> None:
+        if row.state is OutboxState.sent:
+            mark_failed(self.session, row, reason, self.settings)
+
+    # --- replies and files ----------------------------------------------------------------
+
+    def _evidence(self, message: EmailMessage) -> MessageEvidence:
+        body = message.get_body(("plain", "html"))
+        text = ""
+        if body is not None:
+            try:
+                text = str(body.get_content())
+            except (LookupError, ValueError):
+                text = ""
+            if body.get_content_subtype() == "html":
+                text = TAG.sub(" ", text)
+        references = message_ids(str(message.get("References", ""))) + message_ids(str(message.get("In-Reply-To", "")))
+        return MessageEvidence(
+            subject=self.inbound.name, body=text[:20000], references=references, sender=self.inbound.sender
+        )
+
+    def _attachments(self, found: list[Attachment], evidence: MessageEvidence | None) -> None:
+        limit = self.settings.intake.max_attachment_mb * MB
+        forms: list[tuple[Attachment, FormResult]] = []
+        unread: list[tuple[Attachment, str]] = []
+        formless: list[tuple[Attachment, str]] = []  # readable, but no form in it
+        for attachment in found:
+            problem = self._problem(attachment, limit)
+            if problem:
+                unread.append((attachment, problem))
+                continue
+            result = read_file(attachment.data, attachment.name, self.layouts)
+            forms.extend((attachment, form) for form in result.forms)
+            if not result.forms:
+                formless.append((attachment, "; ".join(result.errors) or "không tìm thấy phiếu khảo sát"))
+        if forms:  # a logo or a photo beside a form is noted, not reviewed
+            self.result.notes.extend(f"{attachment.name}: {problem}" for attachment, problem in formless)
+        else:
+            unread.extend(formless)
+        for attachment, problem in unread:
+            self._review("attachment", f"Tệp “{attachment.name}”: {problem}", attachment=attachment)
+        if not found:
+            self._review("attachment", "Thư không có tệp đính kèm nào: không có phiếu để đọc")
+        codeless = sum(form.code is None for _, form in forms)
+        for attachment, form in forms:
+            self._form(attachment, form, evidence if form.code is None and codeless == 1 else None)
+
+    def _problem(self, attachment: Attachment, limit: float) -> str:
+        size = len(attachment.data)
+        if size > limit:
+            return f"quá lớn ({size / MB:.1f} MB; giới hạn {limit / MB:.0f} MB), không đọc"
+        if attachment.kind not in READABLE_KINDS:
+            return f"không phải PDF hay ảnh ({attachment.content_type or 'không rõ loại'})"
+        if attachment.kind == "pdf" and _encrypted(attachment.data):
+            return "PDF có mật khẩu, không mở được"
+        return ""
+
+    def _form(self, attachment: Attachment, form: FormResult, evidence: MessageEvidence | None) -> None:
+        match = match_form(form.code, "field" if form.method == "acroform" else "qr", self.lookup)
+        if match is None and evidence is not None:
+            match = match_message(evidence, self.lookup)
+        crops = self._crops(form)
+        details = _details(form, evidence)
+        if match is None:
+            reason = (
+                f"Mã phiếu {display_code(form.code)} không có trong cơ sở dữ liệu"
+                if form.code
+                else "Không đọc được mã phiếu: chưa biết phiếu của hồ sơ nào"
+            )
+            self._review("unmatched", reason, attachment=attachment, crops=crops, details=details)
+            return
+        self._respond(attachment, form, match, crops, details)
+
+    def _respond(
+        self, attachment: Attachment, form: FormResult, match: Match, crops: dict[str, str], details: dict[str, Any]
+    ) -> None:
+        survey = self.session.get(Survey, match.survey_id)
+        assert survey is not None
+        read = ReadAnswers(
+            answers=form.answers,
+            method=ResponseMethod(form.method),
+            uncertain=form.uncertain,
+            confidence=form.confidence,
+            comment=self._comment(attachment, form),
+        )
+        response = record_response(
+            self.session,
+            survey,
+            read,
+            matched_by=match.by,
+            inbound_id=self.inbound.id,
+            source_file=attachment.name,
+            keep_first=self.settings.intake.keep_first_response,
+            now=self.now,
+        )
+        code = display_code(survey.code)
+        if response.duplicate_of is not None and not response.conflicting:
+            self.result.duplicates += 1
+            return
+        if response.conflicting:
+            kept = "phiếu nhận trước" if self.settings.intake.keep_first_response else "phiếu mới nhất"
+            self._review(
+                "conflict",
+                f"Phiếu {code} đã được nhận với câu trả lời khác; đang tính {kept}",
+                attachment=attachment,
+                crops=crops,
+                details=details,
+                survey=survey,
+                response=response.id,
+            )
+        else:
+            self.result.responses += 1
+        if form.uncertain:
+            questions = ", ".join(sorted(form.uncertain))
+            self._review(
+                "uncertain",
+                f"Phiếu {code}: cần xem lại câu {questions}",
+                attachment=attachment,
+                crops=crops,
+                details=details,
+                survey=survey,
+                response=response.id,
+            )
+
+    def _comment(self, attachment: Attachment, form: FormResult) -> str:
+        if form.method != "acroform":
+            return ""
+        fields = read_acroform(attachment.data)
+        texts = [question.code for question in self._text_questions(form.form_version)]
+        return "\n".join(value for code in texts if (value := fields.get(code)))
+
+    def _text_questions(self, version: str | None) -> list[Any]:
+        from ..survey.render import renderer_for
+
+        questionnaire = renderer_for(self.settings.survey.questionnaire).questionnaire
+        return [q for q in questionnaire.questions if q.kind == "text"] if questionnaire.version == version else []
+
+    def _crops(self, form: FormResult) -> dict[str, str]:
+        assert self.inbound.id is not None
+        prefix = f"{form.code or 'unknown'}-p{form.page}"
+        return {
+            name: str(save_evidence(self.settings.storage.dir, self.inbound.id, f"{prefix}-{name}.png", png))
+            for name, png in form.crops.items()
+        }
+
+    def _review(
+        self,
+        kind: str,
+        reason: str,
+        *,
+        attachment: Attachment | None = None,
+        crops: Mapping[str, str] | None = None,
+        details: Mapping[str, Any] | None = None,
+        survey: Survey | None = None,
+        response: int | None = None,
+    ) -> None:
+        assert self.inbound.id is not None
+        evidence: dict[str, Any] = {"raw": self.raw_path, "crops": dict(crops or {})}
+        if attachment is not None:
+            saved = save_evidence(self.settings.storage.dir, self.inbound.id, attachment.name, attachment.data)
+            evidence["file"] = str(saved)
+        add_review(
+            self.session,
+            kind,
+            reason,
+            inbound_id=self.inbound.id,
+            survey_id=survey.id if survey else None,
+            response_id=response,
+            source_file=attachment.name if attachment else "",
+            evidence=evidence,
+            details=details,
+        )
+        self.result.review_items += 1
+        self.result.state = InboundState.review
+        self.result.reason = "; ".join(filter(None, [self.result.reason, reason]))[:2000]
+
+
+def _details(form: FormResult, evidence: MessageEvidence | None) -> dict[str, Any]:
+    return {
+        "code": form.code,
+        "form_version": form.form_version,
+        "answers": form.answers,
+        "uncertain": form.uncertain,
+        "method": form.method,
+        "subject": evidence.subject if evidence else "",
+        "sender": evidence.sender if evidence else "",
+    }
+
+
+def _encrypted(data: bytes) -> bool:
+    if b"/Encrypt" not in data:
+        return False
+    try:
+        return bool(PdfReader(io.BytesIO(data), strict=False).is_encrypted)
+    except Exception:  # a PDF broken enough not to parse is the reader's to report
+        return False
