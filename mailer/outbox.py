@@ -190,10 +190,16 @@ def mark_retry(session: Session, row: OutboxMessage, error: str, *, now: datetim
 
 
 def mark_failed(session: Session, row: OutboxMessage, error: str, settings: Settings) -> Channel | None:
-    """Record a permanent failure and queue the survey on its next channel (returned)."""
-    row.state, row.last_error = OutboxState.failed, error
+    """Record a permanent failure and queue the survey on its next channel (returned).
+
+    A failure reported after the message left (a bounce, a failed fax) takes back the
+    survey's "sent": it was not delivered.
+    """
     survey = session.get(Survey, row.survey_id)
     assert survey is not None
+    if row.state is OutboxState.sent and survey.status is SurveyStatus.sent:
+        survey.status, survey.sent_at = SurveyStatus.pending, None
+    row.state, row.last_error = OutboxState.failed, error
     dossier = session.get(Dossier, survey.dossier_id)
     assert dossier is not None
     following = next_channel(row.channel, channels_for(dossier, settings))
