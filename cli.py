@@ -376,6 +376,35 @@ def parse(
         err_console.print(f"[yellow]{error}[/]", highlight=False)
 
 
+@app.command()
+@handled
+def intake(
+    config: ConfigOption = None,
+    once: Annotated[bool, typer.Option("--once", help="Poll every source once, then exit.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Take in every returned form: the intake mailbox, then the scan folder."""
+    from .intake.run import intake_once
+
+    if not once:
+        raise typer.BadParameter("intake runs once (--once); the daemon is `khaosat run`", param_hint="--once")
+    settings = load_settings(config)
+    with open_database(settings) as engine:
+        report = intake_once(engine, settings)
+    if as_json:
+        print_json(dataclasses.asdict(report))
+    else:
+        console.print(
+            f"Thư/tệp mới: [bold]{report.received}[/]; phiếu ghi nhận: [bold green]{report.responses}[/]; "
+            f"phiếu trùng: {report.duplicates}; chờ người xem: [bold yellow]{report.review}[/]; "
+            f"thư báo lỗi: {report.bounces}; trả lời tự động: {report.autoreplies}; báo cáo fax: {report.fax_reports}"
+        )
+        for error in report.errors:
+            err_console.print(f"[bold red]Lỗi:[/] {error}", highlight=False)
+    if report.errors:
+        raise typer.Exit(1)
+
+
 class RatesFormat(enum.StrEnum):
     table = "table"
     json = "json"
