@@ -1,5 +1,7 @@
 """The IMAP source against a real Dovecot: peek, move, copy+expunge, reconnect, errors."""
 
+# ruff: noqa: F811  (the Dovecot fixtures are imported from tests/dovecot.py, then named as arguments)
+
 from __future__ import annotations
 
 import logging
