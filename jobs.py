@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from .errors import KhaosatError
 from .intake import locks
 from .models import JobRun, utcnow
 from .settings import Settings
@@ -93,6 +94,13 @@ def followup(context: JobContext) -> object:
     from .mailer.followup import send_followups
 
     return send_followups(context.engine, context.settings)
+
+
+def status_email(context: JobContext) -> object:
+    """Send the ISO board its status email (rates per unit and round, queues)."""
+    from .mailer.status import send_status
+
+    return send_status(context.engine, context.settings)
 
 
 # -- one run of a job ----------------------------------------------------------------
@@ -218,6 +226,10 @@ class JobRunner:
         run_id = start_run(self.context.engine, self.name)
         try:
             report = self.function(self.context)
+        except KhaosatError as exc:  # foreseen (a setting, a server): one line is enough
+            seconds = finish_run(self.context.engine, run_id, ok=False, counts={}, error=str(exc))
+            log.error("job %s failed after %.1f s: %s", self.name, seconds, exc)
+            return
         except Exception as exc:
             seconds = finish_run(self.context.engine, run_id, ok=False, counts={}, error=f"{type(exc).__name__}: {exc}")
             log.exception("job %s failed after %.1f s: %s", self.name, seconds, exc)

@@ -55,6 +55,7 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("intake", jobs.intake, "intake_minutes", "Nhận phiếu trả lời: hộp thư và thư mục quét"),
     JobSpec("reminders", jobs.reminders, "reminders_cron", "Nhắc người chưa gửi lại phiếu"),
     JobSpec("followup", jobs.followup, "followup_cron", "Gửi trưởng đơn vị danh sách hồ sơ chưa có phiếu"),
+    JobSpec("status", jobs.status_email, "status_cron", "Gửi Ban ISO email tình hình thu hồi phiếu"),
 )
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session, select
@@ -363,3 +364,21 @@ def test_run_with_a_bad_schedule_exits_1_naming_the_key(tmp_path):
     _out, err = process.communicate(timeout=60)
     assert process.returncode == 1
     assert "schedule.status_cron" in err
+
+
+def test_the_weekly_status_email_goes_out_on_monday_at_eight(engine, database_url, tmp_path, smtp):
+    """At Monday 08:00 in Ho Chi Minh City the cron job fires for real and the board gets its email."""
+    settings = make_settings(
+        tmp_path,
+        database={"url": database_url},
+        smtp={"port": smtp.port},
+        report={"board_emails": ["iso@skhcn.example.gov.vn"]},
+    )
+    table = tuple(spec for spec in scheduler.JOBS if spec.name == "status")
+    with time_machine.travel(datetime(2024, 6, 10, 7, 59, 58, tzinfo=ZONE), tick=True), daemon(settings, table):
+        wait_for(lambda: len(job_runs(engine, "status")) == 1 and job_runs(engine, "status")[0].ok is not None)
+    (run,) = job_runs(engine, "status")
+    assert run.ok, run.error
+    assert run.started_at.astimezone(ZONE).strftime("%a %H:%M") == "Mon 08:00"
+    (received,) = smtp.received
+    assert received.rcpt_tos == ["iso@skhcn.example.gov.vn"]
