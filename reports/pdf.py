@@ -47,7 +47,9 @@ def styles() -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("small", parent=base, fontSize=8.5, leading=11, textColor=GREY),
         "org": ParagraphStyle("org", parent=base, fontName=BOLD, fontSize=10.5, textColor=GREY),
         "title": ParagraphStyle("title", parent=base, fontName=BOLD, fontSize=17, leading=22, textColor=NAVY),
-        "h2": ParagraphStyle("h2", parent=base, fontName=BOLD, fontSize=12.5, leading=16, textColor=NAVY),
+        "h2": ParagraphStyle(
+            "h2", parent=base, fontName=BOLD, fontSize=12.5, leading=16, textColor=NAVY, keepWithNext=1
+        ),
         "cell": ParagraphStyle("cell", parent=base, fontSize=9, leading=11),
         "head": ParagraphStyle("head", parent=base, fontName=BOLD, fontSize=9, leading=11, textColor=colors.white),
         "head_right": ParagraphStyle(
@@ -129,8 +131,15 @@ def grid_table(
     return table
 
 
-def header_row(style: dict[str, ParagraphStyle], headers: Sequence[str]) -> list[Paragraph]:
-    return [Paragraph(text, style["head"] if index < 2 else style["head_right"]) for index, text in enumerate(headers)]
+def header_row(style: dict[str, ParagraphStyle], headers: Sequence[str], size: float = 9) -> list[Paragraph]:
+    """Header cells: the first two left-aligned (code, name), the figures right-aligned."""
+    cells = []
+    for index, text in enumerate(headers):
+        base = style["head"] if index < 2 else style["head_right"]
+        cells.append(
+            Paragraph(text, ParagraphStyle(f"{base.name}-{size}", parent=base, fontSize=size, leading=size + 2))
+        )
+    return cells
 
 
 def rates_rows(style: dict[str, ParagraphStyle], rows: Sequence[RowView], total: RowView) -> list[list[Any]]:
@@ -148,11 +157,15 @@ def _rate_cell(row: RowView) -> str:
 RATE_WIDTHS = (24 * mm, 78 * mm, 18 * mm, 18 * mm, 22 * mm, 22 * mm, 20 * mm, 20 * mm, 18 * mm, 26 * mm)
 
 
-def rates_table(style: dict[str, ParagraphStyle], view: RoundView, *, change: bool = True) -> Table:
+def rates_table(
+    style: dict[str, ParagraphStyle], rows: Sequence[RowView], total: RowView, *, change: bool = True
+) -> Table:
+    """The rates of each unit and the total; rows below target tinted, their rate in red."""
     columns = len(HEADERS) if change else len(HEADERS) - 2
-    rows = [header_row(style, HEADERS[:columns])] + [row[:columns] for row in rates_rows(style, view.rows, view.total)]
-    marked = [index + 1 for index, row in enumerate(view.rows) if row.below]
-    table = grid_table(rows, RATE_WIDTHS[:columns], marked=marked)
+    body = [header_row(style, HEADERS[:columns])] + [row[:columns] for row in rates_rows(style, rows, total)]
+    marked = [index + 1 for index, row in enumerate(rows) if row.below]
+    widths = RATE_WIDTHS[:columns] if change else (RATE_WIDTHS[0], RATE_WIDTHS[1] + 44 * mm, *RATE_WIDTHS[2:columns])
+    table = grid_table(body, widths, marked=marked)
     for index in marked:
         table.setStyle(TableStyle([("TEXTCOLOR", (5, index), (5, index), RED), ("FONT", (5, index), (5, index), BOLD)]))
     return table
@@ -214,7 +227,7 @@ def _round_story(style: dict[str, ParagraphStyle], view: RoundView) -> list[Flow
         Paragraph(f"Đợt {view.name} ({view.period})", style["h2"]),
         Paragraph(summary, style["body"]),
         Spacer(1, 2 * mm),
-        rates_table(style, view),
+        rates_table(style, view.rows, view.total),
         Paragraph(view.compared, style["small"]),
         Spacer(1, 1.5 * mm),
         below,
