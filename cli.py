@@ -604,6 +604,56 @@ def _parse_answers(pairs: list[str]) -> dict[str, str | None]:
     return answers
 
 
+class LogLevel(enum.StrEnum):
+    DEBUG = "DEBUG"
+    INFO = "INFO"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
+
+
+@app.command("run")
+@handled
+def run_daemon(
+    config: ConfigOption = None,
+    log_level: Annotated[LogLevel, typer.Option("--log-level", help="What the log shows.")] = LogLevel.INFO,
+) -> None:
+    """Run the daemon: every job on its [schedule] until SIGTERM or SIGINT (Ctrl+C)."""
+    from .scheduler import run
+
+    logging.basicConfig(
+        level=log_level.value,
+        stream=sys.stdout,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        force=True,
+    )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # our runner writes the one line per run
+    run(load_settings(config))
+
+
+class StatusFormat(enum.StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+@handled
+def status(
+    config: ConfigOption = None,
+    output_format: Annotated[StatusFormat, typer.Option("--format", help="table or json.")] = StatusFormat.table,
+) -> None:
+    """Each job's last run, the queues and the last errors, read from the database."""
+    from .jobstatus import collect_status, render_status
+    from .models import utcnow
+
+    settings = load_settings(config)
+    with open_database(settings) as engine:
+        data = collect_status(engine, settings, now=utcnow())
+    if output_format is StatusFormat.json:
+        print_json(data)
+    else:
+        render_status(data, console, settings.organization.zone)
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app()
