@@ -103,6 +103,16 @@ def status_email(context: JobContext) -> object:
     return send_status(context.engine, context.settings)
 
 
+def round_report(context: JobContext) -> dict[str, object]:
+    """Send the report of the round whose deadline has come, once (nothing on other days)."""
+    from .mailer.round_report import send_due_round_report
+
+    result = send_due_round_report(context.engine, context.settings)
+    if result is None:
+        return {"sent": 0}
+    return {"sent": 1, "round": result.round_name, "recipients": len(result.recipients)}
+
+
 # -- one run of a job ----------------------------------------------------------------
 
 
@@ -118,7 +128,7 @@ def summarize(report: object) -> Outcome:
     counts = {
         key: len(value) if isinstance(value, list) else value
         for key, value in data.items()
-        if isinstance(value, int | float | dict | list)
+        if isinstance(value, int | float | str | dict | list)
     }
     return Outcome(counts, errors)
 

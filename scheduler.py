@@ -56,6 +56,7 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("reminders", jobs.reminders, "reminders_cron", "Nhắc người chưa gửi lại phiếu"),
     JobSpec("followup", jobs.followup, "followup_cron", "Gửi trưởng đơn vị danh sách hồ sơ chưa có phiếu"),
     JobSpec("status", jobs.status_email, "status_cron", "Gửi Ban ISO email tình hình thu hồi phiếu"),
+    JobSpec("round_report", jobs.round_report, "round_report_cron", "Gửi Ban ISO báo cáo đợt khi đến hạn"),
 )
 
 

@@ -366,19 +366,44 @@ def test_run_with_a_bad_schedule_exits_1_naming_the_key(tmp_path):
     assert "schedule.status_cron" in err
 
 
-def test_the_weekly_status_email_goes_out_on_monday_at_eight(engine, database_url, tmp_path, smtp):
-    """At Monday 08:00 in Ho Chi Minh City the cron job fires for real and the board gets its email."""
-    settings = make_settings(
+def board_settings(tmp_path: Path, database_url: str, smtp_port: int) -> Settings:
+    return make_settings(
         tmp_path,
         database={"url": database_url},
-        smtp={"port": smtp.port},
+        smtp={"port": smtp_port},
         report={"board_emails": ["iso@skhcn.example.gov.vn"]},
     )
-    table = tuple(spec for spec in scheduler.JOBS if spec.name == "status")
-    with time_machine.travel(datetime(2024, 6, 10, 7, 59, 58, tzinfo=ZONE), tick=True), daemon(settings, table):
-        wait_for(lambda: len(job_runs(engine, "status")) == 1 and job_runs(engine, "status")[0].ok is not None)
-    (run,) = job_runs(engine, "status")
+
+
+def run_cron_job_at(engine, settings: Settings, name: str, moment: datetime) -> JobRun:
+    """Run the daemon with only ``name`` from two seconds before ``moment``, until that job ran once."""
+    table = tuple(spec for spec in scheduler.JOBS if spec.name == name)
+    with time_machine.travel(moment - timedelta(seconds=2), tick=True), daemon(settings, table):
+        wait_for(lambda: [run.ok for run in job_runs(engine, name)] in ([True], [False]))
+    (run,) = job_runs(engine, name)
     assert run.ok, run.error
-    assert run.started_at.astimezone(ZONE).strftime("%a %H:%M") == "Mon 08:00"
+    assert run.started_at.astimezone(ZONE).replace(second=0, microsecond=0) == moment
+    return run
+
+
+def test_the_weekly_status_email_goes_out_on_monday_at_eight(engine, database_url, tmp_path, smtp):
+    """At Monday 08:00 in Ho Chi Minh City the cron job fires for real and the board gets its email."""
+    settings = board_settings(tmp_path, database_url, smtp.port)
+    run_cron_job_at(engine, settings, "status", datetime(2024, 6, 10, 8, 0, tzinfo=ZONE))
+    (received,) = smtp.received
+    assert received.rcpt_tos == ["iso@skhcn.example.gov.vn"]
+
+
+def test_the_round_report_goes_out_on_the_deadline_evening_only(engine, database_url, tmp_path, smtp):
+    """Round 1 ends 31 October: at 17:30 that day its report is sent; the day before, nothing."""
+    settings = board_settings(tmp_path, database_url, smtp.port)
+    run = run_cron_job_at(engine, settings, "round_report", datetime(2024, 10, 30, 17, 30, tzinfo=ZONE))
+    assert json.loads(run.summary) == {"sent": 0}
+    assert smtp.received == []
+    with Session(engine) as session:
+        session.delete(session.get(JobRun, run.id))
+        session.commit()
+    run = run_cron_job_at(engine, settings, "round_report", datetime(2024, 10, 31, 17, 30, tzinfo=ZONE))
+    assert json.loads(run.summary) == {"sent": 1, "round": "2024-1", "recipients": 1}
     (received,) = smtp.received
     assert received.rcpt_tos == ["iso@skhcn.example.gov.vn"]
