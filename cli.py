@@ -654,6 +654,60 @@ def status(
         render_status(data, console, settings.organization.zone)
 
 
+SendOption = Annotated[bool, typer.Option("--send", help="Gửi thư cho Ban ISO ([report] board_emails) ngay.")]
+
+
+@report_app.command("status")
+@handled
+def report_status(
+    config: ConfigOption = None,
+    send: SendOption = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Ghi báo cáo PDF vào tệp này.")] = None,
+) -> None:
+    """The ISO board status report: print it, write its PDF (-o), or send the email now (--send)."""
+    from .mailer.status import send_status, status_document
+    from .models import utcnow
+    from .reports.status_view import console_tables
+
+    settings = load_settings(config)
+    with open_database(settings) as engine:
+        if send:
+            result = send_status(engine, settings)
+            if output:
+                output.write_bytes(result.pdf_path.read_bytes())
+            console.print(f"Đã gửi “{result.subject}” tới {', '.join(result.recipients)}; bản PDF: {result.pdf_path}")
+            return
+        document = status_document(engine, settings, utcnow())
+    for table in console_tables(document.view, console.width):
+        console.print(table)
+    if not document.view.rounds:
+        console.print("Hiện chưa có đợt khảo sát nào có hồ sơ.")
+    console.print(f"Phiếu chờ xem xét: {document.view.review_open}; thư gửi chưa rõ kết quả: {document.view.uncertain}")
+    if output:
+        output.write_bytes(document.pdf)
+        console.print(f"Đã ghi {output}")
+
+
+@report_app.command("round")
+@handled
+def report_round(
+    config: ConfigOption = None,
+    round_name: Annotated[
+        str | None, typer.Option("--round", help="Đợt khảo sát, ví dụ 2026-1 (mặc định: đợt bắt đầu gần nhất).")
+    ] = None,
+    send: SendOption = False,
+) -> None:
+    """The round report (rates and satisfaction) as PDF and XLSX under [storage] dir; --send emails it."""
+    from .mailer.round_report import send_round_report, write_round_report
+
+    settings = load_settings(config)
+    with open_database(settings) as engine:
+        result = (send_round_report if send else write_round_report)(engine, settings, round_name)
+    console.print(f"{result.subject}: {result.pdf_path}, {result.xlsx_path}")
+    if result.recipients:
+        console.print(f"Đã gửi tới {', '.join(result.recipients)}")
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app()

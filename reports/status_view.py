@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from rich import box
+from rich.table import Table
+
 from .rates_format import percent
 from .status import Change, RoundStatus, StatusReport, StatusRow
 
@@ -165,3 +168,42 @@ def status_view(report: StatusReport, zone: ZoneInfo) -> StatusView:
         uncertain=report.uncertain,
         file_stem=f"Báo-cáo-tiến-độ-{report.today.isoformat()}",
     )
+
+
+CONSOLE_HEADERS = ("Hồ sơ", "Gửi", "Trả lời", "Tỷ lệ", "C.tiêu", "Thiếu", "±Phiếu", "±Tỷ lệ")
+
+
+def console_tables(view: StatusView, width: int = 120) -> list[Table]:
+    """The status report for a terminal ``width`` columns wide: one rich table per round.
+
+    The figures are never cut; the unit's name is shortened to make room.
+    """
+    tables = []
+    for round_view in view.rounds:
+        table = Table(
+            title=f"Đợt {round_view.name} ({round_view.period}) — hạn chót {round_view.deadline}, {round_view.days}",
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            show_edge=False,
+            collapse_padding=True,
+            caption=round_view.compared,
+            caption_justify="left",
+        )
+        code_width = max((len(row.unit) for row in round_view.rows), default=2)
+        figures = [7 if header == "Tỷ lệ" else len(header) for header in CONSOLE_HEADERS]
+        names = max((len(row.name) for row in round_view.rows), default=9)
+        name_width = max(9, min(names, width - code_width - sum(figures) - 3 * (len(figures) + 2)))  # padding, rules
+        table.add_column("Mã", no_wrap=True, min_width=code_width)
+        table.add_column("Đơn vị", no_wrap=True, overflow="ellipsis", width=name_width)
+        for header, figure_width in zip(CONSOLE_HEADERS, figures, strict=True):
+            table.add_column(header, justify="right", no_wrap=True, min_width=figure_width)
+        for row in round_view.rows:
+            style = "red" if row.below else None
+            rate = f"{row.rate} ✗" if row.below else row.rate
+            table.add_row(row.unit, row.name, *row.cells()[:3], rate, *row.cells()[4:], style=style)
+        table.add_section()
+        total = round_view.total
+        table.add_row("", "Tổng cộng", *total.cells(), style="bold")
+        tables.append(table)
+    return tables

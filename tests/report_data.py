@@ -41,6 +41,7 @@ def seed_round(
     answers: AnswersFor = overall_five,
     procedure: Callable[[str, int], tuple[str, str]] | None = None,
     received_on: date = RECEIVED,
+    today: date = TODAY,
 ) -> None:
     """Per unit code (dossiers, sent, returned): the first ``sent`` delivered, the first ``returned`` answered."""
     with Session(engine) as session:
@@ -57,7 +58,7 @@ def seed_round(
                     procedure_name=name,
                     email=f"{unit.lower()}{index}@example.vn",
                 )
-        queue_new_surveys(session, settings, form_version="1", today=TODAY)
+        queue_new_surveys(session, settings, form_version="1", today=today)
         for unit, (_, sent, returned) in counts.items():
             rows = unit_outbox(session, unit)
             for index, (row, survey) in enumerate(rows[:sent]):

@@ -9,7 +9,9 @@ from html.parser import HTMLParser
 import pdfplumber
 import pytest
 from sqlmodel import Session, select
+from typer.testing import CliRunner
 
+from khaosat.cli import app
 from khaosat.errors import KhaosatError, PermanentDeliveryError
 from khaosat.mailer.status import send_status
 from khaosat.models import OutboxMessage, OutboxState, RateSnapshot, ReviewItem
@@ -18,9 +20,10 @@ from khaosat.reports.rates_format import percent
 from khaosat.reports.status import build_status, candidate_periods, days_left
 from khaosat.reports.status_view import days_text, points
 from khaosat.settings import default_rounds
-from khaosat.survey.rounds import period_named
+from khaosat.survey.rounds import period_for, period_named
 
 from .conftest import make_settings
+from .factories import local_today
 from .report_data import NOW, TODAY, answer_next, seed_round
 
 COUNTS = {"QLCN": (10, 10, 9), "KHTC": (8, 7, 3), "TDC": (6, 5, 4)}
@@ -207,3 +210,66 @@ def test_rounds_closed_long_ago_are_left_out():
     names = [p.name for p in candidate_periods(TODAY, default_rounds())]
     assert "2026-1" in names and "2026-2" in names and "2025-2" not in names
     assert "2026-1" not in [p.name for p in candidate_periods(TODAY + timedelta(days=1), default_rounds())]
+
+
+def cli_config(tmp_path, database_url, smtp, board=True):
+    path = tmp_path / "config.toml"
+    emails = '["iso@skhcn.example.gov.vn"]' if board else "[]"
+    path.write_text(
+        f'[database]\nurl = "{database_url}"\n[storage]\ndir = "data"\n'
+        f'[smtp]\nhost = "127.0.0.1"\nport = {smtp.port}\nsecurity = "none"\n'
+        f"[report]\nboard_emails = {emails}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def seed_today(engine, tmp_path, database_url):
+    """A round of dossiers received today (the CLI reports as of the real clock)."""
+    settings = make_settings(tmp_path, database={"url": database_url})
+    today = local_today(settings)
+    seed_round(engine, settings, COUNTS, received_on=today, today=today)
+    return period_for(today, settings.rounds).name
+
+
+def test_cli_prints_the_table_and_writes_the_pdf(engine, tmp_path, database_url, smtp):
+    """`khaosat report status -o FILE` prints each unit and writes the PDF without sending."""
+    round_name = seed_today(engine, tmp_path, database_url)
+    config = cli_config(tmp_path, database_url, smtp)
+    output = tmp_path / "status.pdf"
+    result = CliRunner().invoke(app, ["report", "status", "-c", str(config), "-o", str(output)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert f"Đợt {round_name}" in result.output and "KHTC" in result.output and "Tổng cộng" in result.output
+    assert smtp.received == []
+    with pdfplumber.open(output) as pdf:
+        assert "QLCN" in pdf.pages[0].extract_text()
+
+
+def test_cli_send(engine, tmp_path, database_url, smtp):
+    seed_today(engine, tmp_path, database_url)
+    config = cli_config(tmp_path, database_url, smtp)
+    result = CliRunner().invoke(app, ["report", "status", "--send", "-c", str(config)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert len(smtp.received) == 1 and "iso@skhcn.example.gov.vn" in result.output
+
+
+def test_cli_send_without_board_emails_exits_1(engine, tmp_path, database_url, smtp):
+    config = cli_config(tmp_path, database_url, smtp, board=False)
+    result = CliRunner().invoke(app, ["report", "status", "--send", "-c", str(config)])
+    assert result.exit_code == 1 and "board_emails" in result.output
+    assert smtp.received == []
+
+
+def test_cli_round_report(engine, tmp_path, database_url, smtp):
+    """`khaosat report round --round NAME` writes the PDF and XLSX; --send also emails them."""
+    round_name = seed_today(engine, tmp_path, database_url)
+    config = cli_config(tmp_path, database_url, smtp)
+    result = CliRunner().invoke(app, ["report", "round", "--round", round_name, "-c", str(config)])
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "data" / "reports" / round_name
+    assert (folder / f"Bao-cao-dot-{round_name}.pdf").exists() and (folder / f"Bao-cao-dot-{round_name}.xlsx").exists()
+    assert smtp.received == []
+    sent = CliRunner().invoke(app, ["report", "round", "--round", round_name, "--send", "-c", str(config)])
+    assert sent.exit_code == 0, sent.output
+    assert len(smtp.received) == 1
+    assert CliRunner().invoke(app, ["report", "round", "--round", "9999-x", "-c", str(config)]).exit_code == 1
