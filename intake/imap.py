@@ -113,7 +113,8 @@ class ImapSource:
         return target
 
     def close(self) -> None:
-        client, self._client = self._client, None
+        """Log out; the source may then be used again, from any one thread."""
+        client, self._client, self._thread = self._client, None, None
         if client is None:
             return
         try:

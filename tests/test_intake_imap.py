@@ -197,7 +197,7 @@ def test_tls_is_verified_against_the_configured_ca(dovecot, imap_user, make_sour
 
 
 def test_one_thread_per_source(dovecot, imap_user, make_source):
-    """A source used from a second thread refuses instead of sharing its connection."""
+    """While connected, a source used from a second thread refuses instead of sharing its connection."""
     fill(dovecot, imap_user, 1)
     source = make_source()
     list(source.fetch())
@@ -206,6 +206,11 @@ def test_one_thread_per_source(dovecot, imap_user, make_source):
     thread.start()
     thread.join()
     assert len(errors) == 1 and isinstance(errors[0], RuntimeError)
+    source.close()  # closed, it may serve the next poll from another thread
+    thread = threading.Thread(target=lambda: errors.extend(_error_of(lambda: list(source.fetch()))))
+    thread.start()
+    thread.join()
+    assert len(errors) == 1
 
 
 def _error_of(call: Any) -> list[BaseException]:
