@@ -1,8 +1,9 @@
 """Read the AcroForm fields of a PDF filled on screen: question code → value.
 
 pdfplumber has no form-field API, so this walks ``catalog["AcroForm"]["Fields"]``
-(resolving references, descending into ``Kids``) and takes each field's ``V``; where a
-radio group has no ``V`` it falls back to the widget whose ``/AS`` is not ``Off``. Writers
+(resolving references, descending into ``Kids`` of untyped nodes) and takes each terminal
+field's ``V``; a form whose writer set no ``V`` at all is read from the widgets whose
+``/AS`` is not ``Off``. Writers
 disagree on how to store a radio value (a name ``/4``, a string ``(/4)`` or ``(4)``), so
 every form is accepted. ``Off`` and empty values are ``None``.
 """
@@ -12,10 +13,10 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import pdfplumber
-from pdfminer.pdftypes import resolve1
+from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import PDFException, resolve1
 from pdfminer.psparser import PSException, PSLiteral
-from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from ..errors import ParseError
 
@@ -66,36 +67,48 @@ def _chosen_widget(kids: list[Any]) -> str | None:
     return None
 
 
-def _walk(field: dict[str, Any], prefix: str, found: dict[str, str | None], depth: int) -> None:
+def _terminals(field: dict[str, Any], prefix: str, depth: int) -> list[tuple[str, dict[str, Any]]]:
+    """(full name, field) of every terminal field under ``field``.
+
+    A field with a type (/FT) or a value (/V) is terminal: its kids are its widgets and
+    are not read, since parsing every widget of a 130-box form costs tens of ms.
+    """
     name = _name(field, prefix)
-    kids = resolve1(field.get("Kids")) or []
-    named_kids = [resolve1(kid) for kid in kids if "T" in (resolve1(kid) or {})]
-    if named_kids and depth < MAX_DEPTH:
-        for kid in named_kids:
-            _walk(kid, name, found, depth + 1)
-        return
-    if not name:
-        return
-    value = field_value(field.get("V")) if "V" in field else None
-    if value is None and kids:
-        value = _chosen_widget(kids)
-    if value is None and "AS" in field:
-        value = field_value(field.get("AS"))
-    found[name] = value
+    if "FT" in field or "V" in field or depth >= MAX_DEPTH:
+        return [(name, field)] if name else []
+    found: list[tuple[str, dict[str, Any]]] = []
+    for kid in resolve1(field.get("Kids")) or []:
+        child = resolve1(kid)
+        if isinstance(child, dict) and "T" in child:
+            found.extend(_terminals(child, name, depth + 1))
+    return found or ([(name, field)] if name else [])
+
+
+def _values(terminals: list[tuple[str, dict[str, Any]]]) -> dict[str, str | None]:
+    """Each field's /V; when no field has one (some writers set only the widgets'
+    /AS), the chosen widget of each field instead."""
+    values = {name: field_value(field.get("V")) if "V" in field else None for name, field in terminals}
+    if any(value is not None for value in values.values()):
+        return values
+    for name, field in terminals:
+        values[name] = _chosen_widget(resolve1(field.get("Kids")) or []) or field_value(field.get("AS"))
+    return values
 
 
 def read_acroform(pdf_bytes: bytes) -> dict[str, str | None]:
     """Every terminal field of the PDF's AcroForm and its value (None: blank); {} when none."""
     try:
-        with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
-            form = resolve1(pdf.doc.catalog.get("AcroForm"))
-            if not isinstance(form, dict):
-                return {}
-            found: dict[str, str | None] = {}
-            for reference in resolve1(form.get("Fields")) or []:
-                field = resolve1(reference)
-                if isinstance(field, dict):
-                    _walk(field, "", found, 0)
-            return found
-    except (PdfminerException, MalformedPDFException, PSException, ValueError, KeyError, TypeError) as exc:
+        # pdfplumber's own engine, without pdfplumber.open: closing a pdfplumber.PDF
+        # builds every page object, which costs more than reading the fields.
+        document = PDFDocument(PDFParser(io.BytesIO(pdf_bytes)))
+        form = resolve1(document.catalog.get("AcroForm"))
+        if not isinstance(form, dict):
+            return {}
+        terminals: list[tuple[str, dict[str, Any]]] = []
+        for reference in resolve1(form.get("Fields")) or []:
+            field = resolve1(reference)
+            if isinstance(field, dict):
+                terminals.extend(_terminals(field, "", 0))
+        return _values(terminals)
+    except (PSException, PDFException, ValueError, KeyError, TypeError) as exc:
         raise ParseError(f"cannot read the PDF's form fields: {exc}") from exc

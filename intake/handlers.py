@@ -25,7 +25,6 @@ from ..models import InboundMessage, InboundState, OutboxMessage, OutboxState, R
 from ..settings import Settings
 from ..survey.codes import display_code
 from ..survey.layout import LayoutMap
-from .acroform import read_acroform
 from .classify import Classification, classify
 from .filetypes import READABLE_KINDS, sniff
 from .lookup import DatabaseLookup
@@ -74,14 +73,14 @@ class ItemHandler:
             return self.result
         message = parse_message(data)
         self._describe(message)
-        found = classify(message, fax_gateway=self.settings.fax.gateway)
+        found = classify(data, fax_gateway=self.settings.fax.gateway)  # one compat32 parse of its own
         if found.kind == "bounce":
             return self._bounce(found)
         if found.kind == "autoreply":
             return Handled("autoreply", InboundState.ignored, found.reason or "thư trả lời tự động")
         if found.kind == "fax-report":
             return self._fax_report(found)
-        found_attachments, evidence = attachments(data), self._evidence(message)
+        found_attachments, evidence = attachments(message), self._evidence(message)
         if not found_attachments and asks_to_opt_out(
             evidence.subject, evidence.body, self.settings.reminders.opt_out_keywords
         ):
@@ -228,7 +227,7 @@ class ItemHandler:
             method=ResponseMethod(form.method),
             uncertain=form.uncertain,
             confidence=form.confidence,
-            comment=self._comment(attachment, form),
+            comment="\n".join(form.texts.values()),
         )
         response = record_response(
             self.session,
@@ -268,19 +267,6 @@ class ItemHandler:
                 survey=survey,
                 response=response.id,
             )
-
-    def _comment(self, attachment: Attachment, form: FormResult) -> str:
-        if form.method != "acroform":
-            return ""
-        fields = read_acroform(attachment.data)
-        texts = [question.code for question in self._text_questions(form.form_version)]
-        return "\n".join(value for code in texts if (value := fields.get(code)))
-
-    def _text_questions(self, version: str | None) -> list[Any]:
-        from ..survey.render import renderer_for
-
-        questionnaire = renderer_for(self.settings.survey.questionnaire).questionnaire
-        return [q for q in questionnaire.questions if q.kind == "text"] if questionnaire.version == version else []
 
     def _crops(self, form: FormResult) -> dict[str, str]:
         assert self.inbound.id is not None

@@ -108,8 +108,13 @@ class ImapSource:
             )
 
     def settle(self, item: Incoming, *, review: bool) -> str:
+        return self.settle_all([item], review=review)
+
+    def settle_all(self, items: Sequence[Incoming], *, review: bool) -> str:
+        """Move several items with one command (a UID set): one round trip, not one each."""
         target = self.settings.review_folder if review else self.settings.processed_folder
-        self._run("move", lambda client: self._move(client, item, target))
+        if items:
+            self._run("move", lambda client: self._move(client, items, target))
         return target
 
     def close(self) -> None:
@@ -202,19 +207,23 @@ class ImapSource:
 
     # moving
 
-    def _move(self, client: IMAPClient, item: Incoming, target: str) -> None:
-        self._check_uidvalidity(item.uidvalidity)
-        folder, uids = self.folders[target], [item.uid]
+    def _move(self, client: IMAPClient, items: Sequence[Incoming], target: str) -> None:
+        for item in items:
+            self._check_uidvalidity(item.uidvalidity)
+        folder, uids = self.folders[target], [item.uid for item in items]
         if "MOVE" in self.capabilities:
             client.move(uids, folder)
             return
         client.copy(uids, folder)
         client.add_flags(uids, [DELETED], silent=True)
         if "UIDPLUS" in self.capabilities:
-            client.expunge(uids)  # UID EXPUNGE of this message only
+            client.expunge(uids)  # UID EXPUNGE of these messages only
         else:
             log.warning(
-                "IMAP %s: no UIDPLUS; message %d copied to %s and left flagged \\Deleted", self.where, item.uid, folder
+                "IMAP %s: no UIDPLUS; %d messages copied to %s and left flagged \\Deleted",
+                self.where,
+                len(uids),
+                folder,
             )
 
     def _check_uidvalidity(self, expected: int) -> None:

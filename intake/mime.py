@@ -35,10 +35,11 @@ def parse_message(message_bytes: bytes) -> EmailMessage:
     return message
 
 
-def attachments(message_bytes: bytes) -> list[Attachment]:
+def attachments(message: bytes | EmailMessage) -> list[Attachment]:
     """Every attachment of the message, in order, with forwarded messages and zips opened."""
     found: list[Attachment] = []
-    for part in parse_message(message_bytes).walk():
+    parsed = parse_message(message) if isinstance(message, bytes) else message
+    for part in parsed.walk():
         if part.is_multipart() or _is_body(part):
             continue
         data = _payload(part)

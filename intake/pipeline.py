@@ -30,6 +30,7 @@ from .handlers import Handled, ItemHandler
 from .sources import Incoming, Source
 
 log = logging.getLogger(__name__)
+SETTLE_GROUP = 50  # items moved on with one server command
 
 
 @dataclass
@@ -71,11 +72,21 @@ class Intake:
         self.report = report if report is not None else IntakeReport()
 
     def run(self, source: Source) -> IntakeReport:
+        """Take every item; items are moved on in groups, after their records are committed.
+
+        A crash before a group is moved only leaves recorded items on the source: the next
+        run recognises them and moves them without processing them again.
+        """
+        done: dict[bool, list[tuple[Incoming, str]]] = {False: [], True: []}
         for item in source.fetch():
             if self.should_stop():
                 break
             sha, review = self.take(item)
-            self._settle(source, item, sha, review)
+            done[review].append((item, sha))
+            if len(done[review]) >= SETTLE_GROUP:
+                self._settle(source, done[review], review)
+        for review, group in done.items():
+            self._settle(source, group, review)
         return self.report
 
     def take(self, item: Incoming) -> tuple[str, bool]:
@@ -145,8 +156,15 @@ class Intake:
         self.report.add(handled)
         log.info("took %s %s: %s %s", item.source, item.name or item.uid, handled.kind, inbound.state)
 
-    def _settle(self, source: Source, item: Incoming, sha: str, review: bool) -> None:
-        where = source.settle(item, review=review)
+    def _settle(self, source: Source, group: list[tuple[Incoming, str]], review: bool) -> None:
+        if not group:
+            return
+        where = source.settle_all([item for item, _ in group], review=review)
         with Session(self.engine) as session:
-            session.execute(sa.update(InboundMessage).where(col(InboundMessage.sha256) == sha).values(moved_to=where))
+            session.execute(
+                sa.update(InboundMessage)
+                .where(col(InboundMessage.sha256).in_([sha for _, sha in group]))
+                .values(moved_to=where)
+            )
             session.commit()
+        group.clear()

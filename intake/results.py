@@ -25,6 +25,7 @@ class PageResult:
     uncertain: dict[str, str] = field(default_factory=dict)  # question → reason
     confidence: dict[str, float] = field(default_factory=dict)
     crops: dict[str, bytes] = field(default_factory=dict)  # question / text area / "page" → PNG
+    texts: dict[str, str] = field(default_factory=dict)  # text question → what was typed on screen
     errors: list[str] = field(default_factory=list)
     method: Method = "omr"
 
@@ -51,6 +52,10 @@ class FormResult:
     @property
     def uncertain(self) -> dict[str, str]:
         return {q: reason for page in self.pages for q, reason in page.uncertain.items()}
+
+    @property
+    def texts(self) -> dict[str, str]:
+        return {q: text for page in self.pages for q, text in page.texts.items()}
 
     @property
     def confidence(self) -> dict[str, float]:

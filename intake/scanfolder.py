@@ -14,7 +14,7 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -124,6 +124,12 @@ class ScanFolderSource:
             return ""
         target = move_without_overwrite(source, self.scan_dir / (REVIEW if review else PROCESSED))
         return str(target)
+
+    def settle_all(self, items: Sequence[Incoming], *, review: bool) -> str:
+        """Move each file on; returns the folder they went to."""
+        for item in items:
+            self.settle(item, review=review)
+        return str(self.scan_dir / (REVIEW if review else PROCESSED))
 
     def close(self) -> None:
         pass

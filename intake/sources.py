@@ -8,7 +8,7 @@ whole source raises ``MailboxError``; anything else about one item is the pipeli
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -38,6 +38,10 @@ class Source(Protocol):
 
     def settle(self, item: Incoming, *, review: bool) -> str:
         """Move ``item`` to the processed place, or the review one; returns where it went."""
+        ...
+
+    def settle_all(self, items: Sequence[Incoming], *, review: bool) -> str:
+        """``settle`` for several items at once (one server command where the source has one)."""
         ...
 
     def close(self) -> None: ...

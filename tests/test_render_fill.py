@@ -172,3 +172,17 @@ def test_cli_form_render_and_blank(tmp_path: Path) -> None:
     assert runner.invoke(app, ["form", "blank", "-o", str(blank), "--config", str(config)]).exit_code == 0
     (qr,) = zxingcpp.read_barcodes(next(render_pages(blank.read_bytes(), 200)))
     assert parse_qr_payload(qr.text) == ("1", None)
+
+
+def test_widgets_state_alone_is_read_when_no_field_has_a_value(renderer: FormRenderer) -> None:
+    """Some writers set only the chosen widget's /AS, never the group's /V."""
+    from pypdf.generic import NameObject
+
+    filled = fill(renderer.render(CONTEXT), {"B1_1": "/4", "D1": "/5"})
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(filled)))
+    for field in writer.root_object["/AcroForm"]["/Fields"]:
+        field.get_object().pop(NameObject("/V"), None)
+    out = io.BytesIO()
+    writer.write(out)
+    answers = read_acroform(out.getvalue())
+    assert answers["B1_1"] == "4" and answers["D1"] == "5" and answers["B1_2"] is None
