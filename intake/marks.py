@@ -9,6 +9,10 @@ common floor (fax noise, a label printed in every box) is taken off first, then
 - nothing above the blank line → blank (None);
 - two marks, a faint mark (between the lines), or a filled box (people fill a box to
   cancel it) → uncertain, for a person to look at.
+
+On 1-bit pages (faxes, black-and-white scans) a light pencil mark is mostly lost when the
+sender's machine thresholds the page: what is left is a few dots, as little ink as dust.
+``BILEVEL_THRESHOLDS`` send such a trace to review instead of reading the question blank.
 """
 
 from __future__ import annotations
@@ -30,9 +34,12 @@ class Thresholds:
     floor_cap: float = 0.05  # at most this much is taken off as the question's floor
     filled: float = 0.62  # ink above which a box may be filled in
     filled_cells: float = 0.45  # ... and every cell but one of a 3×3 grid this inked
+    trace: float | None = None  # with no mark, a box with this much adjusted ink ...
+    trace_lead: float = 2.0  # ... and this many times the next box's is a mark's trace
 
 
 DEFAULT_THRESHOLDS = Thresholds()
+BILEVEL_THRESHOLDS = Thresholds(trace=0.008)
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,8 @@ def decide(values: list[str], inks: list[Ink], thresholds: Thresholds = DEFAULT_
     if faint:
         return Decision(None, True, "faint", 0.0)
     if not marked:
+        if _trace(adjusted, thresholds):
+            return Decision(None, True, "faint", 0.0)
         top = max(adjusted, default=0.0)
         return Decision(None, False, "", _clip(1.0 - max(top, 0.0) / thresholds.blank))
     level = adjusted[marked[0]]
@@ -120,6 +129,15 @@ def decide(values: list[str], inks: list[Ink], thresholds: Thresholds = DEFAULT_
         1.0 - max(runner_up, 0.0) / thresholds.blank
     )
     return Decision(values[marked[0]], False, "", confidence)
+
+
+def _trace(adjusted: list[float], thresholds: Thresholds) -> bool:
+    """Whether one box stands out of a question with no mark: a lost mark's remains."""
+    if thresholds.trace is None or not adjusted:
+        return False
+    top, *rest = sorted(adjusted, reverse=True)
+    runner_up = max(rest[0], 0.0) if rest else 0.0
+    return top >= thresholds.trace and top >= thresholds.trace_lead * runner_up
 
 
 def _clip(value: float) -> float:

@@ -20,7 +20,7 @@ from ..survey.codes import parse_qr_payload
 from ..survey.layout import Box, LayoutMap, PageLayout, Rect
 from . import markers as mk
 from .images import PageImage
-from .marks import DEFAULT_THRESHOLDS, Thresholds, decide, measure, paper_level
+from .marks import BILEVEL_THRESHOLDS, DEFAULT_THRESHOLDS, Thresholds, decide, measure, paper_level
 from .qr import read_qr
 from .results import PageResult
 
@@ -35,6 +35,7 @@ PAGE_CROP_DPI = 100.0
 @dataclass(frozen=True)
 class ReadOptions:
     thresholds: Thresholds = DEFAULT_THRESHOLDS
+    bilevel_thresholds: Thresholds = BILEVEL_THRESHOLDS  # for 1-bit pages (faxes, b/w scans)
     keep_page: Literal["always", "review", "never"] = "review"  # a PNG of the whole page
     canvas_dpi: float = CANVAS_DPI
 
@@ -61,7 +62,10 @@ def read_page(page: PageImage, layouts: Mapping[str, LayoutMap], options: ReadOp
     own, matrix = _read_code(page, detections, layouts, layout, matrix, frame, result)
     if own is not None:
         canvas = mk.warp(page.pixels, matrix, frame)
-        _read_marks(canvas, page.pixels.shape, matrix, frame, _page(own, number), options, result)
+        own_page = _page(own, number)
+        thresholds = options.bilevel_thresholds if page.bilevel else options.thresholds
+        _read_marks(canvas, page.pixels.shape, matrix, frame, own_page, thresholds, result)
+        _keep_crops(canvas, frame, own_page, options, result)
     return result
 
 
@@ -152,7 +156,7 @@ def _read_marks(
     matrix: np.ndarray,
     frame: mk.PageFrame,
     layout: PageLayout,
-    options: ReadOptions,
+    thresholds: Thresholds,
     result: PageResult,
 ) -> None:
     for question, boxes in _questions(layout).items():
@@ -161,13 +165,12 @@ def _read_marks(
             result.uncertain[question] = "cut"
             result.confidence[question] = 0.0
             continue
-        inks = [measure(*_box_pixels(canvas, frame, box.rect), options.thresholds) for box in boxes]
-        decision = decide([box.value for box in boxes], inks, options.thresholds)
+        inks = [measure(*_box_pixels(canvas, frame, box.rect), thresholds) for box in boxes]
+        decision = decide([box.value for box in boxes], inks, thresholds)
         result.answers[question] = decision.value
         result.confidence[question] = decision.confidence
         if decision.uncertain:
             result.uncertain[question] = decision.reason
-    _keep_crops(canvas, frame, layout, options, result)
 
 
 def _questions(layout: PageLayout) -> dict[str, list[Box]]:

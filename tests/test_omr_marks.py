@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from khaosat.intake.marks import Ink, decide, floor, measure
+from khaosat.intake.marks import BILEVEL_THRESHOLDS, Ink, decide, floor, measure
 
 VALUES = ["1", "2", "3", "4", "5", "na"]
 
@@ -59,3 +60,35 @@ def test_measure_counts_ink_inside_the_border_only() -> None:
     assert measure(box, 240.0).ratio == 0.0
     box[18:22, 8:32] = 30  # a stroke across the middle
     assert 0.1 < measure(box, 240.0).ratio < 0.3
+
+
+# Standard faxes (204×98) of bench/omr.py where a light pencil mark (grey 108–110) was lost
+# when the fax was thresholded and the question was read blank: the ink the reader measured
+# in each box (in box order) and the box that was marked. (Seed 7, sample 65 lost a tick
+# without a trace: nothing on the page can tell it from a blank.)
+LOST_PENCIL = {
+    "pencil dot, seed 2022 sample 16": ((0.0167, 0.0054, 0.0073, 0.0083, 0.0052, 0.0), 0),
+    "pencil tick, seed 2022 sample 26": ((0.0022, 0.0113, 0.0, 0.0019, 0.0, 0.0025), 1),
+    "pencil dot, seed 7 sample 78": ((0.0029, 0.0022, 0.022, 0.0051, 0.0031, 0.0027), 2),
+}
+
+
+@pytest.mark.parametrize("case", list(LOST_PENCIL))
+def test_what_is_left_of_a_light_mark_on_a_fax_goes_to_review(case: str) -> None:
+    """A trace standing out of a question on a 1-bit page goes to review, not blank."""
+    ratios, marked = LOST_PENCIL[case]
+    assert max(range(len(ratios)), key=ratios.__getitem__) == marked
+    grey = decide(VALUES, inks(*ratios))
+    assert (grey.value, grey.uncertain) == (None, False)  # the silent error on a grey page's rule
+    assert decide(VALUES, inks(*ratios), BILEVEL_THRESHOLDS).reason == "faint"
+
+
+def test_fax_grain_spread_over_a_question_stays_blank() -> None:
+    """On a 1-bit page, dots in several boxes of a question are grain: still blank."""
+    decision = decide(VALUES, inks(0.004, 0.012, 0.0, 0.01, 0.003, 0.002), BILEVEL_THRESHOLDS)
+    assert (decision.value, decision.uncertain) == (None, False)
+
+
+def test_a_clear_mark_on_a_fax_is_read_despite_grain_in_another_box() -> None:
+    """The trace rule only looks at questions with no mark."""
+    assert decide(VALUES, inks(0.0, 0.015, 0.0, 0.2, 0.0, 0.0), BILEVEL_THRESHOLDS).value == "4"
