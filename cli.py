@@ -312,27 +312,34 @@ def demo(
     """The whole loop on this machine with an embedded mail server; no setup needed."""
     import tempfile
 
-    from rich.table import Table
-
     from .demo import run_demo
+    from .reports.rates_format import rates_table
 
     folder = workspace or Path(tempfile.mkdtemp(prefix="khaosat-demo-"))
-    with console.status("Đang chạy thử: nhập hồ sơ, tạo phiếu, gửi thư…"):
+    with console.status("Đang chạy thử: nhập hồ sơ, gửi phiếu, nhận phiếu trả về, đếm tỷ lệ…"):
         result = run_demo(folder, smtp_port=_free_port())
-    table = Table(title="Phiếu khảo sát đã phát hành theo đơn vị", title_justify="left")
-    for column in ("Đơn vị", "Hồ sơ", "Email", "Fax", "Bưu điện", "Tại quầy"):
-        table.add_column(column, justify="left" if column == "Đơn vị" else "right")
-    for unit, total, channels in result.per_unit:
-        table.add_row(unit, str(total), *(str(channels[name]) for name in ("email", "fax", "post", "counter")))
-    console.print(table)
-    print_dispatch_report(result.dispatch)
-    console.print(f"Máy chủ thư nhúng đã nhận {result.mail['email']} email và {result.mail['fax']} fax.")
+    console.print(
+        f"Đã gửi {result.mail['email']} email và {result.mail['fax']} fax; "
+        f"{result.dispatch.paper_waiting} phiếu giấy in gửi bưu điện."
+    )
+    replies = result.replies
+    console.print(
+        f"Người nộp trả lời: {replies['pdf']} PDF điền trên máy, {replies['paper']} phiếu giấy quét, "
+        f"{replies['bounce']} thư báo lỗi, {replies['autoreply']} thư trả lời tự động."
+    )
+    intake = result.intake
+    console.print(
+        f"Tiếp nhận: {intake.responses} phiếu ghi nhận, {intake.review} mục chờ người xem, "
+        f"{intake.bounces} thư báo lỗi, {intake.autoreplies} trả lời tự động."
+    )
+    console.print(rates_table(result.rates))
     console.print(f"\nXem kết quả trong [bold]{result.workspace}[/]:")
-    console.print("  mailboxes/        thư đã gửi cho người nộp (.eml, mở bằng trình đọc thư)")
+    console.print("  mailboxes/               thư đã gửi cho người nộp và Ban ISO (.eml)")
+    console.print("  scans/processed, review/ phiếu trả về đã đọc, và những gì cần người xem")
+    console.print(f"  {result.status_pdf.name}   báo cáo tiến độ gửi Ban ISO (PDF)")
     if result.print_file:
-        console.print(f"  {result.print_file.name}  lô in gửi bưu điện (trang địa chỉ + phiếu)")
-    console.print("  ho-so-mau.xlsx    tệp xuất hồ sơ mẫu;  config.toml  cấu hình đã dùng")
-    console.print("\nNhận phiếu trả về và báo cáo tỷ lệ: sắp có (intake đang được xây dựng).")
+        console.print(f"  {result.print_file.name}          lô in gửi bưu điện (trang địa chỉ + phiếu)")
+    console.print(f"  config.toml              cấu hình; thử: khaosat report rates --config {result.workspace / 'config.toml'}")
 
 
 def _free_port() -> int:

@@ -1,15 +1,18 @@
-"""``khaosat demo``: the loop on this machine, with an embedded mail server and no setup.
+"""``khaosat demo``: the whole loop on this machine, with an embedded mail server and no setup.
 
 A workspace folder gets a configuration, an SQLite database and a sample export of about
 60 dossiers in 4 units written the way one-stop systems write them. The dossiers are
-imported, every form is dispatched to an embedded SMTP server that files each message as
-an .eml in the workspace (the applicants' mailboxes), and the paper forms are put in a
-print batch.
+imported; every form is dispatched to an embedded SMTP server that files each message as
+an .eml in the workspace (the applicants' mailboxes); the paper forms go in a print batch.
+Simulated applicants then answer about 85% of the forms (filled PDFs by email, paper
+scans, one bounce, one auto-reply) into the scan folder; the intake reads them; the rates
+are counted and the ISO board's status email, with its PDF, is sent and kept.
 """
 
 from __future__ import annotations
 
 import random
+import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -21,11 +24,18 @@ from openpyxl import Workbook
 from sqlmodel import Session as DbSession
 from sqlmodel import col, select
 
+from .demo_replies import write_replies
 from .dossiers import import_files
+from .intake.pipeline import IntakeReport
+from .intake.run import intake_once
+from .intake.scanfolder import ScanFolderSource
 from .mailer.dispatch import DispatchReport, dispatch_once
-from .mailer.printing import build_print_batch
-from .models import Channel, Survey, Unit, init_schema, make_engine
+from .mailer.printing import build_print_batch, confirm_print_batch
+from .mailer.status import send_status
+from .models import Channel, Dossier, Survey, Unit, init_schema, make_engine
+from .reports.rates import RatesReport, unit_rates
 from .settings import Settings, load_settings
+from .survey.personal import dossier_form
 from .survey.render import renderer_for
 
 UNITS = [
@@ -51,11 +61,13 @@ APPLICANTS = [
     "Võ Minh Đức",
     "Đặng Thị Hạnh",
 ]
+UNIT_CODES = ["QLCN", "KHTC", "TDC", "VP"]
 HEADER = [
     "STT",
     "Mã hồ sơ",
     "Mã thủ tục",
     "Tên thủ tục",
+    "Mã đơn vị",
     "Đơn vị xử lý",
     "Tổ chức, cá nhân",
     "Email",
@@ -88,6 +100,10 @@ class DemoResult:
     mail: Counter[str]
     print_file: Path | None
     per_unit: list[tuple[str, int, Counter[str]]]
+    replies: dict[str, int]
+    intake: IntakeReport
+    rates: RatesReport
+    status_pdf: Path
 
 
 def write_sample_export(path: Path, today: date, count: int = 60, seed: int = 2026) -> None:
@@ -113,6 +129,7 @@ def write_sample_export(path: Path, today: date, count: int = 60, seed: int = 20
                 f"000.00.24.H{number:05d}",
                 procedure[0],
                 procedure[1],
+                UNIT_CODES[number % len(UNITS)],
                 UNITS[number % len(UNITS)],
                 applicant,
                 email,
@@ -131,11 +148,13 @@ def write_config(workspace: Path, smtp_port: int) -> Path:
         "# Configuration of the khaosat demo (see config.toml in the repository for every key).\n"
         '[organization]\nname = "Sở Khoa học và Công nghệ tỉnh Lâm Đồng"\nparent = "UBND tỉnh Lâm Đồng"\n'
         'address = "35 Trần Hưng Đạo, Phường 10, TP. Đà Lạt"\nfax = "0263 3822 111"\n'
-        f'[storage]\ndir = "data"\n[dossiers]\ninbox_dir = "inbox"\n'
+        '[storage]\ndir = "data"\n[dossiers]\ninbox_dir = "inbox"\n'
         f'[smtp]\nhost = "127.0.0.1"\nport = {smtp_port}\nsecurity = "none"\n'
         'from_address = "khaosat@skhcn.lamdong.example.gov.vn"\n'
         'reply_to = "phieukhaosat@skhcn.lamdong.example.gov.vn"\n'
-        '[fax]\ngateway = "{number}@fax.example.vn"\n',
+        '[fax]\ngateway = "{number}@fax.example.vn"\n'
+        '[intake]\nscan_dir = "scans"\n'
+        '[report]\nboard_emails = ["bangiso@skhcn.lamdong.example.gov.vn"]\n',
         encoding="utf-8",
     )
     return config
@@ -159,24 +178,41 @@ def run_demo(workspace: Path, smtp_port: int) -> DemoResult:
 
 def _loop(workspace: Path, settings: Settings, export: Path, mailbox: Mailbox) -> DemoResult:
     settings.storage.dir.mkdir(parents=True, exist_ok=True)
+    settings.intake.scan_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)
     try:
         init_schema(engine)
         with DbSession(engine) as session:
             import_files([export], session=session, settings=settings)
         report = dispatch_once(engine, settings)
+        renderer = renderer_for(settings.survey.questionnaire)
         with DbSession(engine, expire_on_commit=False) as session:
             batch = build_print_batch(
-                session,
-                settings,
-                renderer_for(settings.survey.questionnaire),
-                channel=Channel.post,
-                output=workspace / "in-buu-dien.pdf",
+                session, settings, renderer, channel=Channel.post, output=workspace / "in-buu-dien.pdf"
             )
-            per_unit = _per_unit(session)
+            if batch:
+                confirm_print_batch(session, batch.batch_id)
+        sent_mail = Counter(mailbox.received)
+        with DbSession(engine) as session:
+            paper_forms = [
+                dossier_form(session, code, settings=settings, renderer=renderer)[1]
+                for code in session.exec(
+                    select(Dossier.code).join(Survey).where(col(Survey.channel) == Channel.post)
+                ).all()
+            ]
+        replies = write_replies(mailbox.folder, settings.intake.scan_dir, renderer.layout, paper_forms=paper_forms)
+        sources = [ScanFolderSource(settings.intake.scan_dir, min_age=0)]
+        intake = intake_once(engine, settings, sources=sources)
+        with DbSession(engine) as session:
+            per_unit, rates = _per_unit(session), unit_rates(session, settings)
+        status = send_status(engine, settings)
+        status_pdf = workspace / "bao-cao-tien-do.pdf"
+        shutil.copyfile(status.pdf_path, status_pdf)
     finally:
         engine.dispose()
-    return DemoResult(workspace, report, mailbox.received, batch.file if batch else None, per_unit)
+    return DemoResult(
+        workspace, report, sent_mail, batch.file if batch else None, per_unit, replies, intake, rates, status_pdf
+    )
 
 
 def _per_unit(session: DbSession) -> list[tuple[str, int, Counter[str]]]:

@@ -191,8 +191,8 @@ class InboundMessage(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     source: str = Field(max_length=255)  # "imap:user@host" or "scan"
     folder: str = Field(default="", max_length=255)
-    uidvalidity: int = Field(default=0, sa_type=sa.BigInteger)
-    uid: int = Field(default=0, sa_type=sa.BigInteger)  # 0 for files
+    uidvalidity: int | None = Field(default=None, sa_type=sa.BigInteger)  # None for files
+    uid: int | None = Field(default=None, sa_type=sa.BigInteger)  # None for files: NULLs never collide
     sha256: str = Field(unique=True, max_length=64)
     message_id: str = Field(default="", max_length=998, index=True)
     name: str = ""  # file name, or the message's subject

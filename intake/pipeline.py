@@ -107,8 +107,8 @@ class Intake:
         inbound = InboundMessage(
             source=item.source,
             folder=item.folder,
-            uidvalidity=item.uidvalidity,
-            uid=item.uid,
+            uidvalidity=item.uidvalidity if item.uid else None,
+            uid=item.uid or None,
             sha256=sha,
             name=item.name,
             kind="message" if not item.name or sniff(item.data) == "eml" else "file",

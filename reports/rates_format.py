@@ -65,14 +65,13 @@ def rates_table(report: RatesReport) -> Table:
         title_justify="left",
         box=box.SIMPLE_HEAD,
     )
-    table.add_column(HEADERS[0], no_wrap=True)
-    table.add_column(HEADERS[1])
+    table.add_column("Đơn vị", min_width=16, overflow="fold")
     for header in HEADERS[2:]:
-        table.add_column(header, justify="right", no_wrap=header == "Tỷ lệ")
+        table.add_column(header, justify="right", no_wrap=True)
     for rate in report.units:
-        table.add_row(rate.unit, rate.name, *_cells(rate))
+        table.add_row(f"{rate.name} [dim]({rate.unit})[/]", *_cells(rate))
     table.add_section()
-    table.add_row("", TOTAL_LABEL, *_cells(report.total), style="bold")
+    table.add_row(TOTAL_LABEL, *_cells(report.total), style="bold")
     return table
 
 
