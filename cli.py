@@ -339,7 +339,8 @@ def demo(
     console.print(f"  {result.status_pdf.name}   báo cáo tiến độ gửi Ban ISO (PDF)")
     if result.print_file:
         console.print(f"  {result.print_file.name}          lô in gửi bưu điện (trang địa chỉ + phiếu)")
-    console.print(f"  config.toml              cấu hình; thử: khaosat report rates --config {result.workspace / 'config.toml'}")
+    config_path = result.workspace / "config.toml"
+    console.print(f"  config.toml              cấu hình; thử: khaosat report rates --config {config_path}")
 
 
 def _free_port() -> int:

@@ -31,7 +31,7 @@ from khaosat.tests import replies
 from khaosat.tests.dovecot import Dovecot
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dispatch import cpu_seconds, seed  # noqa: E402
+from dispatch import cpu_seconds, seed
 
 ANSWERS = {"B1_1": "5", "B1_2": "4", "B2_1": "na", "B3_1": "4", "C1": "1", "D1": "4"}
 
