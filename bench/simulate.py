@@ -21,7 +21,10 @@ from PIL import Image
 from khaosat.survey.layout import Box, LayoutMap, PageLayout
 
 RENDER_DPI = 300.0
-PENS = {"black": (20, 45), "blue": (60, 100), "pencil": (70, 110)}  # grey level range of the stroke
+# Grey level range of a stroke. Pencil is grainy (each pixel gets 60–100% of the stroke's
+# darkness), so it averages 107–139: a firm HB pencil. A light pencil (150–200) is not
+# simulated: a fax thresholded at 130–165 keeps almost none of it (bench/README.md).
+PENS = {"black": (20, 45), "blue": (60, 100), "pencil": (70, 110)}
 STYLES = ("tick", "cross", "circle", "dot")
 DOUBTFUL = "?"  # the truth of a question a reader must send to review
 
@@ -161,11 +164,18 @@ def _specks(image: np.ndarray, boxes: list[tuple[float, float, float]], rng: np.
 
 
 def _ink(image: np.ndarray, layer: np.ndarray, grey: int, rng: np.random.Generator, grainy: bool) -> None:
-    alpha = layer.astype(np.float32) / 255.0
-    if grainy:
-        alpha *= rng.uniform(0.6, 1.0, size=alpha.shape).astype(np.float32)
-    mixed = image.astype(np.float32) * (1 - alpha) + np.minimum(image, grey).astype(np.float32) * alpha
-    image[:] = np.clip(mixed, 0, 255).astype(np.uint8)
+    """Lay the strokes of ``layer`` (255 = full ink) on the image, only where they are."""
+    grain = rng.uniform(0.6, 1.0, size=layer.shape) if grainy else None  # page-sized: same draws as ever
+    left, top, width, height = cv2.boundingRect(layer)
+    if width == 0 or height == 0:
+        return
+    window = (slice(top, top + height), slice(left, left + width))
+    alpha = layer[window].astype(np.float32) / 255.0
+    if grain is not None:
+        alpha *= grain[window].astype(np.float32)
+    part = image[window]
+    mixed = part.astype(np.float32) * (1 - alpha) + np.minimum(part, grey).astype(np.float32) * alpha
+    image[window] = np.clip(mixed, 0, 255).astype(np.uint8)
 
 
 # --- scanners, faxes and phones ------------------------------------------------------------
