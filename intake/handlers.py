@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.message import EmailMessage
+from email.message import Message
 from email.utils import parseaddr
 from typing import Any
 
@@ -29,7 +29,7 @@ from .classify import Classification, classify
 from .filetypes import READABLE_KINDS, sniff
 from .lookup import DatabaseLookup
 from .matching import Match, MessageEvidence, match_form, match_message, message_ids
-from .mime import Attachment, attachments, parse_message
+from .mime import Attachment, attachments, body_text, header_text, parse_message
 from .parse import read_file
 from .record import ReadAnswers, add_review, audit, record_response, save_evidence
 from .results import FormResult
@@ -73,7 +73,7 @@ class ItemHandler:
             return self.result
         message = parse_message(data)
         self._describe(message)
-        found = classify(data, fax_gateway=self.settings.fax.gateway)  # one compat32 parse of its own
+        found = classify(message, fax_gateway=self.settings.fax.gateway)
         if found.kind == "bounce":
             return self._bounce(found)
         if found.kind == "autoreply":
@@ -97,10 +97,10 @@ class ItemHandler:
 
     # --- messages that are not replies ---------------------------------------------------
 
-    def _describe(self, message: EmailMessage) -> None:
-        self.inbound.message_id = str(message.get("Message-ID", "") or "")[:998]
-        self.inbound.sender = parseaddr(str(message.get("From", "")))[1].lower()
-        self.inbound.name = str(message.get("Subject", "") or "")[:500]
+    def _describe(self, message: Message) -> None:
+        self.inbound.message_id = header_text(message, "Message-ID")[:998]
+        self.inbound.sender = parseaddr(header_text(message, "From"))[1].lower()
+        self.inbound.name = header_text(message, "Subject")[:500]
 
     def _bounce(self, found: Classification) -> Handled:
         row = self.lookup.outbox_by_message_ids(found.original_message_ids) or self.lookup.outbox_by_survey_codes(
@@ -150,17 +150,11 @@ class ItemHandler:
 
     # --- replies and files ----------------------------------------------------------------
 
-    def _evidence(self, message: EmailMessage) -> MessageEvidence:
-        body = message.get_body(("plain", "html"))
-        text = ""
-        if body is not None:
-            try:
-                text = str(body.get_content())
-            except (LookupError, ValueError):
-                text = ""
-            if body.get_content_subtype() == "html":
-                text = TAG.sub(" ", text)
-        references = message_ids(str(message.get("References", ""))) + message_ids(str(message.get("In-Reply-To", "")))
+    def _evidence(self, message: Message) -> MessageEvidence:
+        text = body_text(message)
+        if "<" in text and ">" in text:
+            text = TAG.sub(" ", text)
+        references = message_ids(header_text(message, "References")) + message_ids(header_text(message, "In-Reply-To"))
         return MessageEvidence(
             subject=self.inbound.name, body=text[:20000], references=references, sender=self.inbound.sender
         )

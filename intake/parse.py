@@ -9,17 +9,18 @@ attachment and per file and reported in ``errors``, never raised.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
 import pypdfium2 as pdfium
 
 from ..errors import ParseError
+from ..survey.codes import normalise_code
 from ..survey.layout import LayoutMap
 from .acroform import read_acroform
 from .filetypes import READABLE_KINDS, sniff
 from .images import load_pages
-from .matching import codes_in_text
 from .mime import attachments
 from .reader import DEFAULT_OPTIONS, ReadOptions, read_images
 from .results import FormResult, PageResult, ParseResult, join_pages
@@ -74,7 +75,7 @@ def _filled_on_screen(data: bytes, layouts: Mapping[str, LayoutMap]) -> list[For
     except ParseError:
         return None
     layout = _layout_of(fields, layouts)
-    codes = codes_in_text(_first_page_text(data)) if layout else []
+    codes = printed_codes(_first_page_text(data)) if layout else []
     if layout is None or len(codes) != 1 or not any(value is not None for value in fields.values()):
         return None
     options: dict[str, set[str]] = {}
@@ -97,6 +98,15 @@ def _filled_on_screen(data: bytes, layouts: Mapping[str, LayoutMap]) -> list[For
         method="acroform",
     )
     return [FormResult(1, codes[0], layout.version, "acroform", [page])]
+
+
+PRINTED_CODE = re.compile(r"(?<![0-9A-Z-])([0-9A-Z]{4}-[0-9A-Z]{4})(?![0-9A-Z-])")
+
+
+def printed_codes(text: str) -> list[str]:
+    """The survey codes printed on a page, as the renderer prints them (XXXX-XXXX)."""
+    found = {code for match in PRINTED_CODE.findall(text) if (code := normalise_code(match))}
+    return sorted(found)
 
 
 def _first_page_text(data: bytes) -> str:

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from ..models import (
@@ -94,19 +95,20 @@ def record_response(
 
 
 def _store_answers(session: Session, response: Response, read: ReadAnswers) -> None:
-    assert response.id is not None
-    session.add_all(
-        Answer(
-            response_id=response.id,
-            question=question,
-            value=None if question in read.uncertain else value,
-            confidence=read.confidence.get(question, 1.0),
-            uncertain=question in read.uncertain,
-        )
-        for question, value in sorted(read.answers.items())
-    )
-    for question in read.uncertain.keys() - read.answers.keys():
-        session.add(Answer(response_id=response.id, question=question, value=None, confidence=0.0, uncertain=True))
+    """One bulk INSERT for the answers (a form has ~25; ORM objects cost 10× more)."""
+    questions = sorted(read.answers.keys() | read.uncertain.keys())
+    rows = [
+        {
+            "response_id": response.id,
+            "question": question,
+            "value": None if question in read.uncertain else read.answers.get(question),
+            "confidence": read.confidence.get(question, 0.0 if question in read.uncertain else 1.0),
+            "uncertain": question in read.uncertain,
+        }
+        for question in questions
+    ]
+    if rows:
+        session.execute(sa.insert(Answer), rows)
 
 
 def add_review(
