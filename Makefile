@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PACKAGE_DIRS := __init__.py cli.py errors.py models.py settings.py scheduler.py survey mailer intake dossiers
+PACKAGE_DIRS := $(wildcard *.py) survey mailer intake dossiers reports
 
 .PHONY: install test lint format demo bench clean
 
@@ -20,7 +20,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --config-file pyproject.toml $(wildcard $(PACKAGE_DIRS))
+	$(BIN)/mypy --config-file pyproject.toml $(PACKAGE_DIRS)
 
 format: install
 	$(BIN)/ruff format .

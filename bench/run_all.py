@@ -19,6 +19,8 @@ BENCHMARKS = [
     ("dispatch.py", ["--dossiers", "200"]),
     ("dossiers_import.py", ["--rows", "2000"]),
     ("omr.py", ["--pages", "10"]),
+    ("imap_fetch.py", ["--messages", "200"]),
+    ("intake.py", ["--replies", "200"]),
 ]
 
 

@@ -11,6 +11,7 @@ import base64
 import email.policy
 import secrets
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email import encoders
 from email.header import Header
@@ -152,7 +153,7 @@ def compose_fax(invitation: Invitation, envelope: Envelope, pdf: bytes) -> bytes
 
 
 def compose_html_mail(
-    envelope: Envelope, subject: str, text: str, html: str, attachments: list[tuple[str, str, bytes]] = ()
+    envelope: Envelope, subject: str, text: str, html: str, attachments: Sequence[tuple[str, str, bytes]] = ()
 ) -> bytes:
     """A text+HTML message with optional attachments (name, MIME type, bytes): reports, lists."""
     body = MIMEMultipart("alternative")

@@ -22,9 +22,10 @@ def test_init_creates_database_and_folders(tmp_path):
 
 def test_bad_configuration_is_exit_1_naming_the_key(tmp_path):
     config = tmp_path / "config.toml"
-    config.write_text('[smtp]\nprot = 25\n', encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "khaosat.cli", "init", "--config", str(config)],
-                            capture_output=True, text=True)
+    config.write_text("[smtp]\nprot = 25\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "khaosat.cli", "init", "--config", str(config)], capture_output=True, text=True
+    )
     assert result.returncode == 1
     assert "smtp.prot" in result.stderr and len(result.stderr.strip().splitlines()) == 1
 

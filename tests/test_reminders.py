@@ -96,8 +96,14 @@ def test_no_reminder_after_the_round_closed(engine, config, smtp):
 def test_unit_heads_get_their_own_units_outstanding_list(engine, config, smtp):
     dispatched(engine, config, ["a@example.vn"])
     with Session(engine) as session:
-        add_dossier(session, "HS-KHTC", received_on=local_today(config), unit="KHTC",
-                    unit_name="Phòng Kế hoạch - Tài chính", email="k@example.vn")
+        add_dossier(
+            session,
+            "HS-KHTC",
+            received_on=local_today(config),
+            unit="KHTC",
+            unit_name="Phòng Kế hoạch - Tài chính",
+            email="k@example.vn",
+        )
     dispatch_once(engine, config)
     smtp.reset()
     report = send_followups(engine, config, now=later(3)())
