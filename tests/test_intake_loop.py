@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -292,3 +293,48 @@ def _sha(item: Incoming) -> str:
     import hashlib
 
     return hashlib.sha256(item.data).hexdigest()
+
+
+def test_a_doubtful_mark_on_a_scan_goes_to_review_with_its_crop_and_a_person_settles_it(engine, world, tmp_path):
+    """Scan folder → OMR → uncertain answer in `review list` with its crop → resolved, logged."""
+    from khaosat.bench.simulate import DOUBTFUL
+    from khaosat.models import AuditEntry
+    from khaosat.survey.render import renderer_for
+
+    settings, sent = world
+    layout = renderer_for("").layout
+    pdf = pdf_of(sent["e@example.vn"])
+    for seed in range(50):
+        page = render_pages(pdf)[0]
+        truth = fill_page(page, layout, layout.pages[0], np.random.default_rng(seed), doubt=0.2).answers
+        if DOUBTFUL in truth.values():
+            break
+    doubtful = sorted(q for q, v in truth.items() if v == DOUBTFUL)
+    settings.intake.scan_dir.mkdir(parents=True, exist_ok=True)
+    (settings.intake.scan_dir / "quet-001.jpg").write_bytes(scan_grey_300(page, np.random.default_rng(3)))
+    from khaosat.intake.scanfolder import ScanFolderSource
+
+    report = intake_once(engine, settings, sources=[ScanFolderSource(settings.intake.scan_dir, min_age=0)])
+    assert (report.responses, report.review) == (1, 1)
+    assert (settings.intake.scan_dir / "review" / "quet-001.jpg").exists()
+
+    config = tmp_path / "review.toml"
+    database_url = engine.url.render_as_string(hide_password=False)
+    config.write_text(f'[database]\nurl = "{database_url}"\n[storage]\ndir = "data"\n', encoding="utf-8")
+    runner = CliRunner()
+    listed = json.loads(runner.invoke(app, ["review", "list", "--format", "json", "--config", str(config)]).stdout)
+    [item] = listed
+    assert item["kind"] == "uncertain" and all(q in item["reason"] for q in doubtful)
+    crops = item["evidence"]["crops"]
+    assert all(q in crops for q in doubtful) and all(Path(crops[q]).exists() for q in doubtful)
+
+    answers = [f"--answer={q}=4" for q in doubtful]
+    resolved = runner.invoke(
+        app, ["review", "resolve", str(item["id"]), *answers, "--by", "Lan", "--config", str(config)]
+    )
+    assert resolved.exit_code == 0, resolved.output
+    with Session(engine) as session:
+        stored = {a.question: (a.value, a.uncertain) for a in session.exec(select(Answer)).all()}
+        entries = session.exec(select(AuditEntry)).all()
+    assert all(stored[q] == ("4", False) for q in doubtful)
+    assert any(entry.actor == "Lan" for entry in entries)
