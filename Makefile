@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PACKAGE_DIRS := $(wildcard *.py) survey mailer intake dossiers reports
+PACKAGE_DIRS := $(wildcard *.py) survey mailer intake dossiers reports commands
 
 .PHONY: install test lint format demo bench clean
 

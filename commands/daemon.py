@@ -1,0 +1,61 @@
+"""`khaosat run` (the daemon) and `khaosat status` (what it is doing, from the database)."""
+
+from __future__ import annotations
+
+import enum
+import logging
+import sys
+from typing import Annotated
+
+import typer
+
+from ..settings import load_settings
+from .common import ConfigOption, console, handled, open_database, print_json
+
+
+class LogLevel(enum.StrEnum):
+    DEBUG = "DEBUG"
+    INFO = "INFO"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
+
+
+@handled
+def run_daemon(
+    config: ConfigOption = None,
+    log_level: Annotated[LogLevel, typer.Option("--log-level", help="What the log shows.")] = LogLevel.INFO,
+) -> None:
+    """Run the daemon: every job on its schedule (config section “schedule”) until SIGTERM or SIGINT (Ctrl+C)."""
+    from ..scheduler import run
+
+    logging.basicConfig(
+        level=log_level.value,
+        stream=sys.stdout,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        force=True,
+    )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # our runner writes the one line per run
+    run(load_settings(config))
+
+
+class StatusFormat(enum.StrEnum):
+    table = "table"
+    json = "json"
+
+
+@handled
+def status(
+    config: ConfigOption = None,
+    output_format: Annotated[StatusFormat, typer.Option("--format", help="table or json.")] = StatusFormat.table,
+) -> None:
+    """Each job's last run, the queues and the last errors, read from the database."""
+    from ..jobstatus import collect_status, render_status
+    from ..models import utcnow
+
+    settings = load_settings(config)
+    with open_database(settings) as engine:
+        data = collect_status(engine, settings, now=utcnow())
+    if output_format is StatusFormat.json:
+        print_json(data)
+    else:
+        render_status(data, console, settings.organization.zone)

@@ -1,0 +1,58 @@
+"""`khaosat demo`: the whole loop with embedded servers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .common import console, handled
+
+
+@handled
+def demo(
+    workspace: Annotated[
+        Path | None, typer.Option("--workspace", help="Folder to work in (default: a new temporary one).")
+    ] = None,
+) -> None:
+    """The whole loop on this machine with an embedded mail server; no setup needed."""
+    import tempfile
+
+    from ..demo import run_demo
+    from ..reports.rates_format import rates_table
+
+    folder = workspace or Path(tempfile.mkdtemp(prefix="khaosat-demo-"))
+    with console.status("Đang chạy thử: nhập hồ sơ, gửi phiếu, nhận phiếu trả về, đếm tỷ lệ…"):
+        result = run_demo(folder, smtp_port=_free_port())
+    console.print(
+        f"Đã gửi {result.mail['email']} email và {result.mail['fax']} fax; "
+        f"{result.dispatch.paper_waiting} phiếu giấy in gửi bưu điện."
+    )
+    replies = result.replies
+    console.print(
+        f"Người nộp trả lời: {replies['pdf']} PDF điền trên máy, {replies['paper']} phiếu giấy quét, "
+        f"{replies['bounce']} thư báo lỗi, {replies['autoreply']} thư trả lời tự động."
+    )
+    intake = result.intake
+    console.print(
+        f"Tiếp nhận: {intake.responses} phiếu ghi nhận, {intake.review} mục chờ người xem, "
+        f"{intake.bounces} thư báo lỗi, {intake.autoreplies} trả lời tự động."
+    )
+    console.print(rates_table(result.rates))
+    console.print(f"\nXem kết quả trong [bold]{result.workspace}[/]:")
+    console.print("  mailboxes/               thư đã gửi cho người nộp và Ban ISO (.eml)")
+    console.print("  scans/processed, review/ phiếu trả về đã đọc, và những gì cần người xem")
+    console.print(f"  {result.status_pdf.name}   báo cáo tiến độ gửi Ban ISO (PDF)")
+    if result.print_file:
+        console.print(f"  {result.print_file.name}          lô in gửi bưu điện (trang địa chỉ + phiếu)")
+    config_path = result.workspace / "config.toml"
+    console.print(f"  config.toml              cấu hình; thử: khaosat report rates --config {config_path}")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -1,0 +1,92 @@
+"""`khaosat dossiers`: importing the one-stop system's exports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..settings import load_settings
+from .common import ConfigOption, JsonOption, console, handled, open_database, print_json
+
+app = typer.Typer(help="Hồ sơ TTHC: nhập từ tệp xuất của hệ thống một cửa.", no_args_is_help=True)
+
+
+@app.command("import")
+@handled
+def dossiers_import(
+    files: Annotated[list[Path], typer.Argument(help="Tệp xuất .xlsx / .csv.", exists=True, dir_okay=False)],
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import dossier exports (xlsx/csv): new, updated, unchanged; bad rows rejected with reasons."""
+    from sqlmodel import Session
+
+    from ..dossiers import import_files
+
+    settings = load_settings(config)
+    with open_database(settings) as engine, Session(engine) as session:
+        report = import_files(files, session=session, settings=settings)
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        print_import_report(report)
+
+
+@app.command("inbox")
+@handled
+def dossiers_inbox(config: ConfigOption = None, as_json: JsonOption = False) -> None:
+    """Import every file waiting in the drop folder ([dossiers] inbox_dir) once."""
+    from sqlmodel import Session
+
+    from ..dossiers import process_inbox
+
+    settings = load_settings(config)
+    with open_database(settings) as engine, Session(engine) as session:
+        results = process_inbox(session=session, settings=settings)
+    if as_json:
+        print_json(
+            [
+                {
+                    "file": r.file,
+                    "status": r.status,
+                    "moved_to": str(r.moved_to),
+                    "reason": r.reason,
+                    "report": r.report.as_dict() if r.report else None,
+                }
+                for r in results
+            ]
+        )
+        return
+    if not results:
+        console.print(f"Không có tệp nào chờ nhập trong {settings.dossiers.inbox_dir}.")
+    for result in results:
+        if result.report is None:
+            console.print(f"[red]✗[/] {result.file}: không nhập được — {result.reason}", highlight=False)
+        else:
+            console.print(f"[green]✓[/] {result.file}:", highlight=False)
+            print_import_report(result.report)
+
+
+SHOWN_NOTES = 50
+
+
+def print_import_report(report: Any) -> None:
+    from rich.table import Table
+
+    console.print(
+        f"Hồ sơ mới: [bold green]{report.new}[/]; cập nhật: [bold]{report.updated}[/]; "
+        f"không đổi: {report.unchanged}; dòng bị từ chối: [bold red]{len(report.rejected)}[/]; "
+        f"cảnh báo: {len(report.warnings)}."
+    )
+    for title, notes in (("Dòng bị từ chối", report.rejected), ("Cảnh báo", report.warnings)):
+        if notes:
+            table = Table(title=title, title_justify="left")
+            for column in ("Tệp", "Dòng", "Lý do"):
+                table.add_column(column)
+            for note in notes[:SHOWN_NOTES]:
+                table.add_row(note.file, str(note.row), note.reason)
+            console.print(table)
+            if len(notes) > SHOWN_NOTES:
+                console.print(f"… và {len(notes) - SHOWN_NOTES} dòng nữa (xem đủ với --json).")

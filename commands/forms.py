@@ -1,0 +1,86 @@
+"""`khaosat form` (personalised and blank forms) and `khaosat parse` (reading a returned file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import KhaosatError
+from ..settings import load_settings
+from .common import ConfigOption, JsonOption, console, err_console, handled, open_database, print_json
+
+app = typer.Typer(help="Phiếu khảo sát PDF.", no_args_is_help=True)
+
+OutputOption = Annotated[Path, typer.Option("--output", "-o", help="The PDF to write.", dir_okay=False)]
+
+
+@app.command("render")
+@handled
+def form_render(
+    dossier: Annotated[str, typer.Option("--dossier", help="Mã hồ sơ.")],
+    output: OutputOption,
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write the personalised form of one dossier (its survey is created when missing)."""
+    from sqlmodel import Session
+
+    from ..survey.personal import dossier_form
+    from ..survey.render import renderer_for
+
+    settings = load_settings(config)
+    renderer = renderer_for(settings.survey.questionnaire)
+    with open_database(settings) as engine, Session(engine) as session:
+        code, pdf = dossier_form(session, dossier, settings=settings, renderer=renderer)
+    output.write_bytes(pdf)
+    if as_json:
+        print_json({"dossier": dossier, "code": code, "file": str(output)})
+    else:
+        console.print(f"Hồ sơ {dossier}: phiếu {code} ghi vào {output}")
+
+
+@app.command("blank")
+@handled
+def form_blank(output: OutputOption, config: ConfigOption = None) -> None:
+    """Write a blank form for the counter (no survey code; the dossier code is written by hand)."""
+    from ..survey.personal import blank_form
+    from ..survey.render import renderer_for
+
+    settings = load_settings(config)
+    renderer = renderer_for(settings.survey.questionnaire)
+    output.write_bytes(blank_form(settings, renderer))
+    console.print(f"Phiếu trắng (phiên bản {renderer.version}) ghi vào {output}")
+
+
+@handled
+def parse(
+    file: Annotated[Path, typer.Argument(help="A returned form: PDF, TIFF, JPEG, PNG or .eml.")],
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+    crops: Annotated[
+        Path | None, typer.Option("--crops", help="Write the review crops (PNG) into this folder.")
+    ] = None,
+) -> None:
+    """Read one returned file (scan, fax, photo, filled PDF, message) without the database."""
+    from ..intake.layouts import questionnaire_layouts
+    from ..intake.parse import read_file, write_crops
+
+    settings = load_settings(config)
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise KhaosatError(f"cannot read {file}: {exc.strerror}") from exc
+    paths = dict.fromkeys(("", settings.survey.questionnaire))
+    result = read_file(data, file.name, questionnaire_layouts(paths))
+    if crops is not None:
+        write_crops(result, crops)
+    if as_json:
+        print_json(result.to_json())
+        return
+    for form in result.forms:
+        uncertain = ", ".join(sorted(form.uncertain)) or "—"
+        console.print(f"trang {form.page}: mã {form.code or '?'} ({form.method}); cần xem lại: {uncertain}")
+    for error in result.errors:
+        err_console.print(f"[yellow]{error}[/]", highlight=False)

@@ -1,0 +1,101 @@
+"""`khaosat report`: return rates, the ISO board status email, the round report."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..settings import load_settings
+from .common import ConfigOption, console, handled, open_database, print_json
+
+app = typer.Typer(help="Báo cáo tỷ lệ thu hồi phiếu và mức độ hài lòng.", no_args_is_help=True)
+SendOption = Annotated[bool, typer.Option("--send", help="Gửi thư cho Ban ISO ([report] board_emails) ngay.")]
+
+
+class RatesFormat(enum.StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@app.command("rates")
+@handled
+def report_rates(
+    config: ConfigOption = None,
+    round_name: Annotated[
+        str | None, typer.Option("--round", help="Đợt khảo sát, ví dụ 2026-1 (mặc định: đợt đang diễn ra).")
+    ] = None,
+    output_format: Annotated[RatesFormat, typer.Option("--format", help="table, json or csv.")] = RatesFormat.table,
+) -> None:
+    """Return rates per unit for a round: dossiers, sent, returned, rate, target, replies still needed."""
+    from sqlmodel import Session
+
+    from ..reports.rates import unit_rates
+    from ..reports.rates_format import rates_csv, rates_json, rates_notes, rates_table
+
+    settings = load_settings(config)
+    with open_database(settings) as engine, Session(engine) as session:
+        report = unit_rates(session, settings, round_name=round_name)
+    if output_format is RatesFormat.json:
+        print_json(rates_json(report))
+    elif output_format is RatesFormat.csv:
+        sys.stdout.write(rates_csv(report))
+    else:
+        console.print(rates_table(report))
+        for note in rates_notes(report):
+            console.print(note, highlight=False)
+
+
+@app.command("status")
+@handled
+def report_status(
+    config: ConfigOption = None,
+    send: SendOption = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Ghi báo cáo PDF vào tệp này.")] = None,
+) -> None:
+    """The ISO board status report: print it, write its PDF (-o), or send the email now (--send)."""
+    from ..mailer.status import send_status, status_document
+    from ..models import utcnow
+    from ..reports.status_view import console_tables
+
+    settings = load_settings(config)
+    with open_database(settings) as engine:
+        if send:
+            result = send_status(engine, settings)
+            if output:
+                output.write_bytes(result.pdf_path.read_bytes())
+            console.print(f"Đã gửi “{result.subject}” tới {', '.join(result.recipients)}; bản PDF: {result.pdf_path}")
+            return
+        document = status_document(engine, settings, utcnow())
+    for table in console_tables(document.view, console.width):
+        console.print(table)
+    if not document.view.rounds:
+        console.print("Hiện chưa có đợt khảo sát nào có hồ sơ.")
+    console.print(f"Phiếu chờ xem xét: {document.view.review_open}; thư gửi chưa rõ kết quả: {document.view.uncertain}")
+    if output:
+        output.write_bytes(document.pdf)
+        console.print(f"Đã ghi {output}")
+
+
+@app.command("round")
+@handled
+def report_round(
+    config: ConfigOption = None,
+    round_name: Annotated[
+        str | None, typer.Option("--round", help="Đợt khảo sát, ví dụ 2026-1 (mặc định: đợt bắt đầu gần nhất).")
+    ] = None,
+    send: SendOption = False,
+) -> None:
+    """The round report (rates and satisfaction) as PDF and XLSX under [storage] dir; --send emails it."""
+    from ..mailer.round_report import send_round_report, write_round_report
+
+    settings = load_settings(config)
+    with open_database(settings) as engine:
+        result = (send_round_report if send else write_round_report)(engine, settings, round_name)
+    console.print(f"{result.subject}: {result.pdf_path}, {result.xlsx_path}")
+    if result.recipients:
+        console.print(f"Đã gửi tới {', '.join(result.recipients)}")

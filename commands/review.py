@@ -1,0 +1,174 @@
+"""`khaosat review`: what waits for a person, and settling it."""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated, Any
+
+import typer
+
+from ..settings import load_settings
+from .common import ConfigOption, JsonOption, console, handled, open_database, print_json
+
+app = typer.Typer(help="Hàng chờ xem xét: phiếu máy chưa đọc chắc hoặc chưa khớp được.", no_args_is_help=True)
+
+
+class ReviewFormat(enum.StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command("list")
+@handled
+def review_list(
+    config: ConfigOption = None,
+    output_format: Annotated[ReviewFormat, typer.Option("--format", help="table or json.")] = ReviewFormat.table,
+    show_all: Annotated[bool, typer.Option("--all", help="Also the items already settled.")] = False,
+) -> None:
+    """What waits for a person: forms not matched, answers not read for sure, files not read."""
+    from rich.table import Table
+    from sqlmodel import Session
+
+    from ..intake.review import list_items
+    from ..intake.review_view import KIND_LABELS, STATE_LABELS, items_view
+
+    settings = load_settings(config)
+    with open_database(settings) as engine, Session(engine) as session:
+        views = items_view(session, list_items(session, state=None if show_all else "open"))
+    if output_format is ReviewFormat.json:
+        print_json(views)
+        return
+    if not views:
+        console.print("Không có mục nào chờ xem xét.")
+        return
+    table = Table(title=f"Hàng chờ xem xét: {len(views)} mục", title_justify="left")
+    for column in ("Số", "Loại", "Trạng thái", "Phiếu", "Lý do", "Tệp"):
+        table.add_column(column, justify="right" if column == "Số" else "left")
+    for view in views:
+        kind, state = KIND_LABELS.get(view["kind"], view["kind"]), STATE_LABELS.get(view["state"], view["state"])
+        row = (kind, state, view["survey"] or "—", view["reason"], view["source_file"] or "—")
+        table.add_row(str(view["id"]), *row)
+    console.print(table)
+    console.print("Xem chứng cứ: khaosat review show SỐ; xử lý: khaosat review resolve SỐ …", highlight=False)
+
+
+@app.command("show")
+@handled
+def review_show(
+    item_id: Annotated[int, typer.Argument(help="Số của mục (khaosat review list).")],
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One item in full: what was read, the evidence files, the message, the answers, the history."""
+    from sqlmodel import Session
+
+    from ..intake.review_view import KIND_LABELS, STATE_LABELS, show_item
+
+    settings = load_settings(config)
+    with open_database(settings) as engine, Session(engine) as session:
+        view = show_item(session, item_id)
+    if as_json:
+        print_json(view)
+        return
+    kind, state = KIND_LABELS.get(view["kind"], view["kind"]), STATE_LABELS.get(view["state"], view["state"])
+    console.print(f"[bold]Mục {view['id']}[/] ({kind}, {state}): {view['reason']}", highlight=False)
+    console.print(f"Phiếu: {view['survey'] or '—'}; tệp: {view['source_file'] or '—'}", highlight=False)
+    for name, path in _evidence_paths(view["evidence"]):
+        console.print(f"  {name}: {path}", highlight=False, soft_wrap=True)
+    details = view["details"]
+    if details.get("answers") or details.get("uncertain"):
+        read = ", ".join(f"{q}={v if v is not None else '∅'}" for q, v in sorted(details["answers"].items()))
+        console.print(f"Máy đọc được: {read or '—'}", highlight=False)
+        for question, reason in sorted((details.get("uncertain") or {}).items()):
+            console.print(f"  [yellow]?[/] {question}: {reason}", highlight=False)
+    if view["message"]:
+        message = view["message"]
+        console.print(f"Thư/tệp gốc: {message['name']} — từ {message['sender'] or '?'}", highlight=False)
+    if view["response"]:
+        stored = view["response"]
+        answers = ", ".join(f"{q}={v if v is not None else '∅'}" for q, v in stored["answers"].items())
+        counted = "được tính" if stored["counted"] else "không tính"
+        line = f"Phiếu trả lời {stored['id']} ({stored['method']}, {counted}): {answers or '—'}"
+        console.print(line, highlight=False)
+    for entry in view["history"]:
+        line = f"{entry['at'][:19].replace('T', ' ')} UTC — {entry['actor']}: {entry['action']}"
+        console.print(line, highlight=False)
+    console.print("Toàn bộ dữ liệu: khaosat review show SỐ --json", highlight=False)
+
+
+def _evidence_paths(evidence: dict[str, Any]) -> list[tuple[str, str]]:
+    labels = {"raw": "Thư/tệp gốc (lưu trữ)", "file": "Tệp đính kèm"}
+    paths = [(labels[key], str(evidence[key])) for key in ("raw", "file") if evidence.get(key)]
+    paths += [(f"Ảnh cắt {name}", str(path)) for name, path in sorted((evidence.get("crops") or {}).items())]
+    return paths
+
+
+class KeepChoice(enum.StrEnum):
+    first = "first"
+    second = "second"
+
+
+@app.command("resolve")
+@handled
+def review_resolve(
+    item_id: Annotated[int, typer.Argument(help="Số của mục (khaosat review list).")],
+    config: ConfigOption = None,
+    survey: Annotated[str | None, typer.Option("--survey", help="Mã phiếu (XXXX-XXXX) gán cho mục.")] = None,
+    answer: Annotated[
+        list[str] | None, typer.Option("--answer", help="Câu trả lời CÂU=GIÁ_TRỊ (để trống: CÂU=); lặp lại được.")
+    ] = None,
+    reject_reason: Annotated[str | None, typer.Option("--reject", help="Từ chối mục, kèm lý do.")] = None,
+    keep: Annotated[KeepChoice | None, typer.Option("--keep", help="Hai phiếu khác nhau: tính phiếu nào.")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Người xử lý (mặc định: $USER).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Settle an item: assign it to a survey, enter or correct answers, keep one of two replies, or reject it."""
+    import os
+
+    from sqlmodel import Session
+
+    from ..intake import review
+
+    answers = _parse_answers(answer or [])
+    chosen = [bool(survey or answers), reject_reason is not None, keep is not None]
+    if sum(chosen) != 1:
+        raise typer.BadParameter("chọn đúng một việc: --survey/--answer, --keep hoặc --reject")
+    settings = load_settings(config)
+    actor = by or os.environ.get("USER") or settings.intake.operator
+    with open_database(settings) as engine, Session(engine, expire_on_commit=False) as session:
+        if reject_reason is not None:
+            review.reject(session, item_id, reject_reason, actor=actor)
+            result: dict[str, Any] = {"id": item_id, "state": "rejected"}
+        elif keep is not None:
+            kept = review.keep_response(session, item_id, keep.value, actor=actor)
+            result = {"id": item_id, "state": "resolved", "response": kept.id, "counted": True}
+        else:
+            if survey:
+                response = review.assign(session, item_id, survey, actor=actor, answers=answers, settings=settings)
+            else:
+                response = review.set_answers(session, item_id, answers, actor=actor, settings=settings)
+            result = {"id": item_id, "state": "resolved", "response": response.id, "counted": response.counted}
+        session.commit()
+    if as_json:
+        print_json({**result, "by": actor})
+    else:
+        note = ""
+        if "response" in result:
+            note = (
+                " — được tính vào tỷ lệ thu hồi" if result["counted"] else " — không tính (đã có phiếu khác được tính)"
+            )
+        console.print(
+            f"Mục {item_id}: {'đã từ chối' if result['state'] == 'rejected' else 'đã xử lý'}{note} ({actor})."
+        )
+
+
+def _parse_answers(pairs: list[str]) -> dict[str, str | None]:
+    answers: dict[str, str | None] = {}
+    for pair in pairs:
+        question, sep, value = pair.partition("=")
+        if not sep or not question.strip():
+            raise typer.BadParameter(
+                f"“{pair}”: ghi CÂU=GIÁ_TRỊ, ví dụ B1_1=4 (để trống: B1_1=)", param_hint="--answer"
+            )
+        answers[question.strip()] = value.strip() or None
+    return answers
