@@ -10,15 +10,17 @@ from __future__ import annotations
 import dataclasses
 import enum
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from sqlalchemy.engine import Engine
 
 from .commands import daemon, demo, dossiers, forms, reports, review
 from .commands.common import ConfigOption, JsonOption, console, err_console, handled, open_database, print_json
 from .models import schema_version
-from .settings import load_settings
+from .settings import Settings, load_settings
 
 app = typer.Typer(
     help="khaosat: khảo sát sự hài lòng của tổ chức, cá nhân — gửi phiếu, nhận phiếu, đếm tỷ lệ.",
@@ -34,7 +36,7 @@ app.add_typer(review.app, name="review")
 @app.command()
 @handled
 def init(config: ConfigOption = None) -> None:
-    """Create or migrate the database and the data directories."""
+    """Tạo hoặc nâng cấp cơ sở dữ liệu và các thư mục dữ liệu."""
     settings = load_settings(config)
     for directory in (settings.storage.dir, settings.dossiers.inbox_dir):
         directory.mkdir(parents=True, exist_ok=True)
@@ -43,39 +45,51 @@ def init(config: ConfigOption = None) -> None:
     console.print(f"Cơ sở dữ liệu sẵn sàng (lược đồ phiên bản {version}). Thư mục dữ liệu: {settings.storage.dir}")
 
 
-@app.command()
-@handled
-def dispatch(
-    config: ConfigOption = None,
-    once: Annotated[bool, typer.Option("--once", help="Send every due form, then exit.")] = False,
-    as_json: JsonOption = False,
-) -> None:
-    """Give every new dossier its survey and send every due email and fax form."""
-    from .mailer.dispatch import dispatch_once
+OnceOption = Annotated[bool, typer.Option("--once", help="Làm một lượt rồi thoát (dịch vụ nền: khaosat run).")]
 
+
+def run_once(
+    verb: str,
+    once: bool,
+    config: Path | None,
+    as_json: bool,
+    job: Callable[[Engine, Settings], Any],
+    summary: Callable[[Any], str],
+) -> None:
+    """One pass of a daemon job from the command line: its report as text or JSON; exit 1 on errors."""
     if not once:
-        raise typer.BadParameter("dispatch runs once (--once); the daemon is `khaosat run`", param_hint="--once")
+        raise typer.BadParameter(f"{verb} runs once (--once); the daemon is `khaosat run`", param_hint="--once")
     settings = load_settings(config)
     with open_database(settings) as engine:
-        report = dispatch_once(engine, settings)
+        report = job(engine, settings)
     if as_json:
         print_json(dataclasses.asdict(report))
     else:
-        print_dispatch_report(report)
+        console.print(summary(report))
+        for error in report.errors:
+            err_console.print(f"[bold red]Lỗi:[/] {error}", highlight=False)
     if report.errors:
         raise typer.Exit(1)
 
 
-def print_dispatch_report(report: Any) -> None:
-    console.print(
+@app.command()
+@handled
+def dispatch(config: ConfigOption = None, once: OnceOption = False, as_json: JsonOption = False) -> None:
+    """Tạo phiếu cho mọi hồ sơ mới và gửi mọi phiếu email, fax đến hạn."""
+    from .mailer.dispatch import dispatch_once
+
+    run_once(
+        "dispatch", once, config, as_json, lambda engine, settings: dispatch_once(engine, settings), dispatch_summary
+    )
+
+
+def dispatch_summary(report: Any) -> str:
+    skipped = "".join(f"\nBỏ qua {count} hồ sơ: {reason}." for reason, count in report.skipped.items())
+    return (
         f"Phiếu mới: [bold]{report.queued}[/]; đã gửi: [bold green]{report.sent}[/]; "
         f"chờ gửi lại: {report.retried}; thất bại: {report.failed}; không chắc đã gửi: {report.uncertain}; "
-        f"phiếu giấy chờ in: {report.paper_waiting}"
+        f"phiếu giấy chờ in: {report.paper_waiting}{skipped}"
     )
-    for reason, count in report.skipped.items():
-        console.print(f"Bỏ qua {count} hồ sơ: {reason}.")
-    for error in report.errors:
-        err_console.print(f"[bold red]Lỗi:[/] {error}", highlight=False)
 
 
 class PaperChannel(enum.StrEnum):
@@ -94,7 +108,7 @@ def print_forms(
     confirm: Annotated[int | None, typer.Option("--confirm", help="Mark a printed batch as sent.")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """One PDF of every pending paper form; --confirm BATCH once it is printed and sent."""
+    """Một tệp PDF gồm mọi phiếu giấy chờ in; --confirm SỐ_LÔ khi đã in và gửi."""
     from sqlmodel import Session
 
     from .mailer.printing import build_print_batch, confirm_print_batch
@@ -132,31 +146,19 @@ def print_forms(
 
 @app.command()
 @handled
-def intake(
-    config: ConfigOption = None,
-    once: Annotated[bool, typer.Option("--once", help="Poll every source once, then exit.")] = False,
-    as_json: JsonOption = False,
-) -> None:
-    """Take in every returned form: the intake mailbox, then the scan folder."""
+def intake(config: ConfigOption = None, once: OnceOption = False, as_json: JsonOption = False) -> None:
+    """Nhận mọi phiếu trả về: hộp thư tiếp nhận, rồi thư mục quét."""
     from .intake.run import intake_once
 
-    if not once:
-        raise typer.BadParameter("intake runs once (--once); the daemon is `khaosat run`", param_hint="--once")
-    settings = load_settings(config)
-    with open_database(settings) as engine:
-        report = intake_once(engine, settings)
-    if as_json:
-        print_json(dataclasses.asdict(report))
-    else:
-        console.print(
-            f"Thư/tệp mới: [bold]{report.received}[/]; phiếu ghi nhận: [bold green]{report.responses}[/]; "
-            f"phiếu trùng: {report.duplicates}; chờ người xem: [bold yellow]{report.review}[/]; "
-            f"thư báo lỗi: {report.bounces}; trả lời tự động: {report.autoreplies}; báo cáo fax: {report.fax_reports}"
-        )
-        for error in report.errors:
-            err_console.print(f"[bold red]Lỗi:[/] {error}", highlight=False)
-    if report.errors:
-        raise typer.Exit(1)
+    run_once("intake", once, config, as_json, lambda engine, settings: intake_once(engine, settings), intake_summary)
+
+
+def intake_summary(report: Any) -> str:
+    return (
+        f"Thư/tệp mới: [bold]{report.received}[/]; phiếu ghi nhận: [bold green]{report.responses}[/]; "
+        f"phiếu trùng: {report.duplicates}; chờ người xem: [bold yellow]{report.review}[/]; "
+        f"thư báo lỗi: {report.bounces}; trả lời tự động: {report.autoreplies}; báo cáo fax: {report.fax_reports}"
+    )
 
 
 app.command("parse")(forms.parse)

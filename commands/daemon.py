@@ -25,7 +25,7 @@ def run_daemon(
     config: ConfigOption = None,
     log_level: Annotated[LogLevel, typer.Option("--log-level", help="What the log shows.")] = LogLevel.INFO,
 ) -> None:
-    """Run the daemon: every job on its schedule (config section “schedule”) until SIGTERM or SIGINT (Ctrl+C)."""
+    """Chạy dịch vụ nền: mọi việc theo lịch (mục schedule của cấu hình) đến khi nhận SIGTERM hoặc Ctrl+C."""
     from ..scheduler import run
 
     logging.basicConfig(
@@ -48,7 +48,7 @@ def status(
     config: ConfigOption = None,
     output_format: Annotated[StatusFormat, typer.Option("--format", help="table or json.")] = StatusFormat.table,
 ) -> None:
-    """Each job's last run, the queues and the last errors, read from the database."""
+    """Lần chạy cuối của từng việc, các hàng chờ và lỗi gần nhất (đọc từ cơ sở dữ liệu)."""
     from ..jobstatus import collect_status, render_status
     from ..models import utcnow
 

@@ -16,7 +16,7 @@ def demo(
         Path | None, typer.Option("--workspace", help="Folder to work in (default: a new temporary one).")
     ] = None,
 ) -> None:
-    """The whole loop on this machine with an embedded mail server; no setup needed."""
+    """Chạy thử cả vòng trên máy này với máy chủ thư nhúng; không cần cài đặt gì."""
     import tempfile
 
     from ..demo import run_demo

@@ -63,7 +63,7 @@ def parse(
         Path | None, typer.Option("--crops", help="Write the review crops (PNG) into this folder.")
     ] = None,
 ) -> None:
-    """Read one returned file (scan, fax, photo, filled PDF, message) without the database."""
+    """Đọc một tệp trả về (bản quét, fax, ảnh chụp, PDF đã điền, thư) mà không ghi vào cơ sở dữ liệu."""
     from ..intake.layouts import questionnaire_layouts
     from ..intake.parse import read_file, write_crops
 

@@ -4,46 +4,16 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
 
 from khaosat.models import OutboxMessage, OutboxState
-from khaosat.settings import Settings
 
 from .conftest import make_settings
-from .factories import add_dossier, local_today
-
-
-def write_config(tmp_path: Path, database_url: str, smtp_port: int) -> Path:
-    config = tmp_path / "config.toml"
-    config.write_text(
-        f'[database]\nurl = "{database_url}"\n[storage]\ndir = "data"\n'
-        f'[smtp]\nhost = "127.0.0.1"\nport = {smtp_port}\nsecurity = "none"\n'
-        f'from_address = "khaosat@skhcn.example.gov.vn"\n[dispatch]\nbatch_size = 5\n',
-        encoding="utf-8",
-    )
-    return config
-
-
-def khaosat(config: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "khaosat.cli", *args, "--config", str(config)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def seed(engine, settings: Settings, count: int) -> None:
-    with Session(engine) as session:
-        for number in range(count):
-            add_dossier(session, f"HS-{number:03d}", received_on=local_today(settings), email=f"u{number}@example.vn")
+from .processes import khaosat, seed, write_config
 
 
 def test_killed_mid_dispatch_then_run_again(engine, database_url, tmp_path, smtp):

@@ -16,7 +16,7 @@ from khaosat.survey.codes import display_code
 from khaosat.survey.render import renderer_for
 
 from .factories import add_dossier, local_today
-from .test_dispatch_processes import write_config
+from .processes import write_config
 
 runner = CliRunner()
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -29,9 +27,11 @@ from khaosat.jobstatus import collect_status
 from khaosat.models import JobRun, OutboxMessage, OutboxState, utcnow
 from khaosat.settings import ScheduleSettings, Settings, load_settings
 
+from . import processes
 from .conftest import make_settings
 from .dossier_files import write_csv
-from .factories import add_dossier, local_today
+from .factories import local_today
+from .processes import khaosat, seed
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 WEDNESDAY_NOON = datetime(2024, 6, 5, 12, 0, tzinfo=ZONE)
@@ -272,30 +272,8 @@ def test_no_job_starts_once_stop_is_asked(engine, settings):
 
 
 def write_config(tmp_path: Path, database_url: str, smtp_port: int) -> Path:
-    config = tmp_path / "config.toml"
-    config.write_text(
-        f'[database]\nurl = "{database_url}"\n[storage]\ndir = "data"\n'
-        f'[smtp]\nhost = "127.0.0.1"\nport = {smtp_port}\nsecurity = "none"\n'
-        f'from_address = "khaosat@skhcn.example.gov.vn"\n[dispatch]\nbatch_size = 5\n'
-        f"[schedule]\ndispatch_minutes = {SECOND}\ndossiers_minutes = {SECOND}\nintake_minutes = {SECOND}\n",
-        encoding="utf-8",
-    )
-    return config
-
-
-def khaosat(config: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "khaosat.cli", *args, "--config", str(config)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def seed(engine, settings: Settings, count: int) -> None:
-    with Session(engine) as session:
-        for number in range(count):
-            add_dossier(session, f"HS-{number:03d}", received_on=local_today(settings), email=f"u{number}@example.vn")
+    schedule = f"[schedule]\ndispatch_minutes = {SECOND}\ndossiers_minutes = {SECOND}\nintake_minutes = {SECOND}\n"
+    return processes.write_config(tmp_path, database_url, smtp_port, schedule)
 
 
 def outbox_states(engine) -> Counter[OutboxState]:
