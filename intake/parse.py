@@ -49,10 +49,14 @@ def _read_document(
 ) -> None:
     pages: list[PageResult] = []
     try:
-        forms = _filled_on_screen(data, layouts) if sniff(data) == "pdf" else None
+        fields = _filled_fields(data) if sniff(data) == "pdf" else {}
+        code = _printed_code(data) if fields else None
+        forms = _filled_on_screen(fields, code, layouts) if fields and code else None
         if forms is None:
             pages = read_images(load_pages(data), layouts, options)
             forms = join_pages(pages)
+            if fields and forms:  # filled on screen; the code (if any) read from the QR
+                forms = _filled_on_screen(fields, forms[0].code, layouts) or forms
     except ParseError as exc:
         log.info("cannot read %s: %s", name, exc)
         into.errors.append(f"{name}: {exc}")
@@ -63,20 +67,32 @@ def _read_document(
     into.errors.extend(f"{name}: {error}" for page in pages for error in page.errors)
 
 
-def _filled_on_screen(data: bytes, layouts: Mapping[str, LayoutMap]) -> list[FormResult] | None:
-    """The form read from its fields when the PDF carries answers, else None (read it by marks).
-
-    The answers come from the fields, the code from the page's own text (the printed
-    "Mã phiếu"), the version from which layout has exactly these questions: no page is
-    rendered, so a form filled on screen costs milliseconds, not a scan's tenth of a second.
-    """
+def _filled_fields(data: bytes) -> dict[str, str | None]:
+    """The PDF's form fields when at least one carries an answer, else {}."""
     try:
         fields = read_acroform(data)
     except ParseError:
-        return None
+        return {}
+    return fields if any(value is not None for value in fields.values()) else {}
+
+
+def _printed_code(data: bytes) -> str | None:
+    codes = printed_codes(_first_page_text(data))
+    return codes[0] if len(codes) == 1 else None
+
+
+def _filled_on_screen(
+    fields: Mapping[str, str | None], code: str | None, layouts: Mapping[str, LayoutMap]
+) -> list[FormResult] | None:
+    """The form read from its fields (None when no known layout has these questions).
+
+    The code comes from the page's printed "Mã phiếu" (or its QR when the text layer has
+    none; a blank counter form has none at all), the version from the layout whose
+    questions these are: a form filled on screen
+    costs milliseconds, not a scan's tenth of a second, and is read exactly.
+    """
     layout = _layout_of(fields, layouts)
-    codes = printed_codes(_first_page_text(data)) if layout else []
-    if layout is None or len(codes) != 1 or not any(value is not None for value in fields.values()):
+    if layout is None:
         return None
     options: dict[str, set[str]] = {}
     for layout_page in layout.pages:
@@ -84,20 +100,20 @@ def _filled_on_screen(data: bytes, layouts: Mapping[str, LayoutMap]) -> list[For
             options.setdefault(box.question, set()).add(box.value)
     answers = {question: fields.get(question) for question in options}
     invalid = {q: "invalid" for q, value in answers.items() if value is not None and value not in options[q]}
-    text_questions = {code for layout_page in layout.pages for code in layout_page.text_areas}
+    text_questions = {name for layout_page in layout.pages for name in layout_page.text_areas}
     page = PageResult(
         index=0,
         page=1,
         form_version=layout.version,
-        code=codes[0],
-        code_read=True,
+        code=code,
+        code_read=code is not None,
         answers={q: None if q in invalid else value for q, value in answers.items()},
         uncertain=invalid,
         confidence={q: 0.0 if q in invalid else 1.0 for q in answers},
         texts={q: value for q in text_questions if (value := fields.get(q))},
         method="acroform",
     )
-    return [FormResult(1, codes[0], layout.version, "acroform", [page])]
+    return [FormResult(1, code, layout.version, "acroform", [page])]
 
 
 PRINTED_CODE = re.compile(r"(?<![0-9A-Z-])([0-9A-Z]{4}-[0-9A-Z]{4})(?![0-9A-Z-])")

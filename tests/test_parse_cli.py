@@ -85,3 +85,26 @@ def test_a_broken_file_is_an_error_entry_through_a_real_process(tmp_path: Path) 
     assert completed.returncode == 0, completed.stderr
     output = json.loads(completed.stdout)
     assert output["forms"] == [] and output["errors"][0].startswith("broken.pdf: ")
+
+
+def test_a_blank_counter_form_filled_on_screen_is_read_from_its_fields(tmp_path: Path) -> None:
+    """No code printed anywhere: the page is read by its marks for the QR, but the answers
+    still come from the fields (pdfium does not draw on-screen crosses), never from marks."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    from khaosat.intake.layouts import questionnaire_layouts
+    from khaosat.intake.parse import read_file
+    from khaosat.survey.render import FormContext, renderer_for
+
+    pdf = renderer_for("").render(FormContext("Sở KH&CN", "UBND tỉnh", None))
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    for page in writer.pages:
+        writer.update_page_form_field_values(page, {"D1": "/5", "B1_1": "/na"}, auto_regenerate=False)
+    out = io.BytesIO()
+    writer.write(out)
+    result = read_file(out.getvalue(), "quay.pdf", questionnaire_layouts())
+    [form] = result.forms
+    assert form.code is None and form.method == "acroform"
+    assert form.answers["D1"] == "5" and form.answers["B1_1"] == "na" and form.answers["B1_2"] is None
