@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from ..errors import ParseError
@@ -56,11 +57,24 @@ def pdf_pages(data: bytes, dpi: float = PDF_DPI) -> Iterator[PageImage]:
             try:
                 bitmap = page.render(scale=dpi / 72.0, grayscale=True)
                 pixels = _grey(bitmap.to_numpy())
+                bilevel = _one_bit_scan(page)
             finally:
                 page.close()
-            yield PageImage(_limit(pixels), index, bilevel=False)
+            yield PageImage(_limit(pixels), index, bilevel=bilevel)
     finally:
         document.close()
+
+
+def _one_bit_scan(page: pdfium.PdfPage) -> bool:
+    """A page that is one 1-bit image (a fax or b/w scan delivered as PDF): read as bilevel."""
+    images = list(page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE], max_depth=1))
+    if len(images) != 1:
+        return False
+    image = images[0]
+    try:
+        return bool(image.get_metadata().bits_per_pixel == 1)
+    finally:
+        image.close()
 
 
 def image_pages(data: bytes) -> Iterator[PageImage]:

@@ -141,3 +141,27 @@ def test_unreadable_code_with_markers_goes_to_review(sheet: Sheet, renderer: For
 def test_a_broken_pdf_is_an_error_entry(sheet: Sheet) -> None:
     result = read_file(b"%PDF-1.4\n1 0 obj garbage", "broken.pdf", sheet.layouts)
     assert result.forms == [] and len(result.errors) == 1 and result.errors[0].startswith("broken.pdf: ")
+
+
+def test_a_fax_delivered_as_pdf_is_read_as_a_one_bit_page(sheet: Sheet) -> None:
+    """Gateways often wrap the received fax in a PDF: its 1-bit image is still read as a fax."""
+    from khaosat.bench.simulate import fax_standard
+    from khaosat.intake.images import load_pages
+
+    tiff = fax_standard(sheet.pages[1].copy(), np.random.default_rng(11))
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(tiff)).save(buffer, "PDF", resolution=204.0)
+    pdf = buffer.getvalue()
+    assert [page.bilevel for page in load_pages(pdf)] == [True]
+    (form,) = read_file(pdf, "fax.pdf", sheet.layouts).forms
+    assert (form.code, form.method) == (CODE, "omr")
+    assert_read_as(form, sheet.truths[1])
+    assert [page.bilevel for page in load_pages(render_pdf_of(sheet))] == [False, False]
+
+
+def render_pdf_of(sheet: Sheet) -> bytes:
+    """A grey scan stack as a PDF: two page-sized images of 8 bits."""
+    buffer = io.BytesIO()
+    frames = [Image.fromarray(page) for page in sheet.pages]
+    frames[0].save(buffer, "PDF", resolution=300.0, save_all=True, append_images=frames[1:])
+    return buffer.getvalue()
