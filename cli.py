@@ -169,6 +169,7 @@ app.command("demo")(demo.demo)
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("flufl.bounce").setLevel(logging.WARNING)  # one INFO line per detector it tries
     app()
 
 

@@ -35,6 +35,7 @@ def run_daemon(
         force=True,
     )
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # our runner writes the one line per run
+    logging.getLogger("flufl.bounce").setLevel(logging.WARNING)  # one INFO line per detector it tries
     run(load_settings(config))
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from pypdf import PdfReader
 from sqlmodel import Session
 
-from ..mailer.outbox import mark_failed
+from ..mailer.outbox import mark_failed, message_domain
 from ..mailer.reminders import asks_to_opt_out
 from ..models import InboundMessage, InboundState, OutboxMessage, OutboxState, ResponseMethod, Survey
 from ..settings import Settings
@@ -73,7 +73,7 @@ class ItemHandler:
             return self.result
         message = parse_message(data)
         self._describe(message)
-        found = classify(message, fax_gateway=self.settings.fax.gateway)
+        found = classify(message, fax_gateway=self.settings.fax.gateway, our_domain=message_domain(self.settings))
         if found.kind == "bounce":
             return self._bounce(found)
         if found.kind == "autoreply":

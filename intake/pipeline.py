@@ -143,7 +143,8 @@ class Intake:
         handler = ItemHandler(session, self.settings, self.layouts, inbound, raw_path, now=self.now())
         try:
             handled = handler.handle(item.data, item.name)
-            inbound.kind, inbound.state, inbound.reason = handled.kind, handled.state, handled.reason
+            inbound.kind, inbound.state = handled.kind, handled.state
+            inbound.reason = handled.reason or "; ".join(handled.notes)[:2000]
         except Exception as exc:  # one bad item must not stop the intake; a person looks at it
             log.exception("cannot process %s %s", item.source, item.name or item.uid)
             session.rollback()
