@@ -8,6 +8,7 @@ holds its forms as ``batched`` until a person confirms it was printed and handed
 from __future__ import annotations
 
 import io
+import textwrap
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from ..survey.fonts import BOLD, REGULAR, register_fonts
 from ..survey.render import FormRenderer, context_from_settings
 from .dispatch import load_jobs
 from .outbox import mark_sent
+from .reminders import is_reminder
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,13 @@ class BatchResult:
     file: Path
 
 
-def address_page(applicant: str, address: str, sender: str, sender_address: str) -> bytes:
+REMINDER_NOTE = (
+    "THƯ NHẮC: chúng tôi chưa nhận được phiếu khảo sát của Ông/Bà. Xin điền phiếu kèm theo và gửi lại; "
+    "nếu đã gửi, xin bỏ qua thư này."
+)
+
+
+def address_page(applicant: str, address: str, sender: str, sender_address: str, note: str = "") -> bytes:
     register_fonts()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4)
@@ -47,6 +55,12 @@ def address_page(applicant: str, address: str, sender: str, sender_address: str)
     canvas.setFont(REGULAR, 11)
     for line_number, line in enumerate(_address_lines(address), start=1):
         canvas.drawString(25 * mm, height - (55 + 5.5 * line_number) * mm, line)
+    if note:  # below the envelope window
+        text = canvas.beginText(20 * mm, height - 110 * mm)
+        text.setFont(BOLD, 11)
+        for line in textwrap.wrap(unicodedata.normalize("NFC", note), 80):
+            text.textLine(line)
+        canvas.drawText(text)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
@@ -99,6 +113,7 @@ def build_print_batch(
                             job.address,
                             settings.organization.name,
                             settings.survey.return_address or settings.organization.address,
+                            REMINDER_NOTE if is_reminder(job.row.kind) else "",
                         )
                     )
                 )

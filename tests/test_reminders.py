@@ -129,3 +129,26 @@ def test_unit_heads_get_their_own_units_outstanding_list(engine, config, smtp):
 def test_opt_out_words_only_in_the_applicants_own_text(subject, body, expected, tmp_path):
     keywords = make_settings(tmp_path).reminders.opt_out_keywords
     assert asks_to_opt_out(subject, body, keywords) is expected
+
+
+def test_a_post_reminder_is_a_letter_in_the_next_print_batch(engine, config, smtp, tmp_path):
+    import pdfplumber
+
+    from khaosat.mailer.printing import build_print_batch, confirm_print_batch
+    from khaosat.models import Channel
+    from khaosat.survey.render import renderer_for
+
+    with Session(engine) as session:
+        add_dossier(session, "HS-P", received_on=local_today(config), address="12 Nguyễn Văn Cừ, Bảo Lộc")
+    dispatch_once(engine, config)
+    renderer = renderer_for("")
+    with Session(engine, expire_on_commit=False) as session:
+        first = build_print_batch(session, config, renderer, channel=Channel.post, output=tmp_path / "1.pdf")
+        assert first is not None and confirm_print_batch(session, first.batch_id) == 1
+        assert queue_reminders(session, config, now=later(8)()).queued == 1
+        second = build_print_batch(session, config, renderer, channel=Channel.post, output=tmp_path / "2.pdf")
+    assert second is not None and second.forms == 1
+    with pdfplumber.open(tmp_path / "2.pdf") as pdf:
+        assert "THƯ NHẮC" in pdf.pages[0].extract_text()
+    with pdfplumber.open(tmp_path / "1.pdf") as pdf:
+        assert "THƯ NHẮC" not in pdf.pages[0].extract_text()
