@@ -338,3 +338,18 @@ def test_a_doubtful_mark_on_a_scan_goes_to_review_with_its_crop_and_a_person_set
         entries = session.exec(select(AuditEntry)).all()
     assert all(stored[q] == ("4", False) for q in doubtful)
     assert any(entry.actor == "Lan" for entry in entries)
+
+
+def test_after_a_uidvalidity_change_the_same_message_is_recognised_not_reprocessed(engine, world):
+    """The mailbox renumbered (new UIDVALIDITY, new UID): the SHA-256 says it was done."""
+    settings, sent = world
+    filled = replies.fill_on_screen(pdf_of(sent["a@example.vn"]), {"D1": "4"})
+    raw = replies.gmail_reply(sent["a@example.vn"], filled, "a@example.vn")
+    intake = Intake(engine, settings, known_layouts(engine, settings))
+    _, review = intake.take(Incoming("imap:phieu@host", "INBOX", 1111, 7, "", raw))
+    assert not review
+    intake.take(Incoming("imap:phieu@host", "INBOX", 2222, 1, "", raw))
+    assert (intake.report.received, intake.report.repeated, intake.report.responses) == (1, 1, 1)
+    with Session(engine) as session:
+        assert len(session.exec(select(InboundMessage)).all()) == 1
+        assert len(session.exec(select(Response)).all()) == 1
