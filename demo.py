@@ -34,9 +34,10 @@ from .mailer.printing import build_print_batch, confirm_print_batch
 from .mailer.status import send_status
 from .models import Channel, Dossier, Survey, Unit, init_schema, make_engine
 from .reports.rates import RatesReport, unit_rates
-from .settings import Settings, load_settings
+from .settings import Settings, default_rounds, load_settings
 from .survey.personal import dossier_form
 from .survey.render import renderer_for
+from .survey.rounds import period_for
 
 UNITS = [
     "Phòng Quản lý chuyên ngành",
@@ -62,6 +63,7 @@ APPLICANTS = [
     "Đặng Thị Hạnh",
 ]
 UNIT_CODES = ["QLCN", "KHTC", "TDC", "VP"]
+ROUNDS = default_rounds()
 HEADER = [
     "STT",
     "Mã hồ sơ",
@@ -123,6 +125,8 @@ def write_sample_export(path: Path, today: date, count: int = 60, seed: int = 20
         fax = f"(0263) 38{number:02d} 111" if 0.7 <= contact < 0.85 else ""
         address = f"{number} Trần Phú, Phường {number % 9 + 1}, TP. Đà Lạt" if contact >= 0.85 else ""
         received = today - timedelta(days=rng.randrange(0, 5))
+        if period_for(received, ROUNDS) != period_for(today, ROUNDS):  # keep the sample in today's round
+            received = today
         sheet.append(
             [
                 number,

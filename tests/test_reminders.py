@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from sqlmodel import Session, col, select
 
 from khaosat.intake.record import ReadAnswers, record_response
@@ -15,6 +17,13 @@ from khaosat.models import OutboxMessage, OutboxState, ResponseMethod, Survey, u
 
 from .conftest import make_settings
 from .factories import add_dossier, local_today
+
+
+@pytest.fixture(autouse=True)
+def early_in_round_two():
+    """Reminders come 7 and 14 days on, within the round: fix "now" at 2 November."""
+    with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=True):
+        yield
 
 
 @pytest.fixture
