@@ -65,13 +65,15 @@ def rates_table(report: RatesReport) -> Table:
         title_justify="left",
         box=box.SIMPLE_HEAD,
     )
+    # "Thất bại" only when some delivery failed on every channel: 80 columns hold the rest.
+    columns = len(HEADERS) - (0 if report.total.failed else 1)
     table.add_column("Đơn vị", min_width=16, overflow="fold")
-    for header in HEADERS[2:]:
+    for header in HEADERS[2:columns]:
         table.add_column(header, justify="right", no_wrap=True)
     for rate in report.units:
-        table.add_row(f"{rate.name} [dim]({rate.unit})[/]", *_cells(rate))
+        table.add_row(f"{rate.name} [dim]({rate.unit})[/]", *_cells(rate)[: columns - 2])
     table.add_section()
-    table.add_row(TOTAL_LABEL, *_cells(report.total), style="bold")
+    table.add_row(TOTAL_LABEL, *_cells(report.total)[: columns - 2], style="bold")
     return table
 
 
