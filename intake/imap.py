@@ -16,7 +16,6 @@ source, used from one thread only.
 from __future__ import annotations
 
 import logging
-import ssl
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from functools import partial
@@ -27,6 +26,7 @@ from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginEr
 
 from ..errors import MailboxError
 from ..settings import ImapSettings, resolve_secret
+from ..tls import client_tls_context
 from .sources import Incoming
 
 log = logging.getLogger(__name__)
@@ -51,14 +51,6 @@ def batches(uids: Sequence[int], size: int) -> Iterator[list[int]]:
     ordered = sorted(uids)
     for start in range(0, len(ordered), size):
         yield ordered[start : start + size]
-
-
-def tls_context(settings: ImapSettings) -> ssl.SSLContext:
-    context = ssl.create_default_context(cafile=settings.ca_file or None)
-    if not settings.verify_tls:
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    return context
 
 
 class ImapSource:
@@ -157,7 +149,11 @@ class ImapSource:
         if not self._password:
             raise MailboxError(f"no IMAP password for {self.where}: environment variable {self.settings.password_env}")
         settings = self.settings
-        context = tls_context(settings) if settings.security != "none" else None
+        context = (
+            client_tls_context(verify=settings.verify_tls, ca_file=settings.ca_file)
+            if settings.security != "none"
+            else None
+        )
         timeout = SocketTimeout(connect=min(CONNECT_TIMEOUT, settings.timeout), read=settings.timeout)
         try:
             client = IMAPClient(

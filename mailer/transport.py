@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import logging
-import ssl
 from types import TracebackType
 from typing import Protocol
 
@@ -25,6 +24,7 @@ from ..errors import (
     UncertainDeliveryError,
 )
 from ..settings import SmtpSettings, resolve_secret
+from ..tls import client_tls_context
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +35,6 @@ class Transport(Protocol):
     async def send(self, sender: str, recipients: list[str], data: bytes) -> None: ...
 
     async def close(self) -> None: ...
-
-
-def tls_context(settings: SmtpSettings) -> ssl.SSLContext:
-    context = ssl.create_default_context(cafile=settings.ca_file or None)
-    if not settings.verify_tls:
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    return context
 
 
 def _reply_error(code: int, message: str, what: str) -> Exception:
@@ -68,7 +60,9 @@ class SmtpTransport:
             timeout=settings.timeout,
             use_tls=settings.security == "tls",
             start_tls=settings.security == "starttls",
-            tls_context=tls_context(settings) if settings.security != "none" else None,
+            tls_context=client_tls_context(verify=settings.verify_tls, ca_file=settings.ca_file)
+            if settings.security != "none"
+            else None,
         )
         try:
             await client.connect()
