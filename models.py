@@ -9,8 +9,7 @@ channel, a Message-ID.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -361,9 +360,3 @@ def schema_version(engine: Engine) -> int | None:
     with Session(engine) as session:
         info = session.exec(select(SchemaInfo)).first()
         return info.version if info else None
-
-
-@contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    with Session(engine, expire_on_commit=False) as session:
-        yield session

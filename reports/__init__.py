@@ -1,1 +1,1 @@
-"""Reports: return rates per unit and per round (satisfaction indices and round reports to come)."""
+"""Reports: return rates per unit and round, satisfaction indices, the status and round reports."""
