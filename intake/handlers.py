@@ -20,7 +20,6 @@ from pypdf import PdfReader
 from sqlmodel import Session
 
 from ..mailer.outbox import mark_failed, message_domain
-from ..mailer.reminders import asks_to_opt_out
 from ..models import InboundMessage, InboundState, OutboxMessage, OutboxState, ResponseMethod, Survey
 from ..settings import Settings
 from ..survey.codes import display_code
@@ -30,6 +29,7 @@ from .filetypes import READABLE_KINDS, sniff
 from .lookup import DatabaseLookup
 from .matching import Match, MessageEvidence, match_form, match_message, message_ids
 from .mime import Attachment, attachments, body_text, header_text, parse_message
+from .optout import asks_to_opt_out
 from .parse import read_file
 from .record import ReadAnswers, add_review, audit, record_response, save_evidence
 from .results import FormResult

@@ -9,8 +9,6 @@ Never after a reply, an opt-out, or the round's deadline.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -18,7 +16,6 @@ from sqlmodel import Session, col, select
 
 from ..models import Channel, Dossier, OutboxMessage, OutboxState, Round, Survey, SurveyStatus
 from ..settings import Settings
-from ..survey.codes import normalise_code
 from .outbox import add_outbox
 
 REMINDABLE = (Channel.email, Channel.fax, Channel.post)
@@ -108,41 +105,3 @@ def still_wanted(survey: Survey, round_end: date, today: date) -> str:
     if today > round_end:
         return "đợt khảo sát đã kết thúc"
     return ""
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
-    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
-
-
-QUOTE_MARKERS = ("wrote:", "da viet:", "-----original message-----", "from:", "tu:", "vao ")
-REPLY_PREFIX = re.compile(r"^((re|fw|fwd|tl|trl|chuyen tiep)\s*:\s*)+")
-NOT_WORDS = re.compile(r"[^0-9a-z ]+")
-CODE_LIKE = re.compile(r"^\[?[0-9a-z]{4}-?[0-9a-z]{4}\]?$")
-
-
-def _is_code(word: str) -> bool:
-    return bool(normalise_code(word)) or (bool(CODE_LIKE.match(word)) and any(ch.isdigit() for ch in word))
-
-
-def _bare(text: str) -> str:
-    """Folded text without reply prefixes, survey codes and punctuation."""
-    folded = REPLY_PREFIX.sub("", _fold(text))
-    folded = " ".join(word for word in folded.split() if not _is_code(word))
-    return " ".join(NOT_WORDS.sub(" ", folded).split())
-
-
-def asks_to_opt_out(subject: str, body: str, keywords: list[str]) -> bool:
-    """Whether the subject, or a line of the applicant's own text (not the quoted
-    invitation), is just an opt-out keyword: "KHÔNG NHẬN", "Re: huỷ nhận ABCD-1234".
-
-    Only the whole subject or line counts: "Không nhận được tệp đính kèm" is a question.
-    """
-    wanted = {_bare(keyword) for keyword in keywords}
-    lines = [subject]
-    for line in body.splitlines():
-        folded = _fold(line)
-        if line.lstrip().startswith(">") or any(folded.startswith(m) or folded.endswith(m) for m in QUOTE_MARKERS):
-            break
-        lines.append(line)
-    return any(_bare(line) in wanted for line in lines)

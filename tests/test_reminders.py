@@ -9,10 +9,11 @@ import pytest
 import time_machine
 from sqlmodel import Session, col, select
 
+from khaosat.intake.optout import asks_to_opt_out
 from khaosat.intake.record import ReadAnswers, record_response
 from khaosat.mailer.dispatch import dispatch_once
 from khaosat.mailer.followup import send_followups
-from khaosat.mailer.reminders import asks_to_opt_out, queue_reminders
+from khaosat.mailer.reminders import queue_reminders
 from khaosat.models import OutboxMessage, OutboxState, ResponseMethod, Survey, utcnow
 
 from .conftest import make_settings
