@@ -29,8 +29,8 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 
-from . import jobs
-from .cron import cron_trigger
+from .daemon import jobs
+from .daemon.cron import cron_trigger
 from .errors import KhaosatError
 from .mailer.outbox import worker_name
 from .models import make_engine, schema_version

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .cron import cron_trigger
+from .daemon.cron import cron_trigger
 from .errors import ConfigError
 
 ENV_PREFIX = "KHAOSAT_"

@@ -27,8 +27,8 @@ from khaosat.mailer.outbox import queue_new_surveys
 from khaosat.models import OutboxMessage, OutboxState, Survey, init_schema, make_engine, utcnow
 from khaosat.settings import parse_settings
 from khaosat.survey.render import context_from_settings, ensure_layout, renderer_for
-from khaosat.tests import replies
 from khaosat.tests.dovecot import Dovecot
+from khaosat.tests.support import replies
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dispatch import cpu_seconds, seed

@@ -23,8 +23,8 @@ import cv2
 import numpy as np
 
 from khaosat.bench.simulate import CONDITIONS, DOUBTFUL, Truth, fill_page, render_pages
-from khaosat.intake.parse import read_file
-from khaosat.intake.reader import ReadOptions
+from khaosat.reader.document import read_file
+from khaosat.reader.page import ReadOptions
 from khaosat.survey.codes import ALPHABET, check_symbol
 from khaosat.survey.questionnaire import load_questionnaire
 from khaosat.survey.render import FormContext, FormRenderer

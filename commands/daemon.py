@@ -50,7 +50,7 @@ def status(
     output_format: Annotated[StatusFormat, typer.Option("--format", help="table or json.")] = StatusFormat.table,
 ) -> None:
     """Lần chạy cuối của từng việc, các hàng chờ và lỗi gần nhất (đọc từ cơ sở dữ liệu)."""
-    from ..jobstatus import collect_status, render_status
+    from ..daemon.status import collect_status, render_status
     from ..models import utcnow
 
     settings = load_settings(config)

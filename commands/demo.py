@@ -19,7 +19,7 @@ def demo(
     """Chạy thử cả vòng trên máy này với máy chủ thư nhúng; không cần cài đặt gì."""
     import tempfile
 
-    from ..demo import run_demo
+    from ..demo.run import run_demo
     from ..reports.rates_format import rates_table
 
     folder = workspace or Path(tempfile.mkdtemp(prefix="khaosat-demo-"))

@@ -64,8 +64,8 @@ def parse(
     ] = None,
 ) -> None:
     """Đọc một tệp trả về (bản quét, fax, ảnh chụp, PDF đã điền, thư) mà không ghi vào cơ sở dữ liệu."""
-    from ..intake.layouts import questionnaire_layouts
-    from ..intake.parse import read_file, write_crops
+    from ..reader.document import read_file, write_crops
+    from ..survey.layouts import questionnaire_layouts
 
     settings = load_settings(config)
     try:

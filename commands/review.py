@@ -29,8 +29,8 @@ def review_list(
     from rich.table import Table
     from sqlmodel import Session
 
-    from ..intake.review import list_items
-    from ..intake.review_view import KIND_LABELS, STATE_LABELS, items_view
+    from ..review.service import list_items
+    from ..review.view import KIND_LABELS, STATE_LABELS, items_view
 
     settings = load_settings(config)
     with open_database(settings) as engine, Session(engine) as session:
@@ -62,7 +62,7 @@ def review_show(
     """One item in full: what was read, the evidence files, the message, the answers, the history."""
     from sqlmodel import Session
 
-    from ..intake.review_view import KIND_LABELS, STATE_LABELS, show_item
+    from ..review.view import KIND_LABELS, STATE_LABELS, show_item
 
     settings = load_settings(config)
     with open_database(settings) as engine, Session(engine) as session:
@@ -127,7 +127,7 @@ def review_resolve(
 
     from sqlmodel import Session
 
-    from ..intake import review
+    from ..review import service as review
 
     answers = _parse_answers(answer or [])
     chosen = [bool(survey or answers), reject_reason is not None, keep is not None]

@@ -21,18 +21,18 @@ from sqlmodel import Session
 
 from ..mailer.outbox import mark_failed, message_domain
 from ..models import InboundMessage, InboundState, OutboxMessage, OutboxState, ResponseMethod, Survey
+from ..reader.document import read_file
+from ..reader.filetypes import READABLE_KINDS, sniff
+from ..reader.results import FormResult
 from ..settings import Settings
 from ..survey.codes import display_code
 from ..survey.layout import LayoutMap
-from .classify import Classification, classify
-from .filetypes import READABLE_KINDS, sniff
 from .lookup import DatabaseLookup
 from .matching import Match, MessageEvidence, match_form, match_message, message_ids
-from .mime import Attachment, attachments, body_text, header_text, parse_message
-from .optout import asks_to_opt_out
-from .parse import read_file
+from .messages.classify import Classification, classify
+from .messages.mime import Attachment, attachments, body_text, header_text, parse_message
+from .messages.optout import asks_to_opt_out
 from .record import ReadAnswers, add_review, audit, record_response, save_evidence
-from .results import FormResult
 
 log = logging.getLogger(__name__)
 MB = 1024 * 1024

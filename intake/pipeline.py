@@ -22,10 +22,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from ..models import InboundMessage, InboundState, utcnow
+from ..reader.filetypes import sniff
 from ..settings import Settings
 from ..survey.layout import LayoutMap
 from .archive import archive_raw
-from .filetypes import sniff
 from .handlers import Handled, ItemHandler
 from .sources import Incoming, Source
 

@@ -9,14 +9,14 @@ from datetime import timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from .. import leases
 from ..errors import MailboxError
 from ..mailer.outbox import worker_name
 from ..models import FormLayout
 from ..settings import Settings
 from ..survey.layout import LayoutMap
-from . import locks
+from ..survey.layouts import questionnaire_layouts, stored_layouts
 from .imap import ImapSource
-from .layouts import questionnaire_layouts, stored_layouts
 from .pipeline import Intake, IntakeReport
 from .scanfolder import ScanFolderSource
 from .sources import Source
@@ -57,7 +57,7 @@ def intake_once(
     for source in sources if sources is not None else configured_sources(settings):
         lock_name = f"intake:{source.name}"
         with Session(engine) as session:
-            if not locks.acquire(session, lock_name, holder=me, ttl=LEASE):
+            if not leases.acquire(session, lock_name, holder=me, ttl=LEASE):
                 report.errors.append(f"{source.name}: another intake is polling it")
                 source.close()
                 continue
@@ -69,5 +69,5 @@ def intake_once(
         finally:
             source.close()
             with Session(engine) as session:
-                locks.release(session, lock_name, holder=me)
+                leases.release(session, lock_name, holder=me)
     return report

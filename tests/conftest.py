@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from khaosat.models import init_schema, make_engine
 from khaosat.settings import Settings, parse_settings
 
-from .smtp_server import SmtpSink
+from .support.smtp_server import SmtpSink
 
 PG_URL = os.environ.get("KHAOSAT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

@@ -9,7 +9,9 @@ import pytest
 from khaosat.errors import ConfigError
 from khaosat.settings import Section, Settings, apply_env_overrides, load_settings
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "config.toml"
+from .support.paths import REPOSITORY
+
+EXAMPLE = REPOSITORY / "config.toml"
 
 
 def test_example_config_is_the_defaults(tmp_path):

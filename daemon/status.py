@@ -1,0 +1,180 @@
+"""What the daemon has done and what waits, read from the database alone.
+
+``khaosat status`` works on any machine that reaches the database, whether the daemon runs
+there, elsewhere, or not at all: each job's last run, whether one is running now (its
+lease is held), the next run time computed from the configuration, the queues, and the
+last errors.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, func, select
+
+from ..models import Channel, JobRun, Lock, OutboxMessage, OutboxState, ReviewItem, ReviewState
+from ..scheduler import JOBS, JobSpec, describe_schedule, is_interval, schedule_value, trigger_for
+from ..settings import Settings
+
+LAST_ERRORS = 5
+PAPER = (Channel.post, Channel.counter)
+
+
+def collect_status(
+    engine: Engine, settings: Settings, *, now: datetime, table: Sequence[JobSpec] = JOBS
+) -> dict[str, Any]:
+    """The daemon's state as plain JSON-ready data."""
+    with Session(engine) as session:
+        holders = _lease_holders(session, now)
+        return {
+            "now": now.isoformat(),
+            "jobs": [_job(session, spec, settings, now, holders.get(spec.name)) for spec in table],
+            "queues": queue_sizes(session),
+            "last_errors": last_errors(session),
+        }
+
+
+def _lease_holders(session: Session, now: datetime) -> dict[str, str]:
+    rows = session.exec(select(Lock).where(col(Lock.name).startswith("job:"), col(Lock.expires_at) > now)).all()
+    return {row.name.removeprefix("job:"): row.holder for row in rows}
+
+
+def _job(session: Session, spec: JobSpec, settings: Settings, now: datetime, holder: str | None) -> dict[str, Any]:
+    last = session.exec(
+        select(JobRun).where(JobRun.job == spec.name).order_by(col(JobRun.started_at).desc()).limit(1)
+    ).first()
+    return {
+        "name": spec.name,
+        "description": spec.description,
+        "schedule": describe_schedule(spec, settings),
+        "running_on": holder,
+        "last_run": run_data(last, interrupted=holder is None) if last else None,
+        "next_run": _isoformat(next_run(spec, settings, now, last)),
+    }
+
+
+def run_data(run: JobRun, *, interrupted: bool) -> dict[str, Any]:
+    """One JobRun as data; a run with no end and no lease held was cut short (a crash, a kill)."""
+    finished = run.finished_at
+    return {
+        "started_at": run.started_at.isoformat(),
+        "finished_at": finished.isoformat() if finished else None,
+        "ok": run.ok,
+        "state": "ok" if run.ok else "failed" if run.ok is False else "interrupted" if interrupted else "running",
+        "duration_seconds": round((finished - run.started_at).total_seconds(), 3) if finished else None,
+        "summary": json.loads(run.summary) if run.summary else {},
+        "error": run.error or None,
+    }
+
+
+def next_run(spec: JobSpec, settings: Settings, now: datetime, last: JobRun | None) -> datetime | None:
+    """When the job runs next if a daemon runs with this configuration (an interval job: after its last run)."""
+    trigger = trigger_for(spec, settings)
+    if trigger is None:
+        return None
+    if is_interval(spec):
+        if last is None:
+            return None  # at the daemon's start
+        return max(last.started_at + timedelta(minutes=float(schedule_value(spec, settings))), now)
+    fire: datetime | None = trigger.get_next_fire_time(None, now)
+    return fire
+
+
+def queue_sizes(session: Session) -> dict[str, int]:
+    """How much waits: forms to send, claimed or uncertain, paper to print, items for a person."""
+    outbox: Counter[tuple[str, bool]] = Counter()
+    for state, channel, count in session.exec(
+        select(OutboxMessage.state, OutboxMessage.channel, func.count())
+        .where(
+            col(OutboxMessage.state).in_(
+                [OutboxState.pending, OutboxState.claimed, OutboxState.transmitting, OutboxState.uncertain]
+            )
+        )
+        .group_by(col(OutboxMessage.state), col(OutboxMessage.channel))
+    ).all():
+        outbox[str(state), channel in PAPER] += count
+    review = Counter(
+        dict(
+            session.exec(
+                select(ReviewItem.kind, func.count())
+                .where(ReviewItem.state == ReviewState.open)
+                .group_by(col(ReviewItem.kind))
+            ).all()
+        )
+    )
+    return {
+        "outbox_pending": outbox["pending", False],
+        "outbox_claimed": outbox["claimed", False] + outbox["transmitting", False],
+        "outbox_uncertain": outbox["uncertain", False],
+        "paper_waiting": outbox["pending", True],
+        "review_open": sum(review.values()),
+        "uncertain_answers": review["uncertain"],
+    }
+
+
+def last_errors(session: Session, limit: int = LAST_ERRORS) -> list[dict[str, Any]]:
+    runs = session.exec(
+        select(JobRun).where(JobRun.ok == False).order_by(col(JobRun.started_at).desc()).limit(limit)  # noqa: E712
+    ).all()
+    return [{"job": run.job, "at": run.started_at.isoformat(), "error": run.error} for run in runs]
+
+
+def _isoformat(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+STATE_NAMES = {
+    "ok": "[green]xong[/]",
+    "failed": "[red]lỗi[/]",
+    "running": "[yellow]đang chạy[/]",
+    "interrupted": "[red]bị ngắt[/]",
+}
+QUEUE_NAMES = {
+    "outbox_pending": "Phiếu chờ gửi (email, fax)",
+    "outbox_claimed": "Phiếu đang gửi",
+    "outbox_uncertain": "Phiếu gửi không rõ kết quả (cần người kiểm tra)",
+    "paper_waiting": "Phiếu giấy chờ in (bưu điện, tại quầy)",
+    "review_open": "Mục chờ người xem lại",
+    "uncertain_answers": "Phiếu có câu trả lời chưa chắc chắn",
+}
+
+
+def render_status(data: dict[str, Any], console: Console, zone: tzinfo) -> None:
+    """``collect_status``'s data as tables for people, times in the organisation's zone."""
+    table = Table(title="Công việc của dịch vụ nền", title_justify="left")
+    for column in ("Việc", "Lịch", "Lần chạy cuối", "Kết quả", "Số giây", "Tóm tắt", "Lần tới"):
+        table.add_column(column)
+    for job in data["jobs"]:
+        last = job["last_run"] or {}
+        state = STATE_NAMES.get(last.get("state", ""), "—")
+        if job["running_on"]:
+            state = f"[yellow]đang chạy[/] ({job['running_on']})"
+        table.add_row(
+            job["name"],
+            job["schedule"],
+            _local(last.get("started_at"), zone),
+            state,
+            f"{last['duration_seconds']:.1f}" if last.get("duration_seconds") is not None else "—",
+            _summary_text(last.get("summary") or {}),
+            _local(job["next_run"], zone) if job["next_run"] else "khi khởi động" if job["schedule"] != "tắt" else "—",
+        )
+    console.print(table)
+    for key, count in data["queues"].items():
+        console.print(f"{QUEUE_NAMES[key]}: [bold]{count}[/]")
+    for error in data["last_errors"]:
+        console.print(f"[red]Lỗi[/] {error['job']} lúc {_local(error['at'], zone)}: {error['error']}", highlight=False)
+
+
+def _local(moment: str | None, zone: tzinfo) -> str:
+    return datetime.fromisoformat(moment).astimezone(zone).strftime("%d/%m/%Y %H:%M:%S") if moment else "—"
+
+
+def _summary_text(summary: dict[str, Any]) -> str:
+    return " ".join(f"{key}={value}" for key, value in summary.items() if value) or "—"

@@ -1,0 +1,110 @@
+"""`khaosat parse FILE --json`: the DESIGN.md contract on a message, a filled PDF and junk."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from email.message import EmailMessage
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pypdf import PdfReader, PdfWriter
+from typer.testing import CliRunner
+
+from khaosat.bench.simulate import DOUBTFUL, fax_fine, fill_page, render_pages
+from khaosat.cli import app
+from khaosat.survey.questionnaire import load_questionnaire
+from khaosat.survey.render import FormContext, FormRenderer
+
+CODE = "ABCDEFGG"
+
+
+@pytest.fixture(scope="module")
+def renderer() -> FormRenderer:
+    return FormRenderer(load_questionnaire())
+
+
+def form_pdf(renderer: FormRenderer) -> bytes:
+    return renderer.render(FormContext("Sở Khoa học và Công nghệ", "UBND tỉnh", CODE))
+
+
+def parse(path: Path) -> dict:  # type: ignore[type-arg]
+    outcome = CliRunner().invoke(app, ["parse", str(path), "--json"], env={"KHAOSAT_CONFIG": ""})
+    assert outcome.exit_code == 0, outcome.output
+    return json.loads(outcome.stdout)
+
+
+def test_a_message_with_a_forwarded_fax_is_read(renderer: FormRenderer, tmp_path: Path) -> None:
+    page = render_pages(form_pdf(renderer))[1]
+    truth = fill_page(page, renderer.layout, renderer.layout.pages[1], np.random.default_rng(1), doubt=0.0)
+    fax = EmailMessage()
+    fax["Subject"] = "Fax from 0236123456"
+    fax.set_content("1 page")
+    fax.add_attachment(fax_fine(page, np.random.default_rng(2)), maintype="image", subtype="tiff", filename="fax.tif")
+    staff = EmailMessage()
+    staff["From"] = "canbo@example.gov.vn"
+    staff["Subject"] = "Fwd: Fax from 0236123456"
+    staff.set_content("Chuyển tiếp.")
+    staff.add_attachment(fax)
+    path = tmp_path / "reply.eml"
+    path.write_bytes(staff.as_bytes())
+    output = parse(path)
+    assert output["file"] == "reply.eml" and output["errors"] == []
+    (form,) = output["forms"]
+    assert set(form) == {"page", "code", "form_version", "answers", "uncertain", "method"}
+    assert (form["page"], form["code"], form["form_version"], form["method"]) == (1, CODE, "1", "omr")
+    assert DOUBTFUL not in truth.answers.values()
+    assert form["answers"] == truth.answers and form["uncertain"] == []
+
+
+def test_a_pdf_filled_on_screen_is_read_from_its_fields(renderer: FormRenderer, tmp_path: Path) -> None:
+    writer = PdfWriter(clone_from=PdfReader(__import__("io").BytesIO(form_pdf(renderer))))
+    writer.set_need_appearances_writer(True)
+    for page in writer.pages:
+        writer.update_page_form_field_values(page, {"B1_1": "/4", "D1": "/5"}, auto_regenerate=False)
+    path = tmp_path / "filled.pdf"
+    with path.open("wb") as handle:
+        writer.write(handle)
+    (form,) = parse(path)["forms"]
+    assert (form["code"], form["method"]) == (CODE, "acroform")
+    assert form["answers"]["B1_1"] == "4" and form["answers"]["D1"] == "5" and form["answers"]["C1"] is None
+
+
+def test_a_broken_file_is_an_error_entry_through_a_real_process(tmp_path: Path) -> None:
+    path = tmp_path / "broken.pdf"
+    path.write_bytes(b"%PDF-1.4\n1 0 obj <<")
+    completed = subprocess.run(
+        [sys.executable, "-m", "khaosat.cli", "parse", str(path), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "/usr/bin", "HOME": str(tmp_path)},
+    )
+    assert completed.returncode == 0, completed.stderr
+    output = json.loads(completed.stdout)
+    assert output["forms"] == [] and output["errors"][0].startswith("broken.pdf: ")
+
+
+def test_a_blank_counter_form_filled_on_screen_is_read_from_its_fields(tmp_path: Path) -> None:
+    """No code printed anywhere: the page is read by its marks for the QR, but the answers
+    still come from the fields (pdfium does not draw on-screen crosses), never from marks."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    from khaosat.reader.document import read_file
+    from khaosat.survey.layouts import questionnaire_layouts
+    from khaosat.survey.render import FormContext, renderer_for
+
+    pdf = renderer_for("").render(FormContext("Sở KH&CN", "UBND tỉnh", None))
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    for page in writer.pages:
+        writer.update_page_form_field_values(page, {"D1": "/5", "B1_1": "/na"}, auto_regenerate=False)
+    out = io.BytesIO()
+    writer.write(out)
+    result = read_file(out.getvalue(), "quay.pdf", questionnaire_layouts())
+    [form] = result.forms
+    assert form.code is None and form.method == "acroform"
+    assert form.answers["D1"] == "5" and form.answers["B1_1"] == "na" and form.answers["B1_2"] is None

@@ -1,0 +1,112 @@
+"""The drop folder: files imported once, moved to processed/ or rejected/, never overwritten."""
+
+import json
+import os
+import shutil
+import time
+
+from sqlmodel import Session, select
+
+from khaosat.dossiers import process_inbox
+from khaosat.models import Dossier
+
+from ..fixtures.make_dossiers_messy import FIXTURE
+from ..support.dossier_files import write_xlsx
+
+
+def drop(settings, name, source=FIXTURE, *, age=60.0):
+    """Put a file in the inbox, last modified ``age`` seconds ago."""
+    inbox = settings.dossiers.inbox_dir
+    inbox.mkdir(parents=True, exist_ok=True)
+    target = inbox / name
+    shutil.copy(source, target)
+    past = time.time() - age
+    os.utime(target, (past, past))
+    return target
+
+
+def run(engine, settings):
+    with Session(engine) as session:
+        return process_inbox(session=session, settings=settings)
+
+
+def test_good_file_is_imported_and_moved_with_its_report(engine, settings):
+    """Rows imported; the file goes to processed/ with a report of its rejected rows."""
+    drop(settings, "thang3.xlsx")
+    (result,) = run(engine, settings)
+    inbox = settings.dossiers.inbox_dir
+    assert (result.file, result.status, result.moved_to) == ("thang3.xlsx", "processed",
+                                                           inbox / "processed" / "thang3.xlsx")  # fmt: skip
+    assert sorted(p.name for p in inbox.iterdir()) == ["processed"]
+    report = json.loads((inbox / "processed" / "thang3.xlsx.report.json").read_text("utf-8"))
+    assert (report["new"], [r["row"] for r in report["rejected"]]) == (6, [13, 14])
+    assert report["rejected"][0]["reason"] == "Thiếu mã hồ sơ"
+    with Session(engine) as session:
+        assert len(session.exec(select(Dossier)).all()) == 6
+
+
+def test_clean_file_gets_no_report(engine, settings, tmp_path):
+    clean = write_xlsx(tmp_path / "clean.xlsx",
+                       [["HS-1", "T1", "Thủ tục", "Văn phòng", "A", "", "", "", "", "01/03/2024", ""]])  # fmt: skip
+    drop(settings, "clean.xlsx", clean)
+    (result,) = run(engine, settings)
+    assert result.report.new == 1
+    assert sorted(p.name for p in (settings.dossiers.inbox_dir / "processed").iterdir()) == ["clean.xlsx"]
+
+
+def test_unreadable_file_goes_to_rejected_with_its_reason(engine, settings, tmp_path):
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"this is not a workbook")
+    drop(settings, "hoso.xlsx", broken)
+    wrong = write_xlsx(tmp_path / "w.xlsx", [["1", "x"]], ["STT", "Ghi chú"])
+    drop(settings, "sai-cot.xlsx", wrong)
+    results = {r.file: r for r in run(engine, settings)}
+    rejected = settings.dossiers.inbox_dir / "rejected"
+    assert {name: r.status for name, r in results.items()} == {"hoso.xlsx": "rejected", "sai-cot.xlsx": "rejected"}
+    reason = (rejected / "hoso.xlsx.reason.txt").read_text("utf-8")
+    assert reason.startswith("hoso.xlsx: không đọc được tệp Excel")
+    assert (
+        (rejected / "sai-cot.xlsx.reason.txt")
+        .read_text("utf-8")
+        .startswith("sai-cot.xlsx: Không tìm thấy dòng tiêu đề")
+    )
+    assert (rejected / "hoso.xlsx").read_bytes() == b"this is not a workbook"
+
+
+def test_same_name_twice_is_never_overwritten(engine, settings):
+    """A second file with a taken name gets a time stamp; both stay."""
+    drop(settings, "export.xlsx")
+    run(engine, settings)
+    drop(settings, "export.xlsx")
+    (second,) = run(engine, settings)
+    processed = settings.dossiers.inbox_dir / "processed"
+    assert second.moved_to != processed / "export.xlsx"
+    assert second.moved_to.name.startswith("export.") and second.moved_to.suffix == ".xlsx"
+    assert second.moved_to.exists() and (processed / "export.xlsx").exists()
+    assert (processed / f"{second.moved_to.name}.report.json").exists()
+    assert (second.report.new, second.report.unchanged) == (0, 6)
+
+
+def test_files_still_being_written_are_left_alone(engine, settings):
+    """A file modified just now, an Office lock file, a .part download, other files: untouched."""
+    young = drop(settings, "moi.xlsx", age=0)
+    lock = drop(settings, "~$moi.xlsx")
+    part = drop(settings, "tai-ve.xlsx.part")
+    other = drop(settings, "ghi-chu.pdf")
+    assert run(engine, settings) == []
+    assert all(p.exists() for p in (young, lock, part, other))
+
+
+def test_missing_inbox_is_nothing_to_do(engine, settings):
+    assert run(engine, settings) == []
+
+
+def test_old_excel_format_is_rejected_with_advice(engine, settings, tmp_path):
+    """An .xls is not guessed at: it goes to rejected/ saying to save it as .xlsx."""
+    old = tmp_path / "cu.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0 old compound file")
+    drop(settings, "cu.xls", old)
+    (result,) = run(engine, settings)
+    assert result.status == "rejected"
+    reason = (settings.dossiers.inbox_dir / "rejected" / "cu.xls.reason.txt").read_text("utf-8")
+    assert reason == "cu.xls: định dạng .xls không được hỗ trợ; hãy lưu lại thành .xlsx\n"
