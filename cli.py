@@ -2,7 +2,8 @@
 
 Each verb loads the settings, calls one library function and prints. Exit status 0 on
 success, 1 on a handled error (one line on stderr), 2 on bad usage (typer's own). The
-verbs of the dispatch–intake loop live here; the others in ``commands/``.
+verbs of the dispatch–intake loop live here; the others in ``commands/``. Every verb imports
+what it needs when it runs, so ``khaosat --help`` loads no database, PDF or image library.
 """
 
 from __future__ import annotations
@@ -12,15 +13,17 @@ import enum
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from sqlalchemy.engine import Engine
 
 from .commands import daemon, demo, dossiers, forms, reports, review
 from .commands.common import ConfigOption, JsonOption, console, err_console, handled, open_database, print_json
-from .models import schema_version
-from .settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from .settings import Settings
 
 app = typer.Typer(
     help="khaosat: khảo sát sự hài lòng của tổ chức, cá nhân — gửi phiếu, nhận phiếu, đếm tỷ lệ.",
@@ -37,6 +40,9 @@ app.add_typer(review.app, name="review")
 @handled
 def init(config: ConfigOption = None) -> None:
     """Tạo hoặc nâng cấp cơ sở dữ liệu và các thư mục dữ liệu."""
+    from .models import schema_version
+    from .settings import load_settings
+
     settings = load_settings(config)
     for directory in (settings.storage.dir, settings.dossiers.inbox_dir):
         directory.mkdir(parents=True, exist_ok=True)
@@ -57,6 +63,8 @@ def run_once(
     summary: Callable[[Any], str],
 ) -> None:
     """One pass of a daemon job from the command line: its report as text or JSON; exit 1 on errors."""
+    from .settings import load_settings
+
     if not once:
         raise typer.BadParameter(f"{verb} runs once (--once); the daemon is `khaosat run`", param_hint="--once")
     settings = load_settings(config)
@@ -113,6 +121,7 @@ def print_forms(
 
     from .mailer.printing import build_print_batch, confirm_print_batch
     from .models import Channel
+    from .settings import load_settings
     from .survey.render import renderer_for
 
     if confirm is None and output is None:

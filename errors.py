@@ -2,6 +2,7 @@
 
 KhaosatError
 ├── ConfigError      the configuration file or an environment override is wrong
+├── DatabaseError    the database cannot be opened: server down, database missing, schema absent or behind
 ├── ImportFileError  a dossier export cannot be read at all (a bad row is not an error)
 ├── QuestionnaireError  a questionnaire data file is invalid
 ├── RenderError      a form could not be rendered
@@ -13,7 +14,8 @@ KhaosatError
     ├── PermanentDeliveryError  the server refused it for good (5xx)
     └── UncertainDeliveryError  the outcome is unknown (timeout after DATA): never resend alone
 
-Lower libraries' errors (aiosmtplib, openpyxl, reportlab) are translated where they enter.
+Lower libraries' errors (aiosmtplib, openpyxl, reportlab, SQLAlchemy when the database is
+opened) are translated where they enter.
 """
 
 
@@ -22,6 +24,10 @@ class KhaosatError(Exception):
 
 
 class ConfigError(KhaosatError):
+    pass
+
+
+class DatabaseError(KhaosatError):
     pass
 
 

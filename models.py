@@ -177,6 +177,18 @@ class InboundState(enum.StrEnum):
     ignored = "ignored"  # an auto-reply or delivery report: recorded, nothing to count
 
 
+class InboundKind(enum.StrEnum):
+    """What came back: ``message`` or ``file`` when recorded, what it turned out to be once processed."""
+
+    message = "message"  # a mail message, not yet processed
+    file = "file"  # a file from the scan folder (stays so once processed)
+    reply = "reply"  # a message answering a survey: forms attached, or a reason for review
+    bounce = "bounce"
+    autoreply = "autoreply"
+    fax_report = "fax-report"
+    opt_out = "opt-out"
+
+
 class InboundMessage(SQLModel, table=True):
     """One thing that came back: a message from a mailbox or a file from the scan folder.
 
@@ -196,7 +208,7 @@ class InboundMessage(SQLModel, table=True):
     message_id: str = Field(default="", max_length=998, index=True)
     name: str = ""  # file name, or the message's subject
     sender: str = ""
-    kind: str = Field(default="", max_length=32)  # reply, bounce, autoreply, fax-report, file
+    kind: InboundKind = Field(default=InboundKind.message, sa_type=sa.String(32), max_length=32)
     outbox_id: int | None = Field(default=None, foreign_key="outboxmessage.id")  # what a report is about
     state: InboundState = Field(default=InboundState.received, index=True)
     reason: str = ""
@@ -247,11 +259,21 @@ class ReviewState(enum.StrEnum):
     rejected = "rejected"
 
 
+class ReviewKind(enum.StrEnum):
+    """Why an item waits for a person."""
+
+    unmatched = "unmatched"  # a form read (or an opt-out asked) with no survey found
+    uncertain = "uncertain"  # a response stored with some answers unread
+    conflict = "conflict"  # a second, different response for a survey
+    attachment = "attachment"  # nothing read: no file, or none that is a readable form
+    error = "error"  # the intake failed on the item itself
+
+
 class ReviewItem(SQLModel, table=True):
     """Something a person must decide, with its evidence."""
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=32, index=True)  # unmatched, uncertain, unreadable, attachment, duplicate
+    kind: ReviewKind = Field(sa_type=sa.String(32), max_length=32, index=True)
     reason: str
     state: ReviewState = Field(default=ReviewState.open, index=True)
     inbound_id: int | None = Field(default=None, foreign_key="inboundmessage.id", index=True)
@@ -308,6 +330,23 @@ class RateSnapshot(SQLModel, table=True):
     dossiers: int
     sent: int
     returned: int
+
+
+class ReportSent(SQLModel, table=True):
+    """A report that goes to the board once (the round report): claimed, then marked sent.
+
+    The unique (kind, round_name) makes the claim: of two daemons only one inserts the row.
+    """
+
+    __table_args__ = (sa.UniqueConstraint("kind", "round_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)  # "round"
+    round_name: str = Field(max_length=32)
+    message_id: str = Field(max_length=255)  # kept from the first claim: a resend carries the same one
+    claimed_at: datetime | None = _time()  # None: released after a failed send, due again
+    sent_at: datetime | None = _time()  # None: not sent (yet)
+    recipients: str = ""  # JSON list of the addresses it went to
 
 
 class SchemaInfo(SQLModel, table=True):

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import FrameType
 
-import sqlalchemy as sa
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
@@ -31,9 +30,9 @@ from sqlalchemy.engine import Engine
 
 from .daemon import jobs
 from .daemon.cron import cron_trigger
-from .errors import KhaosatError
-from .mailer.outbox import worker_name
-from .models import make_engine, schema_version
+from .database import open_database
+from .errors import ConfigError
+from .leases import holder_name
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -70,14 +69,26 @@ def is_interval(spec: JobSpec) -> bool:
 
 
 def trigger_for(spec: JobSpec, settings: Settings) -> BaseTrigger | None:
-    """The job's trigger in the organisation's time zone; None when the job is switched off."""
+    """The job's trigger in the organisation's time zone; None when the job is switched off.
+
+    A crontab line APScheduler refuses raises ``ConfigError`` naming its key.
+    """
     value = schedule_value(spec, settings)
     if not value:
         return None
     zone = settings.organization.zone
     if is_interval(spec):
         return IntervalTrigger(seconds=float(value) * 60, timezone=zone)
-    return cron_trigger(str(value), zone)
+    try:
+        return cron_trigger(str(value), zone)
+    except ValueError as exc:
+        raise ConfigError(f"configuration key 'schedule.{spec.schedule_key}': {exc}") from exc
+
+
+def check_schedule(settings: Settings, table: Sequence[JobSpec] = JOBS) -> None:
+    """Raise ``ConfigError`` naming the first key of ``[schedule]`` that gives no trigger."""
+    for spec in table:
+        trigger_for(spec, settings)
 
 
 def describe_schedule(spec: JobSpec, settings: Settings) -> str:
@@ -111,7 +122,7 @@ def runner_for(spec: JobSpec, trigger: BaseTrigger, context: jobs.JobContext, se
         def occurrence(now: datetime) -> datetime | None:
             return last_fire_time(trigger, now, misfire_grace(settings))
 
-    return jobs.JobRunner(spec.name, spec.function, context, holder=worker_name(), occurrence=occurrence)
+    return jobs.JobRunner(spec.name, spec.function, context, holder=holder_name(), occurrence=occurrence)
 
 
 def build_scheduler(
@@ -160,33 +171,16 @@ def stop_on_signals(stop: threading.Event) -> Iterator[None]:
             signal.signal(signum, handler)
 
 
-def open_engine(settings: Settings) -> Engine:
-    """The database engine, after checking the database answers and is initialised."""
-    url = settings.database_url
-    if url.startswith("sqlite"):
-        settings.storage.dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(url)
-    shown = sa.engine.make_url(url).render_as_string(hide_password=True)
-    try:
-        version = schema_version(engine)
-    except sa.exc.SQLAlchemyError as exc:
-        engine.dispose()
-        raise KhaosatError(f"cannot open the database {shown}: {exc}") from exc
-    if version is None:
-        engine.dispose()
-        raise KhaosatError(f"the database {shown} is not initialised: run `khaosat init` first")
-    return engine
-
-
 def run(settings: Settings, *, stop: threading.Event | None = None, table: Sequence[JobSpec] = JOBS) -> None:
     """Run the daemon until ``stop`` is set (by SIGTERM or SIGINT, or by the caller)."""
     stop = stop or threading.Event()
-    engine = open_engine(settings)
+    check_schedule(settings, table)
+    engine = open_database(settings)
     try:
         scheduler = build_scheduler(engine, settings, stop, table)
         with stop_on_signals(stop):
             scheduler.start()
-            log.info("khaosat daemon started as %s with jobs: %s", worker_name(), ", ".join(_plan(scheduler)))
+            log.info("khaosat daemon started as %s with jobs: %s", holder_name(), ", ".join(_plan(scheduler)))
             while not stop.wait(1.0):
                 pass
             log.info("stopping: waiting for the running jobs to finish their item in hand")

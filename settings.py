@@ -3,7 +3,8 @@
 Loading is a pure pipeline: read the TOML file, apply ``KHAOSAT_<SECTION>__<KEY>``
 environment overrides, validate with pydantic. Any unknown key or bad value raises
 ``ConfigError`` naming the key. Secrets are never in the file: a section names the
-environment variable that holds its password, and ``resolve_secret`` reads it.
+environment variable that holds its password (``password_env``); parsing reads it once, and
+the section keeps it as ``password``, a ``SecretStr`` that stays out of reprs and logs.
 """
 
 from __future__ import annotations
@@ -14,20 +15,45 @@ import tomllib
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from .daemon.cron import cron_trigger
 from .errors import ConfigError
 
 ENV_PREFIX = "KHAOSAT_"
 CONFIG_ENV = "KHAOSAT_CONFIG"
+CRON_FIELDS = 5
 
 
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SecretSection(Section):
+    """A section with a password, named in the file by its environment variable, resolved at load."""
+
+    _password: SecretStr = PrivateAttr(default=SecretStr(""))
+
+    @property
+    def password(self) -> SecretStr:
+        return self._password
+
+    def with_password(self, password: str) -> Self:
+        """This section holding ``password``."""
+        section = self.model_copy()
+        section._password = SecretStr(password)
+        return section
 
 
 class OrganizationSettings(Section):
@@ -64,7 +90,7 @@ class StorageSettings(Section):
 Security = Literal["none", "starttls", "tls"]
 
 
-class SmtpSettings(Section):
+class SmtpSettings(SecretSection):
     host: str = "localhost"
     port: int = Field(default=25, ge=1, le=65535)
     security: Security = "starttls"
@@ -133,7 +159,7 @@ class DispatchSettings(Section):
     retry_minutes: list[int] = [5, 30, 120, 480]
 
 
-class ImapSettings(Section):
+class ImapSettings(SecretSection):
     host: str = ""  # empty: no mailbox to poll
     port: int = Field(default=993, ge=1, le=65535)
     security: Security = "tls"
@@ -189,8 +215,9 @@ class ScheduleSettings(Section):
     @field_validator("reminders_cron", "followup_cron", "status_cron", "round_report_cron")
     @classmethod
     def _crontab(cls, value: str) -> str:
-        if value.strip():
-            cron_trigger(value, "UTC")  # raises ValueError saying what is wrong
+        """The shape only (five fields); the daemon checks each field when it makes the trigger."""
+        if value.strip() and len(value.split()) != CRON_FIELDS:
+            raise ValueError(f"{value!r}: a cron expression has 5 fields (minute hour day month weekday)")
         return value.strip()
 
 
@@ -222,6 +249,11 @@ class Settings(Section):
     @property
     def database_url(self) -> str:
         return self.database.url or f"sqlite:///{self.storage.dir / 'khaosat.db'}"
+
+    @property
+    def message_domain(self) -> str:
+        """The domain of our Message-IDs: the configured one, else the sender address's."""
+        return self.smtp.message_id_domain or self.smtp.from_address.rpartition("@")[2] or "localhost"
 
     def target_for(self, unit_code: str) -> float:
         return self.report.unit_targets.get(unit_code, self.report.target)
@@ -256,8 +288,11 @@ def _parse_env_value(raw: str) -> Any:
     return value if isinstance(value, list | dict | bool | int | float) else raw
 
 
-def parse_settings(data: dict[str, Any], base_dir: Path) -> Settings:
-    """Validate a configuration mapping; relative paths are taken from ``base_dir``."""
+def parse_settings(data: dict[str, Any], base_dir: Path, environ: Mapping[str, str] | None = None) -> Settings:
+    """Validate a configuration mapping; relative paths are taken from ``base_dir``.
+
+    The passwords come from the variables of ``environ`` (the process environment by default).
+    """
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
@@ -265,7 +300,7 @@ def parse_settings(data: dict[str, Any], base_dir: Path) -> Settings:
         where = ".".join(str(part) for part in first["loc"])
         problem = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
         raise ConfigError(f"configuration key '{where}': {problem}") from exc
-    return _anchor_paths(settings, base_dir)
+    return _resolve_secrets(_anchor_paths(settings, base_dir), os.environ if environ is None else environ)
 
 
 def _anchor_paths(settings: Settings, base_dir: Path) -> Settings:
@@ -277,6 +312,16 @@ def _anchor_paths(settings: Settings, base_dir: Path) -> Settings:
             "storage": settings.storage.model_copy(update={"dir": storage_dir}),
             "dossiers": settings.dossiers.model_copy(update={"inbox_dir": inbox}),
             "intake": settings.intake.model_copy(update={"scan_dir": scans}),
+        }
+    )
+
+
+def _resolve_secrets(settings: Settings, environ: Mapping[str, str]) -> Settings:
+    smtp, imap = settings.smtp, settings.imap
+    return settings.model_copy(
+        update={
+            "smtp": smtp.with_password(resolve_secret(smtp.password_env, environ)),
+            "imap": imap.with_password(resolve_secret(imap.password_env, environ)),
         }
     )
 
@@ -299,10 +344,9 @@ def load_settings(path: Path | None, environ: Mapping[str, str] | None = None) -
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
         base_dir = path.resolve().parent
-    return parse_settings(apply_env_overrides(data, environ), base_dir)
+    return parse_settings(apply_env_overrides(data, environ), base_dir, environ)
 
 
-def resolve_secret(env_name: str, environ: Mapping[str, str] | None = None) -> str:
-    """The secret held by the environment variable ``env_name`` ("" when unset)."""
-    environ = os.environ if environ is None else environ
+def resolve_secret(env_name: str, environ: Mapping[str, str]) -> str:
+    """The secret held by the environment variable ``env_name`` of ``environ`` ("" when unset)."""
     return environ.get(env_name, "") if env_name else ""

@@ -3,14 +3,15 @@
 Exports, mail headers and file names reach us decomposed (NFD) as often as composed;
 ``nfc`` makes them one form. ``fold`` is for matching words a person typed ("Trả lời TỰ
 ĐỘNG" → "tra loi tu dong"); ``fold_words`` also turns punctuation into spaces (column
-headers, unit names); ``without_marks`` keeps case and punctuation (file names).
+headers, unit names); ``without_marks`` keeps case and punctuation (file names). Nothing is
+cached here: mail bodies are folded too, and a cache of those would only hold memory; a
+caller folding the same short values again and again (dossier cells) caches its own.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -28,13 +29,11 @@ def without_marks(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Case-folded, without diacritics, whitespace collapsed; punctuation kept."""
     return " ".join(without_marks(text).casefold().split())
 
 
-@lru_cache(maxsize=8192)
 def fold_words(text: str) -> str:
     """Like ``fold``, with every run of punctuation turned into one space."""
     return " ".join(_NOT_WORD.sub(" ", without_marks(text).casefold()).split())

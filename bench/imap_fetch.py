@@ -15,7 +15,7 @@ import resource
 import time
 
 from khaosat.intake.imap import ImapSource
-from khaosat.tests.dovecot import Dovecot, message
+from khaosat.tests.support.dovecot import Dovecot, message
 
 
 def cpu_seconds() -> float:

@@ -13,7 +13,6 @@ import argparse
 import email
 import email.policy
 import json
-import os
 import sys
 import tempfile
 import time
@@ -21,14 +20,14 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
+from khaosat.demo import replies
 from khaosat.intake.run import intake_once
 from khaosat.mailer.compose import Envelope, Invitation, compose_invitation
 from khaosat.mailer.outbox import queue_new_surveys
 from khaosat.models import OutboxMessage, OutboxState, Survey, init_schema, make_engine, utcnow
 from khaosat.settings import parse_settings
 from khaosat.survey.render import context_from_settings, ensure_layout, renderer_for
-from khaosat.tests.dovecot import Dovecot
-from khaosat.tests.support import replies
+from khaosat.tests.support.dovecot import Dovecot
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dispatch import cpu_seconds, seed
@@ -68,14 +67,15 @@ def main() -> None:
     try:
         user = server.add_user()
         with tempfile.TemporaryDirectory() as workspace:
+            imap = server.settings(user)
             settings = parse_settings(
                 {
                     "smtp": {"from_address": "khaosat@skhcn.example.gov.vn", "reply_to": "phieu@skhcn.example.gov.vn"},
-                    "imap": server.settings(user).model_dump(),
+                    "imap": imap.model_dump(),
                 },
                 Path(workspace),
+                environ={imap.password_env: user.password},
             )
-            os.environ[settings.imap.password_env] = user.password
             engine = make_engine(f"sqlite:///{workspace}/bench.db")
             init_schema(engine)
             seed(engine, args.replies, settings.organization.timezone)

@@ -3,8 +3,9 @@
     .venv/bin/python bench/omr.py [--pages 100] [--seed 2022] [--write]
 
 Each sample is a form rendered by the real renderer with its own survey code, one of its
-pages filled by the simulated hand (bench/simulate.py), then turned into the file every
-condition would produce and read back with ``read_file``, as ``khaosat parse`` does.
+pages filled by the simulated hand (demo/hand.py), then turned into the file every
+condition would produce (demo/scanners.py) and read back with ``read_document``, as
+``khaosat parse`` does.
 Reported per condition: code read rate; answers decided right, sent to review, decided
 wrong (silent errors); the doubtful answers (double marks, cancelled boxes) caught;
 seconds per page (reading only, one core). ``--write`` puts the table in bench/README.md.
@@ -22,8 +23,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from khaosat.bench.simulate import CONDITIONS, DOUBTFUL, Truth, fill_page, render_pages
-from khaosat.reader.document import read_file
+from khaosat.demo.hand import DOUBTFUL, Truth, fill_page, render_pages
+from khaosat.demo.scanners import CONDITIONS
+from khaosat.reader import read_document
 from khaosat.reader.page import ReadOptions
 from khaosat.survey.codes import ALPHABET, check_symbol
 from khaosat.survey.questionnaire import load_questionnaire
@@ -91,7 +93,7 @@ def run(pages: int, seed: int, conditions: list[str]) -> dict[str, Tally]:
         for name in conditions:
             data = CONDITIONS[name](image, rng)
             start = time.process_time()
-            result = read_file(data, "sample", layouts, options)
+            result = read_document(data, "sample", layouts, options)
             tallies[name].add(truth, code, result.forms, time.process_time() - start)
     return tallies
 
@@ -170,7 +172,7 @@ def _section_text(figures: str, misses: list[str], arguments: argparse.Namespace
     notes = (
         "Targets: code read ≥ 99.5% (standard fax ≥ 98%); silent errors ≤ 0.1% of answers (a doubtful "
         "answer decided is a silent error); review ≤ 2% of clear answers on scans, ≤ 5% on faxes and "
-        "photos; ≤ 0.1 s a page on one core (CPU time of `read_file` on the file's bytes: decoding, "
+        "photos; ≤ 0.1 s a page on one core (CPU time of `read_document` on the file's bytes: decoding, "
         "markers, QR, warping, marks, crops). The hand: ticks, crosses, circles and small dots in black, "
         "blue and pencil; 12% of questions left blank with stray specks; 3% doubtful (double marks, a "
         "box filled to cancel it). Every sample is a real form from `FormRenderer` with its own code. "

@@ -1,4 +1,8 @@
-"""What every verb shares: the consoles, the common options, error handling, the database."""
+"""What every verb shares: the consoles, the common options, error handling, the database.
+
+Kept light to import: ``khaosat --help`` loads this module and no database driver; the
+database and the heavy libraries are imported by the verbs that use them.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from sqlalchemy.engine import Engine
+from rich.markup import escape
 
 from ..errors import KhaosatError
-from ..models import init_schema, make_engine, schema_version
-from ..settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from ..settings import Settings
 
 console = Console()
 err_console = Console(stderr=True)
@@ -31,14 +38,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def handled(function: F) -> F:
-    """Turn a KhaosatError into one line on stderr and exit status 1."""
+    """Turn a KhaosatError into one line on stderr (never wrapped, brackets shown) and exit status 1."""
 
     @wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return function(*args, **kwargs)
         except KhaosatError as exc:
-            err_console.print(f"[bold red]Lỗi:[/] {exc}", highlight=False)
+            err_console.print(f"[bold red]Lỗi:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from exc
 
     return wrapper  # type: ignore[return-value]
@@ -46,15 +53,11 @@ def handled(function: F) -> F:
 
 @contextmanager
 def open_database(settings: Settings, *, create: bool = False) -> Iterator[Engine]:
-    """The engine of the configured database; it must have been initialised unless ``create``."""
-    if settings.database_url.startswith("sqlite"):
-        settings.storage.dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.database_url)
+    """``database.open_database`` for the length of one verb (a ``DatabaseError`` is one line)."""
+    from .. import database
+
+    engine = database.open_database(settings, create=create)
     try:
-        if create:
-            init_schema(engine)
-        elif schema_version(engine) is None:
-            raise KhaosatError("the database is not initialised: run `khaosat init` first")
         yield engine
     finally:
         engine.dispose()

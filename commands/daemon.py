@@ -9,7 +9,6 @@ from typing import Annotated
 
 import typer
 
-from ..settings import load_settings
 from .common import ConfigOption, console, handled, open_database, print_json
 
 
@@ -27,6 +26,7 @@ def run_daemon(
 ) -> None:
     """Chạy dịch vụ nền: mọi việc theo lịch (mục schedule của cấu hình) đến khi nhận SIGTERM hoặc Ctrl+C."""
     from ..scheduler import run
+    from ..settings import load_settings
 
     logging.basicConfig(
         level=log_level.value,
@@ -52,6 +52,7 @@ def status(
     """Lần chạy cuối của từng việc, các hàng chờ và lỗi gần nhất (đọc từ cơ sở dữ liệu)."""
     from ..daemon.status import collect_status, render_status
     from ..models import utcnow
+    from ..settings import load_settings
 
     settings = load_settings(config)
     with open_database(settings) as engine:

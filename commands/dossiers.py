@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 import typer
 
-from ..settings import load_settings
 from .common import ConfigOption, JsonOption, console, handled, open_database, print_json
 
 app = typer.Typer(help="Hồ sơ TTHC: nhập từ tệp xuất của hệ thống một cửa.", no_args_is_help=True)
@@ -24,6 +23,7 @@ def dossiers_import(
     from sqlmodel import Session
 
     from ..dossiers import import_files
+    from ..settings import load_settings
 
     settings = load_settings(config)
     with open_database(settings) as engine, Session(engine) as session:
@@ -41,6 +41,7 @@ def dossiers_inbox(config: ConfigOption = None, as_json: JsonOption = False) -> 
     from sqlmodel import Session
 
     from ..dossiers import process_inbox
+    from ..settings import load_settings
 
     settings = load_settings(config)
     with open_database(settings) as engine, Session(engine) as session:

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from ..errors import KhaosatError
-from ..settings import load_settings
 from .common import ConfigOption, JsonOption, console, err_console, handled, open_database, print_json
 
 app = typer.Typer(help="Phiếu khảo sát PDF.", no_args_is_help=True)
@@ -27,6 +26,7 @@ def form_render(
     """Write the personalised form of one dossier (its survey is created when missing)."""
     from sqlmodel import Session
 
+    from ..settings import load_settings
     from ..survey.personal import dossier_form
     from ..survey.render import renderer_for
 
@@ -45,6 +45,7 @@ def form_render(
 @handled
 def form_blank(output: OutputOption, config: ConfigOption = None) -> None:
     """Write a blank form for the counter (no survey code; the dossier code is written by hand)."""
+    from ..settings import load_settings
     from ..survey.personal import blank_form
     from ..survey.render import renderer_for
 
@@ -64,7 +65,12 @@ def parse(
     ] = None,
 ) -> None:
     """Đọc một tệp trả về (bản quét, fax, ảnh chụp, PDF đã điền, thư) mà không ghi vào cơ sở dữ liệu."""
-    from ..reader.document import read_file, write_crops
+    from ..intake.messages.message import attachments
+    from ..reader import read_document
+    from ..reader.document import write_crops
+    from ..reader.filetypes import READABLE_KINDS, sniff
+    from ..reader.results import ParseResult
+    from ..settings import load_settings
     from ..survey.layouts import questionnaire_layouts
 
     settings = load_settings(config)
@@ -72,8 +78,18 @@ def parse(
         data = file.read_bytes()
     except OSError as exc:
         raise KhaosatError(f"cannot read {file}: {exc.strerror}") from exc
-    paths = dict.fromkeys(("", settings.survey.questionnaire))
-    result = read_file(data, file.name, questionnaire_layouts(paths))
+    layouts = questionnaire_layouts(dict.fromkeys(("", settings.survey.questionnaire)))
+    if sniff(data) == "eml":  # a message: every attachment that is a PDF or an image is read
+        result = ParseResult(file=file.name)
+        for attachment in attachments(data):
+            if attachment.kind not in READABLE_KINDS:
+                result.errors.append(f"{attachment.name}: not a PDF or image; not read")
+                continue
+            read = read_document(attachment.data, attachment.name, layouts)
+            result.forms += read.forms
+            result.errors += read.errors
+    else:
+        result = read_document(data, file.name, layouts)
     if crops is not None:
         write_crops(result, crops)
     if as_json:

@@ -9,7 +9,6 @@ from typing import Annotated
 
 import typer
 
-from ..settings import load_settings
 from .common import ConfigOption, console, handled, open_database, print_json
 
 app = typer.Typer(help="Báo cáo tỷ lệ thu hồi phiếu và mức độ hài lòng.", no_args_is_help=True)
@@ -36,6 +35,7 @@ def report_rates(
 
     from ..reports.rates import unit_rates
     from ..reports.rates_format import rates_csv, rates_json, rates_notes, rates_table
+    from ..settings import load_settings
 
     settings = load_settings(config)
     with open_database(settings) as engine, Session(engine) as session:
@@ -61,6 +61,7 @@ def report_status(
     from ..mailer.status import send_status, status_document
     from ..models import utcnow
     from ..reports.status_view import console_tables
+    from ..settings import load_settings
 
     settings = load_settings(config)
     with open_database(settings) as engine:
@@ -92,6 +93,7 @@ def report_round(
 ) -> None:
     """The round report (rates and satisfaction) as PDF and XLSX under [storage] dir; --send emails it."""
     from ..mailer.round_report import send_round_report, write_round_report
+    from ..settings import load_settings
 
     settings = load_settings(config)
     with open_database(settings) as engine:

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..settings import load_settings
+from ..review.decisions import Assign, Decision, Keep, Reject, Retry, SetAnswers
 from .common import ConfigOption, JsonOption, console, handled, open_database, print_json
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from ..review.service import Reprocess
+    from ..settings import Settings
 
 app = typer.Typer(help="Hàng chờ xem xét: phiếu máy chưa đọc chắc hoặc chưa khớp được.", no_args_is_help=True)
 
@@ -31,6 +37,7 @@ def review_list(
 
     from ..review.service import list_items
     from ..review.view import KIND_LABELS, STATE_LABELS, items_view
+    from ..settings import load_settings
 
     settings = load_settings(config)
     with open_database(settings) as engine, Session(engine) as session:
@@ -63,6 +70,7 @@ def review_show(
     from sqlmodel import Session
 
     from ..review.view import KIND_LABELS, STATE_LABELS, show_item
+    from ..settings import load_settings
 
     settings = load_settings(config)
     with open_database(settings) as engine, Session(engine) as session:
@@ -119,47 +127,71 @@ def review_resolve(
     ] = None,
     reject_reason: Annotated[str | None, typer.Option("--reject", help="Từ chối mục, kèm lý do.")] = None,
     keep: Annotated[KeepChoice | None, typer.Option("--keep", help="Hai phiếu khác nhau: tính phiếu nào.")] = None,
+    retry: Annotated[
+        bool, typer.Option("--retry", help="Lỗi khi xử lý: xử lý lại thư đã lưu (sau khi sửa lỗi).")
+    ] = False,
     by: Annotated[str | None, typer.Option("--by", help="Người xử lý (mặc định: $USER).")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Settle an item: assign it to a survey, enter or correct answers, keep one of two replies, or reject it."""
+    """Settle an item: assign it to a survey, enter or correct answers, keep one of two replies, retry, or reject it."""
     import os
 
     from sqlmodel import Session
 
-    from ..review import service as review
+    from ..review.service import resolve
 
-    answers = _parse_answers(answer or [])
-    chosen = [bool(survey or answers), reject_reason is not None, keep is not None]
-    if sum(chosen) != 1:
-        raise typer.BadParameter("chọn đúng một việc: --survey/--answer, --keep hoặc --reject")
+    decision = _decision(survey, _parse_answers(answer or []), reject_reason, keep, retry)
+    from ..settings import load_settings
+
     settings = load_settings(config)
     actor = by or os.environ.get("USER") or settings.intake.operator
     with open_database(settings) as engine, Session(engine, expire_on_commit=False) as session:
-        if reject_reason is not None:
-            review.reject(session, item_id, reject_reason, actor=actor)
-            result: dict[str, Any] = {"id": item_id, "state": "rejected"}
-        elif keep is not None:
-            kept = review.keep_response(session, item_id, keep.value, actor=actor)
-            result = {"id": item_id, "state": "resolved", "response": kept.id, "counted": True}
-        else:
-            if survey:
-                response = review.assign(session, item_id, survey, actor=actor, answers=answers, settings=settings)
-            else:
-                response = review.set_answers(session, item_id, answers, actor=actor, settings=settings)
-            result = {"id": item_id, "state": "resolved", "response": response.id, "counted": response.counted}
+        reprocess = _intake_reprocess(engine, settings) if isinstance(decision, Retry) else None
+        resolution = resolve(session, item_id, decision, actor=actor, settings=settings, reprocess=reprocess)
         session.commit()
+    result: dict[str, Any] = {"id": item_id, "state": resolution.item.state.value}
+    if not isinstance(decision, Reject):
+        response = resolution.response
+        result |= {"response": response.id if response else None, "counted": bool(response and response.counted)}
     if as_json:
         print_json({**result, "by": actor})
-    else:
-        note = ""
-        if "response" in result:
-            note = (
-                " — được tính vào tỷ lệ thu hồi" if result["counted"] else " — không tính (đã có phiếu khác được tính)"
-            )
-        console.print(
-            f"Mục {item_id}: {'đã từ chối' if result['state'] == 'rejected' else 'đã xử lý'}{note} ({actor})."
-        )
+        return
+    console.print(
+        f"Mục {item_id}: {'đã từ chối' if isinstance(decision, Reject) else 'đã xử lý'}{_note(result)} ({actor})."
+    )
+
+
+def _decision(
+    survey: str | None, answers: dict[str, str | None], reject_reason: str | None, keep: KeepChoice | None, retry: bool
+) -> Decision:
+    chosen = [bool(survey or answers), reject_reason is not None, keep is not None, retry]
+    if sum(chosen) != 1:
+        raise typer.BadParameter("chọn đúng một việc: --survey/--answer, --keep, --retry hoặc --reject")
+    if reject_reason is not None:
+        return Reject(reject_reason)
+    if keep is not None:
+        return Keep(keep.value)
+    if retry:
+        return Retry()
+    return Assign(survey, answers) if survey else SetAnswers(answers)
+
+
+def _intake_reprocess(engine: Engine, settings: Settings) -> Reprocess:
+    """The intake's processing, with the layout maps of every form version sent."""
+    from functools import partial
+
+    from ..intake.pipeline import reprocess
+    from ..intake.run import known_layouts
+
+    return partial(reprocess, settings=settings, layouts=known_layouts(engine, settings))
+
+
+def _note(result: dict[str, Any]) -> str:
+    if "response" not in result:
+        return ""
+    if result["response"] is None:
+        return " — không có phiếu nào được ghi nhận (xem: khaosat review list)"
+    return " — được tính vào tỷ lệ thu hồi" if result["counted"] else " — không tính (đã có phiếu khác được tính)"
 
 
 def _parse_answers(pairs: list[str]) -> dict[str, str | None]:

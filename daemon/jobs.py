@@ -11,9 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -138,35 +136,6 @@ def counts_text(counts: Mapping[str, Any]) -> str:
     return " ".join(shown) or "nothing to do"
 
 
-@contextmanager
-def lease(engine: Engine, name: str, *, holder: str, ttl: timedelta = LEASE_TTL) -> Iterator[bool]:
-    """Hold the lease ``name`` (renewed in the background) for the block; yields False if taken."""
-    with Session(engine) as session:
-        if not leases.acquire(session, name, holder=holder, ttl=ttl):
-            yield False
-            return
-    done = threading.Event()
-    keeper = threading.Thread(target=_keep, args=(engine, name, holder, ttl, done), name=f"lease {name}", daemon=True)
-    keeper.start()
-    try:
-        yield True
-    finally:
-        done.set()
-        keeper.join()
-        with Session(engine) as session:
-            leases.release(session, name, holder=holder)
-
-
-def _keep(engine: Engine, name: str, holder: str, ttl: timedelta, done: threading.Event) -> None:
-    while not done.wait(ttl.total_seconds() / 3):
-        try:
-            with Session(engine) as session:
-                if not leases.acquire(session, name, holder=holder, ttl=ttl):
-                    log.warning("lease %s was taken over by another daemon", name)
-        except Exception as exc:  # a database hiccup: try again at the next beat
-            log.warning("could not renew lease %s: %s", name, exc)
-
-
 def start_run(engine: Engine, job: str) -> int:
     with Session(engine) as session:
         run = JobRun(job=job, started_at=utcnow())
@@ -218,8 +187,8 @@ class JobRunner:
         if self.context.should_stop():
             return
         try:
-            with lease(self.context.engine, f"job:{self.name}", holder=self.holder) as held:
-                if not held:
+            with leases.held(self.context.engine, f"job:{self.name}", holder=self.holder, ttl=LEASE_TTL) as mine:
+                if not mine:
                     log.info("job %s skipped: another daemon is running it", self.name)
                 elif self._done_elsewhere():
                     log.info("job %s skipped: another daemon already ran it for this time", self.name)

@@ -8,8 +8,8 @@ last errors.
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
@@ -17,14 +17,14 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
-from ..models import Channel, JobRun, Lock, OutboxMessage, OutboxState, ReviewItem, ReviewState
+from ..models import JobRun, Lock
+from ..reports.status import queue_sizes
 from ..scheduler import JOBS, JobSpec, describe_schedule, is_interval, schedule_value, trigger_for
 from ..settings import Settings
 
 LAST_ERRORS = 5
-PAPER = (Channel.post, Channel.counter)
 
 
 def collect_status(
@@ -36,7 +36,7 @@ def collect_status(
         return {
             "now": now.isoformat(),
             "jobs": [_job(session, spec, settings, now, holders.get(spec.name)) for spec in table],
-            "queues": queue_sizes(session),
+            "queues": dataclasses.asdict(queue_sizes(session)),
             "last_errors": last_errors(session),
         }
 
@@ -85,38 +85,6 @@ def next_run(spec: JobSpec, settings: Settings, now: datetime, last: JobRun | No
         return max(last.started_at + timedelta(minutes=float(schedule_value(spec, settings))), now)
     fire: datetime | None = trigger.get_next_fire_time(None, now)
     return fire
-
-
-def queue_sizes(session: Session) -> dict[str, int]:
-    """How much waits: forms to send, claimed or uncertain, paper to print, items for a person."""
-    outbox: Counter[tuple[str, bool]] = Counter()
-    for state, channel, count in session.exec(
-        select(OutboxMessage.state, OutboxMessage.channel, func.count())
-        .where(
-            col(OutboxMessage.state).in_(
-                [OutboxState.pending, OutboxState.claimed, OutboxState.transmitting, OutboxState.uncertain]
-            )
-        )
-        .group_by(col(OutboxMessage.state), col(OutboxMessage.channel))
-    ).all():
-        outbox[str(state), channel in PAPER] += count
-    review = Counter(
-        dict(
-            session.exec(
-                select(ReviewItem.kind, func.count())
-                .where(ReviewItem.state == ReviewState.open)
-                .group_by(col(ReviewItem.kind))
-            ).all()
-        )
-    )
-    return {
-        "outbox_pending": outbox["pending", False],
-        "outbox_claimed": outbox["claimed", False] + outbox["transmitting", False],
-        "outbox_uncertain": outbox["uncertain", False],
-        "paper_waiting": outbox["pending", True],
-        "review_open": sum(review.values()),
-        "uncertain_answers": review["uncertain"],
-    }
 
 
 def last_errors(session: Session, limit: int = LAST_ERRORS) -> list[dict[str, Any]]:

@@ -1,98 +1,139 @@
-"""Simulated applicants for ``khaosat demo``: they answer the forms they were sent.
+"""The bytes of every kind of reply that comes back, written the way the software that makes it writes it.
 
-Most fill the PDF on screen and reply to the email; some print it, tick it with a pen and
-hand it in (a staff member scans it into the scan folder); one address bounces; one
-applicant is on holiday. Everything lands in the scan folder as the intake would find it
-in a mailbox: replies as .eml files, paper as JPEG scans.
+A PDF filled and saved in a viewer; the messages Gmail, Apple Mail and Outlook send (header
+order, MIME structure, encodings and content types as they produce them); a staff member
+mailing a scan; an email-to-fax gateway delivering a multi-page TIFF; an out-of-office
+answer; a mail server's delivery report. Each builder takes what the sender had in hand and
+returns the raw bytes a mailbox would hold.
 """
 
 from __future__ import annotations
 
-import email
+import email.encoders
 import email.policy
 import io
-import random
-from email.message import EmailMessage
-from email.utils import make_msgid
-from pathlib import Path
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from email.message import EmailMessage, Message
+from email.mime.application import MIMEApplication
+from email.mime.base import MIMEBase
+from email.mime.message import MIMEMessage
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, make_msgid
 
-import cv2
-import pypdfium2 as pdfium
+import numpy as np
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from ..survey.layout import LayoutMap
-
-SCAN_DPI = 200
-
-
-def choose_answers(layout: LayoutMap, rng: random.Random) -> dict[str, str]:
-    """A plausible applicant: mostly satisfied, a few blanks."""
-    answers: dict[str, str] = {}
-    for page in layout.pages:
-        for box in page.boxes:
-            answers.setdefault(box.question, "")
-    for question in answers:
-        values = [box.value for _, box in layout.boxes_of(question)]
-        ratings = [value for value in values if value in {"4", "5"}]
-        answers[question] = rng.choice(ratings) if ratings and rng.random() < 0.8 else rng.choice(values)
-    return {question: value for question, value in answers.items() if rng.random() > 0.05}
+SMTP = email.policy.SMTP
+COMPAT = email.policy.compat32.clone(linesep="\r\n")
 
 
-def fill_on_screen(pdf: bytes, answers: dict[str, str]) -> bytes:
+def fill_on_screen(pdf: bytes, values: dict[str, str], comment: str = "") -> bytes:
+    """What a PDF viewer saves after the applicant ticks boxes and types a comment."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    fields = {question: f"/{value}" for question, value in values.items()}
+    if comment:
+        fields["E1"] = comment
     for page in writer.pages:
-        writer.update_page_form_field_values(page, {q: f"/{v}" for q, v in answers.items()}, auto_regenerate=False)
+        writer.update_page_form_field_values(page, fields, auto_regenerate=False)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
-def paper_scan(pdf: bytes, layout: LayoutMap, answers: dict[str, str], rng: random.Random) -> bytes:
-    """The first page printed, crossed with a pen, scanned slightly askew as a JPEG."""
-    document = pdfium.PdfDocument(pdf)
-    try:
-        image = document[0].render(scale=SCAN_DPI / 72, grayscale=True).to_numpy().copy()
-    finally:
-        document.close()
-    image = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    scale = SCAN_DPI / 72
-    for box in layout.pages[0].boxes:
-        if answers.get(box.question) == box.value:
-            x0, y1 = box.rect.x * scale, (layout.page_height - box.rect.y) * scale
-            x1, y0 = x0 + box.rect.width * scale, y1 - box.rect.height * scale
-            cv2.line(image, (int(x0 + 3), int(y0 + 3)), (int(x1 - 3), int(y1 - 3)), 20, 3)
-            cv2.line(image, (int(x0 + 3), int(y1 - 3)), (int(x1 - 3), int(y0 + 3)), 20, 3)
-    height, width = image.shape
-    turn = cv2.getRotationMatrix2D((width / 2, height / 2), rng.uniform(-1.5, 1.5), 1.0)
-    image = cv2.warpAffine(image, turn, (width, height), borderValue=255)
+def gmail_reply(original: Message, pdf: bytes, sender: str) -> bytes:
+    """Gmail: multipart/mixed with a text+HTML alternative quoting the original, PDF attached."""
+    message = MIMEMultipart("mixed")
+    message["MIME-Version"] = "1.0"
+    message["Date"] = _now()
+    message["References"] = original["Message-ID"]
+    message["In-Reply-To"] = original["Message-ID"]
+    message["Message-ID"] = make_msgid(domain="mail.gmail.com")
+    message["Subject"] = "Re: " + str(original["Subject"])
+    message["From"] = sender
+    message["To"] = str(original["Reply-To"] or original["From"])
+    alternative = MIMEMultipart("alternative")
+    alternative.attach(MIMEText("Tôi gửi lại phiếu đã điền.\r\n\r\n> Kính gửi Ông/Bà,\r\n", "plain", "utf-8"))
+    alternative.attach(MIMEText('<div dir="ltr">Tôi gửi lại phiếu đã điền.</div>', "html", "utf-8"))
+    message.attach(alternative)
+    part = MIMEApplication(pdf, "pdf")
+    part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", "Phiếu khảo sát (đã điền).pdf"))
+    message.attach(part)
+    return message.as_bytes(policy=COMPAT)
+
+
+def apple_mail_reply(original: Message, pdf: bytes, sender: str) -> bytes:
+    """Apple Mail: the PDF as application/octet-stream, inline, its name in RFC 2047."""
+    message = EmailMessage(policy=email.policy.default)
+    message["From"] = sender
+    message["Subject"] = "Re: " + str(original["Subject"])
+    message["Date"] = _now()
+    message["To"] = str(original["Reply-To"] or original["From"])
+    message["In-Reply-To"] = original["Message-ID"]
+    message["Message-Id"] = make_msgid(domain="icloud.com")
+    message["X-Mailer"] = "iPhone Mail (20H115)"
+    message.set_content("Gửi anh chị phiếu.\n\nSent from my iPhone\n")
+    message.add_attachment(
+        pdf,
+        maintype="application",
+        subtype="octet-stream",
+        disposition="inline",
+        filename="=?utf-8?b?UGhp4bq/dSBraOG6o28gc8OhdC5wZGY=?=",
+    )
+    return message.as_bytes(policy=SMTP)
+
+
+def outlook_forward_as_attachment(applicant_message: bytes, staff: str, intake: str) -> bytes:
+    """Outlook "Forward as Attachment": the applicant's whole message as message/rfc822."""
+    message = _mixed(staff, intake, "FW: phiếu khảo sát của người dân", domain="skhcn.example.gov.vn")
+    message["X-MS-Has-Attach"] = "yes"
+    message.attach(MIMEText("Chuyển phiếu khảo sát người dân gửi nhầm địa chỉ.", "plain", "utf-8"))
+    inner = email.message_from_bytes(applicant_message, policy=email.policy.compat32)
+    message.attach(MIMEMessage(inner))
+    return message.as_bytes(policy=COMPAT)
+
+
+def staff_forwarding_scan(scan: bytes, subtype: str, staff: str, intake: str, filename: str) -> bytes:
+    """A staff member mails a scanned paper form (no code in the subject: the QR carries it)."""
+    message = _mixed(staff, intake, "Phiếu giấy nhận tại quầy", domain="skhcn.example.gov.vn")
+    message.attach(MIMEText("Gửi bộ phận tổng hợp.", "plain", "utf-8"))
+    maintype = "application" if subtype == "pdf" else "image"
+    message.attach(_attachment(maintype, subtype, scan, filename))
+    return message.as_bytes(policy=COMPAT)
+
+
+def multipage_g4_tiff(pages: list[np.ndarray], dpi: tuple[float, float] = (204, 196)) -> bytes:
+    """The TIFF a fax gateway makes of the pages it received: 1-bit, Group 4, one frame a page."""
+    frames = [Image.fromarray(page).convert("1", dither=Image.Dither.NONE) for page in pages]
     buffer = io.BytesIO()
-    Image.fromarray(image).save(buffer, "JPEG", quality=85, dpi=(SCAN_DPI, SCAN_DPI))
+    frames[0].save(buffer, "TIFF", save_all=True, append_images=frames[1:], compression="group4", dpi=dpi)
     return buffer.getvalue()
 
 
-def reply(original: EmailMessage, pdf: bytes, sender: str) -> bytes:
-    message = EmailMessage(policy=email.policy.default)
-    message["From"], message["To"] = sender, str(original["Reply-To"])
-    message["Subject"] = f"Re: {original['Subject']}"
-    message["In-Reply-To"] = message["References"] = str(original["Message-ID"])
-    message["Message-ID"] = make_msgid(domain="example.vn")
-    message.set_content("Tôi gửi lại phiếu khảo sát đã điền.\n")
-    message.add_attachment(pdf, maintype="application", subtype="pdf", filename="Phiếu khảo sát.pdf")
-    return message.as_bytes(policy=email.policy.SMTP)
+def fax_gateway_mail(tiff: bytes, number: str, gateway_domain: str, intake: str) -> bytes:
+    """An email-to-fax gateway delivering a received fax: a multi-page TIFF."""
+    sender = f"Fax Gateway <fax@{gateway_domain}>"
+    message = _mixed(sender, intake, f"Fax received from {number} (2 pages)", domain=gateway_domain)
+    message.attach(MIMEText(f"You have received a 2 page fax from {number}.", "plain", "us-ascii"))
+    message.attach(_attachment("image", "tiff", tiff, f"fax-{number}.tif"))
+    return message.as_bytes(policy=COMPAT)
 
 
-def out_of_office(original: EmailMessage, sender: str) -> bytes:
-    message = EmailMessage(policy=email.policy.default)
-    message["From"], message["To"] = sender, str(original["Reply-To"])
-    message["Subject"] = f"Trả lời tự động: {original['Subject']}"
-    message["Auto-Submitted"] = "auto-replied"
-    message["Message-ID"] = make_msgid(domain="example.vn")
-    message.set_content("Tôi đang nghỉ phép đến hết tuần, sẽ trả lời khi trở lại.\n")
-    return message.as_bytes(policy=email.policy.SMTP)
+def out_of_office(original: Message, sender: str) -> bytes:
+    """An applicant's mail program answering by itself while they are away."""
+    return plain_message(
+        sender,
+        str(original["Reply-To"] or original["From"]),
+        f"Trả lời tự động: {original['Subject']}",
+        text="Tôi đang nghỉ phép đến hết tuần, sẽ trả lời khi trở lại.\n",
+        headers={"Auto-Submitted": "auto-replied"},
+    )
 
 
-def bounce(original: EmailMessage) -> bytes:
+def bounce(original: Message) -> bytes:
+    """A Postfix-style RFC 3464 delivery report: the address of ``original`` does not exist."""
     recipient = str(original["To"])
     return (
         "From: MAILER-DAEMON@mx.example.vn (Mail Delivery System)\r\n"
@@ -107,40 +148,53 @@ def bounce(original: EmailMessage) -> bytes:
     ).encode()
 
 
-def write_replies(
-    mailboxes: Path, scan_dir: Path, layout: LayoutMap, *, paper_forms: list[bytes], share: float = 0.85, seed: int = 7
-) -> dict[str, int]:
-    """Answer the forms in ``mailboxes`` and the ``paper_forms`` sent by post into
-    ``scan_dir``; returns how many of each kind."""
-    rng = random.Random(seed)
-    counts = {"pdf": 0, "paper": 0, "bounce": 0, "autoreply": 0}
-    sent = sorted(mailboxes.glob("*.eml"))
-    total = len(sent) + len(paper_forms)
-    answering = set(rng.sample(range(total), round(share * total)))
-    for index, pdf in enumerate(paper_forms, start=len(sent)):
-        if index in answering:
-            scan = paper_scan(pdf, layout, choose_answers(layout, rng), rng)
-            (scan_dir / f"post-{index:03d}.jpg").write_bytes(scan)
-            counts["paper"] += 1
-    for index, path in enumerate(sent):
-        original = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        assert isinstance(original, EmailMessage)
-        [attachment] = list(original.iter_attachments())
-        pdf, sender = attachment.get_content(), str(original["To"])
-        if index == 0:
-            (scan_dir / "bounce.eml").write_bytes(bounce(original))
-            counts["bounce"] += 1
-            continue
-        if index == 1:
-            (scan_dir / "auto-reply.eml").write_bytes(out_of_office(original, sender))
-            counts["autoreply"] += 1
-        if index not in answering:
-            continue
-        answers = choose_answers(layout, rng)
-        if "@fax." in sender or rng.random() < 0.15:
-            (scan_dir / f"scan-{index:03d}.jpg").write_bytes(paper_scan(pdf, layout, answers, rng))
-            counts["paper"] += 1
-        else:
-            (scan_dir / f"reply-{index:03d}.eml").write_bytes(reply(original, fill_on_screen(pdf, answers), sender))
-            counts["pdf"] += 1
-    return counts
+def plain_message(
+    sender: str,
+    to: str,
+    subject: str,
+    *,
+    html: str = "",
+    text: str = "",
+    attachments: Sequence[tuple[str, str, bytes]] = (),
+    headers: dict[str, str] | None = None,
+) -> bytes:
+    """Any other message: HTML only, text only, odd attachments, extra headers."""
+    message = EmailMessage(policy=email.policy.default)
+    message["From"], message["To"], message["Subject"] = sender, to, subject
+    message["Date"] = _now()
+    message["Message-ID"] = make_msgid(domain="example.vn")
+    for name, value in (headers or {}).items():
+        message[name] = value
+    if html and not text:
+        message.set_content(html, subtype="html")
+    else:
+        message.set_content(text or "(trống)")
+        if html:
+            message.add_alternative(html, subtype="html")
+    for name, content_type, data in attachments:
+        maintype, _, subtype = content_type.partition("/")
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    return message.as_bytes(policy=SMTP)
+
+
+def _mixed(sender: str, to: str, subject: str, *, domain: str) -> MIMEMultipart:
+    """An empty multipart/mixed message with the headers Outlook and gateways write first."""
+    message = MIMEMultipart("mixed")
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = _now()
+    message["Message-ID"] = make_msgid(domain=domain)
+    return message
+
+
+def _attachment(maintype: str, subtype: str, data: bytes, filename: str) -> MIMEBase:
+    part = MIMEBase(maintype, subtype)
+    part.set_payload(data)
+    email.encoders.encode_base64(part)
+    part.add_header("Content-Disposition", "attachment", filename=filename)
+    return part
+
+
+def _now() -> str:
+    return format_datetime(datetime.now(UTC))

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import phonenumbers
+
+from ..text import fold_words, nfc
 
 MAX_CODE_LENGTH = 64
 
@@ -49,16 +50,14 @@ def clean_text(value: object) -> str:
         return value.isoformat()
     text = str(value)
     if not text.isascii():
-        text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+        text = nfc(text.translate(_INVISIBLE))
     return " ".join(text.split())
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=8192)  # headers, unit and procedure names recur in every row
 def fold(text: str) -> str:
     """Text for comparison: no diacritics, case-folded, punctuation as single spaces."""
-    decomposed = unicodedata.normalize("NFD", clean_text(text).replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[\W_]+", " ", bare.casefold()).split())
+    return fold_words(clean_text(text))
 
 
 def is_placeholder(value: object) -> bool:

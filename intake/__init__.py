@@ -1,1 +1,2 @@
-"""Inbound: returned forms from mail, scans and faxes, read into answers."""
+"""Inbound: sources (IMAP, scan folder), the raw archive, the pipeline (archive → record → process →
+settle), matching; ``messages/`` tells replies, bounces, auto-replies, fax reports and opt-outs apart."""

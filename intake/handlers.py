@@ -1,47 +1,58 @@
 """What to do with one item that came back: a reply, a bounce, an auto-reply, a fax report, a file.
 
 ``ItemHandler.handle`` works inside the caller's transaction and returns what it did; the
-caller commits it together with the item's new state.
+caller commits it together with the item's new state. A message goes to the handler of
+the kind it is classified as (one table, ``by_kind``); a delivery report that says a form
+did not arrive moves the survey on through the survey's lifecycle, as an SMTP 5xx does.
 """
 
 from __future__ import annotations
 
 import io
 import logging
-import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import Message
-from email.utils import parseaddr
 from typing import Any
 
 from pypdf import PdfReader
 from sqlmodel import Session
 
-from ..mailer.outbox import mark_failed, message_domain
-from ..models import InboundMessage, InboundState, OutboxMessage, OutboxState, ResponseMethod, Survey
-from ..reader.document import read_file
+from ..models import (
+    InboundKind,
+    InboundMessage,
+    InboundState,
+    OutboxMessage,
+    OutboxState,
+    ResponseMethod,
+    ReviewKind,
+    Survey,
+)
+from ..reader import read_document
 from ..reader.filetypes import READABLE_KINDS, sniff
 from ..reader.results import FormResult
+from ..review.audit_log import audit
+from ..review.queue import add_review
 from ..settings import Settings
+from ..survey import lifecycle
 from ..survey.codes import display_code
 from ..survey.layout import LayoutMap
+from ..survey.responses import ReadAnswers, record_response
+from .evidence import save_evidence
 from .lookup import DatabaseLookup
-from .matching import Match, MessageEvidence, match_form, match_message, message_ids
-from .messages.classify import Classification, classify
-from .messages.mime import Attachment, attachments, body_text, header_text, parse_message
+from .matching import Match, MessageEvidence, match_form, match_message
+from .messages.classify import Classification, MessageKind, classify
+from .messages.message import Attachment, attachments, body_text, header_text, message_ids, parse_message, sender
 from .messages.optout import asks_to_opt_out
-from .record import ReadAnswers, add_review, audit, record_response, save_evidence
 
 log = logging.getLogger(__name__)
 MB = 1024 * 1024
-TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass
 class Handled:
-    kind: str
+    kind: InboundKind
     state: InboundState
     reason: str = ""
     responses: int = 0
@@ -51,6 +62,8 @@ class Handled:
 
 
 class ItemHandler:
+    """Handles one inbound item (``inbound``, archived at ``raw_path``) in ``session``."""
+
     def __init__(
         self,
         session: Session,
@@ -64,57 +77,54 @@ class ItemHandler:
         self.session, self.settings, self.layouts = session, settings, layouts
         self.inbound, self.raw_path, self.now = inbound, raw_path, now
         self.lookup = DatabaseLookup(session)
-        self.result = Handled(kind="reply", state=InboundState.processed)
+        self.result = Handled(kind=InboundKind.reply, state=InboundState.processed)
+        self.by_kind: dict[MessageKind, Callable[[Message, Classification], Handled]] = {
+            MessageKind.reply: self._reply,
+            MessageKind.bounce: self._bounce,
+            MessageKind.autoreply: self._autoreply,
+            MessageKind.fax_report: self._fax_report,
+        }
 
     def handle(self, data: bytes, name: str) -> Handled:
         if name and sniff(data) != "eml":
-            self.result.kind = "file"
+            self.result.kind = InboundKind.file
             self._attachments([Attachment(name, "", data, sniff(data))], None)
             return self.result
         message = parse_message(data)
         self._describe(message)
-        found = classify(message, fax_gateway=self.settings.fax.gateway, our_domain=message_domain(self.settings))
-        if found.kind == "bounce":
-            return self._bounce(found)
-        if found.kind == "autoreply":
-            return Handled("autoreply", InboundState.ignored, found.reason or "thư trả lời tự động")
-        if found.kind == "fax-report":
-            return self._fax_report(found)
-        found_attachments, evidence = attachments(message), self._evidence(message)
-        if not found_attachments and asks_to_opt_out(
-            evidence.subject, evidence.body, self.settings.reminders.opt_out_keywords
-        ):
-            return self._opt_out(evidence)
-        self._attachments(found_attachments, evidence)
-        return self.result
+        found = classify(message, fax_gateway=self.settings.fax.gateway, our_domain=self.settings.message_domain)
+        return self.by_kind[found.kind](message, found)
 
     def failed(self, exc: Exception) -> Handled:
-        """After a rollback: put the item before a person, with the error."""
+        """After a rollback: put the item before a person, with the error; nothing it did is left."""
         reason = f"Lỗi khi xử lý: {exc}"
-        self._review("error", reason)
-        self.result.state, self.result.reason = InboundState.review, reason
+        self.result = Handled(self.result.kind, InboundState.review)
+        self._review(ReviewKind.error, reason)
         return self.result
 
     # --- messages that are not replies ---------------------------------------------------
 
     def _describe(self, message: Message) -> None:
         self.inbound.message_id = header_text(message, "Message-ID")[:998]
-        self.inbound.sender = parseaddr(header_text(message, "From"))[1].lower()
+        self.inbound.sender = sender(message)[1]
         self.inbound.name = header_text(message, "Subject")[:500]
 
-    def _bounce(self, found: Classification) -> Handled:
+    def _autoreply(self, message: Message, found: Classification) -> Handled:
+        return Handled(InboundKind.autoreply, InboundState.ignored, found.reason or "thư trả lời tự động")
+
+    def _bounce(self, message: Message, found: Classification) -> Handled:
         row = self.lookup.outbox_by_message_ids(found.original_message_ids) or self.lookup.outbox_by_survey_codes(
             found.survey_codes
         )
         reason = found.reason or "thư báo lỗi gửi"
         if row is None:
-            return Handled("bounce", InboundState.processed, f"{reason} (không tìm thấy thư gốc)")
+            return Handled(InboundKind.bounce, InboundState.processed, f"{reason} (không tìm thấy thư gốc)")
         self.inbound.outbox_id = row.id
         if found.permanent:
             self._delivery_failed(row, reason)
-        return Handled("bounce", InboundState.processed, reason)
+        return Handled(InboundKind.bounce, InboundState.processed, reason)
 
-    def _fax_report(self, found: Classification) -> Handled:
+    def _fax_report(self, message: Message, found: Classification) -> Handled:
         digits = "".join(ch for ch in found.fax_number if ch.isdigit())
         row = self.lookup.latest_fax_to(digits) if digits else None
         reason = found.reason or f"báo cáo fax {found.fax_status}"
@@ -122,18 +132,16 @@ class ItemHandler:
             self.inbound.outbox_id = row.id
             if found.fax_status == "failed":
                 self._delivery_failed(row, reason)
-        return Handled("fax-report", InboundState.processed, reason)
+        return Handled(InboundKind.fax_report, InboundState.processed, reason)
 
     def _opt_out(self, evidence: MessageEvidence) -> Handled:
         match = match_message(evidence, self.lookup)
         if match is None:
-            self._review("unmatched", "Người gửi xin ngừng nhận thư nhắc, nhưng chưa rõ hồ sơ nào")
+            self._review(ReviewKind.unmatched, "Người gửi xin ngừng nhận thư nhắc, nhưng chưa rõ hồ sơ nào")
             return self.result
         survey = self.session.get(Survey, match.survey_id)
         assert survey is not None
-        if survey.opted_out_at is None:
-            survey.opted_out_at = self.now
-            self.session.add(survey)
+        if lifecycle.opted_out(self.session, survey, now=self.now):
             audit(
                 self.session,
                 actor=self.settings.intake.operator,
@@ -142,18 +150,26 @@ class ItemHandler:
                 inbound=self.inbound.id,
                 matched_by=match.by,
             )
-        return Handled("opt-out", InboundState.processed, f"ngừng thư nhắc phiếu {display_code(survey.code)}")
+        return Handled(InboundKind.opt_out, InboundState.processed, f"ngừng thư nhắc phiếu {display_code(survey.code)}")
 
     def _delivery_failed(self, row: OutboxMessage, reason: str) -> None:
+        """A report that a form which left never arrived: the same move as an SMTP 5xx."""
         if row.state is OutboxState.sent:
-            mark_failed(self.session, row, reason, self.settings)
+            lifecycle.delivery_failed(self.session, row, reason, self.settings)
 
     # --- replies and files ----------------------------------------------------------------
 
+    def _reply(self, message: Message, found: Classification) -> Handled:
+        found_attachments, evidence = attachments(message), self._evidence(message)
+        if not found_attachments and asks_to_opt_out(
+            evidence.subject, evidence.body, self.settings.reminders.opt_out_keywords
+        ):
+            return self._opt_out(evidence)
+        self._attachments(found_attachments, evidence)
+        return self.result
+
     def _evidence(self, message: Message) -> MessageEvidence:
-        text = body_text(message)
-        if "<" in text and ">" in text:
-            text = TAG.sub(" ", text)
+        text = body_text(message)  # HTML-only mail comes back as the text a browser shows
         references = message_ids(header_text(message, "References")) + message_ids(header_text(message, "In-Reply-To"))
         return MessageEvidence(
             subject=self.inbound.name, body=text[:20000], references=references, sender=self.inbound.sender
@@ -169,7 +185,7 @@ class ItemHandler:
             if problem:
                 unread.append((attachment, problem))
                 continue
-            result = read_file(attachment.data, attachment.name, self.layouts)
+            result = read_document(attachment.data, attachment.name, self.layouts)
             forms.extend((attachment, form) for form in result.forms)
             if not result.forms:
                 formless.append((attachment, "; ".join(result.errors) or "không tìm thấy phiếu khảo sát"))
@@ -178,9 +194,9 @@ class ItemHandler:
         else:
             unread.extend(formless)
         for attachment, problem in unread:
-            self._review("attachment", f"Tệp “{attachment.name}”: {problem}", attachment=attachment)
+            self._review(ReviewKind.attachment, f"Tệp “{attachment.name}”: {problem}", attachment=attachment)
         if not found:
-            self._review("attachment", "Thư không có tệp đính kèm nào: không có phiếu để đọc")
+            self._review(ReviewKind.attachment, "Thư không có tệp đính kèm nào: không có phiếu để đọc")
         codeless = sum(form.code is None for _, form in forms)
         for attachment, form in forms:
             self._form(attachment, form, evidence if form.code is None and codeless == 1 else None)
@@ -207,7 +223,7 @@ class ItemHandler:
                 if form.code
                 else "Không đọc được mã phiếu: chưa biết phiếu của hồ sơ nào"
             )
-            self._review("unmatched", reason, attachment=attachment, crops=crops, details=details)
+            self._review(ReviewKind.unmatched, reason, attachment=attachment, crops=crops, details=details)
             return
         self._respond(attachment, form, match, crops, details)
 
@@ -240,7 +256,7 @@ class ItemHandler:
         if response.conflicting:
             kept = "phiếu nhận trước" if self.settings.intake.keep_first_response else "phiếu mới nhất"
             self._review(
-                "conflict",
+                ReviewKind.conflict,
                 f"Phiếu {code} đã được nhận với câu trả lời khác; đang tính {kept}",
                 attachment=attachment,
                 crops=crops,
@@ -253,7 +269,7 @@ class ItemHandler:
         if form.uncertain:
             questions = ", ".join(sorted(form.uncertain))
             self._review(
-                "uncertain",
+                ReviewKind.uncertain,
                 f"Phiếu {code}: cần xem lại câu {questions}",
                 attachment=attachment,
                 crops=crops,
@@ -272,7 +288,7 @@ class ItemHandler:
 
     def _review(
         self,
-        kind: str,
+        kind: ReviewKind,
         reason: str,
         *,
         attachment: Attachment | None = None,

@@ -25,7 +25,7 @@ from imapclient import IMAPClient, SocketTimeout
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 
 from ..errors import MailboxError
-from ..settings import ImapSettings, resolve_secret
+from ..settings import ImapSettings
 from ..tls import client_tls_context
 from .sources import Incoming
 
@@ -54,15 +54,16 @@ def batches(uids: Sequence[int], size: int) -> Iterator[list[int]]:
 
 
 class ImapSource:
-    """One mailbox folder; connects on first use. ``capabilities`` overrides what the
-    server advertises for MOVE/UIDPLUS decisions (tests use it to take the COPY path)."""
+    """One mailbox folder; connects on first use. The password is the one the settings resolved
+    at load, unless ``password`` is given. ``capabilities`` overrides what the server
+    advertises for MOVE/UIDPLUS decisions (tests use it to take the COPY path)."""
 
     def __init__(
         self, settings: ImapSettings, password: str | None = None, *, capabilities: Collection[str] | None = None
     ) -> None:
         self.settings = settings
         self.name = f"imap:{settings.username}@{settings.host}"
-        self._password = resolve_secret(settings.password_env) if password is None else password
+        self._password = settings.password.get_secret_value() if password is None else password
         self._override = None if capabilities is None else frozenset(c.upper() for c in capabilities)
         self._client: IMAPClient | None = None
         self._thread: int | None = None

@@ -18,7 +18,6 @@ from typing import Protocol
 from ..survey.codes import normalise_code
 
 CODE_PATTERN = re.compile(r"(?<![0-9A-Za-z])([0-9A-Za-z]{4})[ -]?([0-9A-Za-z]{4})(?![0-9A-Za-z])")
-MESSAGE_ID_PATTERN = re.compile(r"<[^<>\s]+>")
 
 
 class SurveyLookup(Protocol):
@@ -54,10 +53,6 @@ def codes_in_text(text: str) -> list[str]:
         if code and code not in found:
             found.append(code)
     return found
-
-
-def message_ids(header_value: str) -> tuple[str, ...]:
-    return tuple(MESSAGE_ID_PATTERN.findall(header_value or ""))
 
 
 def match_form(code: str | None, by: str, lookup: SurveyLookup) -> Match | None:

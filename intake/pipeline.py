@@ -7,7 +7,9 @@ last. An item already recorded as done is only moved again, never processed twic
 same bytes under a new UID (after a UIDVALIDITY change) are recognised by their hash.
 
 Failures are contained per item: one bad message goes to review with its reason and the
-run goes on. Only a failure of the source itself (the mailbox is down) ends the run.
+run goes on. Only a failure of the source itself (the mailbox is down) ends the run. Once
+the cause is fixed, ``reprocess`` runs the same processing again on the archived bytes
+(what ``khaosat review resolve ID --retry`` calls).
 """
 
 from __future__ import annotations
@@ -21,11 +23,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from ..models import InboundMessage, InboundState, utcnow
+from ..models import InboundKind, InboundMessage, InboundState, utcnow
 from ..reader.filetypes import sniff
 from ..settings import Settings
 from ..survey.layout import LayoutMap
-from .archive import archive_raw
+from .archive import archive_path, archive_raw, read_archived
 from .handlers import Handled, ItemHandler
 from .sources import Incoming, Source
 
@@ -49,9 +51,9 @@ class IntakeReport:
         self.responses += handled.responses
         self.duplicates += handled.duplicates
         self.review += handled.review_items
-        self.bounces += handled.kind == "bounce"
-        self.autoreplies += handled.kind == "autoreply"
-        self.fax_reports += handled.kind == "fax-report"
+        self.bounces += handled.kind is InboundKind.bounce
+        self.autoreplies += handled.kind is InboundKind.autoreply
+        self.fax_reports += handled.kind is InboundKind.fax_report
 
 
 class Intake:
@@ -91,16 +93,17 @@ class Intake:
 
     def take(self, item: Incoming) -> tuple[str, bool]:
         """Archive, record and process one item: (its SHA-256, whether it goes to review)."""
-        sha, raw_path = archive_raw(item.data, self.settings.storage.dir)
         with Session(self.engine, expire_on_commit=False) as session:
-            inbound = self._record(session, item, sha)
+            inbound = self.record(session, item)
             if inbound.state is InboundState.received:
-                self._process(session, inbound, item, str(raw_path))
+                self._process(session, inbound, item)
             else:
                 self.report.repeated += 1
-            return sha, inbound.state is InboundState.review
+            return inbound.sha256, inbound.state is InboundState.review
 
-    def _record(self, session: Session, item: Incoming, sha: str) -> InboundMessage:
+    def record(self, session: Session, item: Incoming) -> InboundMessage:
+        """Archive the item's bytes and record it, committed; or find it recorded before."""
+        sha, _ = archive_raw(item.data, self.settings.storage.dir)
         existing = self._find(session, item, sha)
         if existing is not None:
             return existing
@@ -111,7 +114,7 @@ class Intake:
             uid=item.uid or None,
             sha256=sha,
             name=item.name,
-            kind="message" if not item.name or sniff(item.data) == "eml" else "file",
+            kind=InboundKind.message if not item.name or sniff(item.data) == "eml" else InboundKind.file,
             received_at=self.now(),
         )
         session.add(inbound)
@@ -139,19 +142,17 @@ class Intake:
                 return by_key
         return session.exec(select(InboundMessage).where(col(InboundMessage.sha256) == sha)).first()
 
-    def _process(self, session: Session, inbound: InboundMessage, item: Incoming, raw_path: str) -> None:
-        handler = ItemHandler(session, self.settings, self.layouts, inbound, raw_path, now=self.now())
+    def _process(self, session: Session, inbound: InboundMessage, item: Incoming) -> None:
+        handler = _handler(session, inbound, self.settings, self.layouts, self.now())
         try:
             handled = handler.handle(item.data, item.name)
-            inbound.kind, inbound.state = handled.kind, handled.state
-            inbound.reason = handled.reason or "; ".join(handled.notes)[:2000]
+            inbound.kind = handled.kind
         except Exception as exc:  # one bad item must not stop the intake; a person looks at it
             log.exception("cannot process %s %s", item.source, item.name or item.uid)
             session.rollback()
             handled = handler.failed(exc)
-            inbound.state, inbound.reason = InboundState.review, handled.reason
             self.report.errors.append(f"{item.name or item.uid}: {exc}")
-        inbound.processed_at = self.now()
+        _settled(inbound, handled, self.now())
         session.add(inbound)
         session.commit()
         self.report.add(handled)
@@ -169,3 +170,39 @@ class Intake:
             )
             session.commit()
         group.clear()
+
+
+def reprocess(
+    session: Session,
+    inbound: InboundMessage,
+    *,
+    settings: Settings,
+    layouts: Mapping[str, LayoutMap],
+    now: datetime | None = None,
+) -> Handled:
+    """Process a recorded item again from its archived bytes, as ``Intake`` did the first time.
+
+    For an item the intake failed on, once the cause is fixed. Works in the caller's
+    transaction (nothing is committed) and raises what the processing raises.
+    """
+    now = now or utcnow()
+    handled = _handler(session, inbound, settings, layouts, now).handle(
+        read_archived(inbound.sha256, settings.storage.dir), inbound.name
+    )
+    inbound.kind = handled.kind
+    _settled(inbound, handled, now)
+    session.add(inbound)
+    return handled
+
+
+def _handler(
+    session: Session, inbound: InboundMessage, settings: Settings, layouts: Mapping[str, LayoutMap], now: datetime
+) -> ItemHandler:
+    raw_path = archive_path(inbound.sha256, settings.storage.dir)
+    return ItemHandler(session, settings, layouts, inbound, str(raw_path), now=now)
+
+
+def _settled(inbound: InboundMessage, handled: Handled, now: datetime) -> None:
+    inbound.state = handled.state
+    inbound.reason = handled.reason or "; ".join(handled.notes)[:2000]
+    inbound.processed_at = now

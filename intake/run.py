@@ -1,4 +1,9 @@
-"""One intake run over every configured source: the mailbox, then the scan folder."""
+"""One intake run over every configured source: the mailbox, then the scan folder.
+
+Each source is polled under its lease (``intake:<source>``), renewed while the poll runs: an
+intake in another process, on this host or another, leaves the source alone meanwhile, and
+the lease of an intake that was killed expires at most ``LEASE_TTL`` after its death.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,6 @@ from sqlmodel import Session, select
 
 from .. import leases
 from ..errors import MailboxError
-from ..mailer.outbox import worker_name
 from ..models import FormLayout
 from ..settings import Settings
 from ..survey.layout import LayoutMap
@@ -22,7 +26,7 @@ from .scanfolder import ScanFolderSource
 from .sources import Source
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(minutes=30)
+LEASE_TTL = timedelta(minutes=1)  # renewed every 20 seconds while the source is polled
 
 
 def known_layouts(engine: Engine, settings: Settings) -> dict[str, LayoutMap]:
@@ -49,25 +53,22 @@ def intake_once(
     *,
     sources: Sequence[Source] | None = None,
     should_stop: Callable[[], bool] = lambda: False,
+    lease_ttl: timedelta = LEASE_TTL,
 ) -> IntakeReport:
     """Poll every source once; a source that fails is reported and the others still run."""
     layouts = known_layouts(engine, settings)
     report = IntakeReport()
-    me = worker_name()
+    holder = leases.holder_name()
     for source in sources if sources is not None else configured_sources(settings):
-        lock_name = f"intake:{source.name}"
-        with Session(engine) as session:
-            if not leases.acquire(session, lock_name, holder=me, ttl=LEASE):
-                report.errors.append(f"{source.name}: another intake is polling it")
+        with leases.held(engine, f"intake:{source.name}", holder=holder, ttl=lease_ttl) as mine:
+            try:
+                if mine:
+                    Intake(engine, settings, layouts, should_stop=should_stop, report=report).run(source)
+                else:
+                    report.errors.append(f"{source.name}: another intake is polling it")
+            except MailboxError as exc:
+                log.error("intake from %s stopped: %s", source.name, exc)
+                report.errors.append(f"{source.name}: {exc}")
+            finally:
                 source.close()
-                continue
-        try:
-            Intake(engine, settings, layouts, should_stop=should_stop, report=report).run(source)
-        except MailboxError as exc:
-            log.error("intake from %s stopped: %s", source.name, exc)
-            report.errors.append(f"{source.name}: {exc}")
-        finally:
-            source.close()
-            with Session(engine) as session:
-                leases.release(session, lock_name, holder=me)
     return report

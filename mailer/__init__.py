@@ -1,1 +1,2 @@
-"""Outbound: composing invitations, the SMTP transport, the outbox and dispatch, print batches."""
+"""Outbound: one message composer, the SMTP transport, the outbox and dispatch, print batches,
+reminders, unit follow-up lists, and the board's status and round reports (sent once, claimed in the database)."""

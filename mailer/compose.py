@@ -1,19 +1,24 @@
-"""Composing outbound messages: pure functions from plain values to RFC 5322 bytes.
+"""The one message composer: pure functions from plain values to RFC 5322 bytes.
 
-An invitation is a Vietnamese text and HTML alternative with the personalised PDF
-attached; a fax is the PDF alone, addressed to the email-to-fax gateway. Messages are
-serialised once, with CRLF line ends, and sent as bytes.
+Every outbound message (an invitation, a fax, a unit's follow-up list, the status email,
+a round report) is a ``Content`` (subject, text and HTML bodies rendered from the Jinja2
+templates under ``templates/``, attachments, extra headers) put in an ``Envelope`` (From,
+To, Reply-To, Message-ID) by ``compose``. An invitation is a Vietnamese text and HTML
+alternative with the personalised PDF attached; a fax is the PDF alone, addressed to the
+email-to-fax gateway.
+
+Messages are serialised once with the legacy compat32 generator, with CRLF line ends, an
+RFC 2047 subject and attachment names in RFC 2231 form (so "Phiếu khảo sát 7KX3-M9QD.pdf"
+arrives intact), and the attachments' base64 bodies are spliced in whole.
 """
 
 from __future__ import annotations
 
 import base64
 import email.policy
-import secrets
-import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from email import encoders
+from datetime import datetime
 from email.header import Header
 from email.message import Message
 from email.mime.base import MIMEBase
@@ -26,11 +31,13 @@ from importlib import resources
 import jinja2
 
 from ..models import utcnow
+from ..settings import Settings
 from ..survey.codes import display_code
+from ..text import nfc
 
 SUBJECT_PREFIX = "Phiếu khảo sát"
 SMTP_COMPAT = email.policy.compat32.clone(linesep="\r\n")
-PDF_PLACEHOLDER = "khaosat-pdf-body-placeholder"
+PDF_TYPE = "application/pdf"
 
 
 @dataclass(frozen=True)
@@ -55,13 +62,33 @@ class Invitation:
 class Envelope:
     sender: str  # the From address
     sender_name: str
-    recipient: str
+    recipient: str  # the To header: one address, or several joined by ", "
     message_id: str
     reply_to: str = ""
 
 
-def new_message_id(domain: str) -> str:
-    return f"<khaosat.{secrets.token_hex(12)}@{domain}>"
+@dataclass(frozen=True)
+class Attachment:
+    filename: str  # the name the reader sees (Vietnamese), sent in RFC 2231 form
+    mime_type: str  # "application/pdf"
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Content:
+    """What a message says: its subject, bodies, attachments and extra headers."""
+
+    subject: str
+    text: str = ""
+    html: str = ""
+    attachments: Sequence[Attachment] = ()
+    headers: Sequence[tuple[str, str]] = ()  # after the standard ones: X-Khaosat-Survey, List-Unsubscribe
+
+
+def sender_envelope(settings: Settings, recipient: str, message_id: str, reply_to: str = "") -> Envelope:
+    """An envelope from the configured sender, named ``[smtp] from_name`` or the organisation."""
+    smtp = settings.smtp
+    return Envelope(smtp.from_address, smtp.from_name or settings.organization.name, recipient, message_id, reply_to)
 
 
 @cache
@@ -74,8 +101,96 @@ def _templates() -> jinja2.Environment:
     )
 
 
-def render_template(name: str, **values: object) -> str:
-    return unicodedata.normalize("NFC", _templates().get_template(name).render(**values))
+def templated(
+    template: str,
+    subject: str,
+    values: Mapping[str, object],
+    *,
+    attachments: Sequence[Attachment] = (),
+    headers: Sequence[tuple[str, str]] = (),
+) -> Content:
+    """A ``Content`` whose bodies are ``<template>.txt.j2`` and ``<template>.html.j2`` rendered with ``values``."""
+    return Content(
+        subject,
+        text=nfc(_templates().get_template(f"{template}.txt.j2").render(values)),
+        html=nfc(_templates().get_template(f"{template}.html.j2").render(values)),
+        attachments=attachments,
+        headers=headers,
+    )
+
+
+def compose(envelope: Envelope, content: Content, *, date: datetime | None = None) -> bytes:
+    """RFC 5322 bytes: the text and HTML alternatives, then the attachments, if any.
+
+    The message is the alternative part itself when there is nothing attached, and a
+    multipart/mixed around it (or around the attachments alone) otherwise.
+    """
+    body = _alternative(content.text, content.html) if content.text or content.html else None
+    message: Message
+    if content.attachments or body is None:
+        message = MIMEMultipart("mixed")
+        if body is not None:
+            message.attach(body)
+        for index, attachment in enumerate(content.attachments):
+            message.attach(_attachment_part(attachment, index))
+    else:
+        message = body
+    _headers(message, envelope, content, date or utcnow())
+    return _serialise(message, content.attachments)
+
+
+def _alternative(text: str, html: str) -> MIMEMultipart:
+    body = MIMEMultipart("alternative")
+    body.attach(MIMEText(text, "plain", "utf-8"))
+    body.attach(MIMEText(html, "html", "utf-8"))
+    return body
+
+
+def _headers(message: Message, envelope: Envelope, content: Content, date: datetime) -> None:
+    message["From"] = formataddr((envelope.sender_name, envelope.sender), charset="utf-8")
+    message["To"] = envelope.recipient
+    if envelope.reply_to:
+        message["Reply-To"] = envelope.reply_to
+    message["Subject"] = Header(content.subject, "utf-8")  # type: ignore[assignment]  # compat32 folds a Header well
+    message["Date"] = format_datetime(date)
+    message["Message-ID"] = envelope.message_id
+    # RFC 3834: automatic, so out-of-office responders should stay silent.
+    message["Auto-Submitted"] = "auto-generated"
+    for name, value in content.headers:
+        message[name] = value
+
+
+def _placeholder(index: int) -> str:
+    return f"khaosat-attachment-{index}-placeholder"
+
+
+def _attachment_part(attachment: Attachment, index: int) -> MIMEBase:
+    """The attachment part, its body a placeholder that ``_serialise`` fills with the data."""
+    main, _, sub = attachment.mime_type.partition("/")
+    part = MIMEBase(main, sub)
+    part["Content-Transfer-Encoding"] = "base64"
+    # RFC 2231: filename*=utf-8''Phi%E1%BA%BFu...
+    part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", attachment.filename))
+    part.set_payload(_placeholder(index))
+    return part
+
+
+def _serialise(message: Message, attachments: Sequence[Attachment]) -> bytes:
+    """RFC 5322 bytes with CRLF line ends.
+
+    The legacy (compat32) generator writes the same RFC 2047/2231 headers as the modern
+    one, which refolds every non-ASCII header at ~40 ms a message; and the attachments'
+    base64 lines are spliced in whole rather than written line by line (~8 ms saved on a
+    form's PDF).
+    """
+    data = message.as_bytes(policy=SMTP_COMPAT)
+    for index, attachment in enumerate(attachments):
+        body = base64.encodebytes(attachment.data).replace(b"\n", b"\r\n").rstrip(b"\r\n")
+        data = data.replace(_placeholder(index).encode(), body, 1)
+    return data
+
+
+# --- invitations and faxes ------------------------------------------------------------------
 
 
 def invitation_subject(invitation: Invitation) -> str:
@@ -94,91 +209,24 @@ def pdf_filename(survey_code: str) -> str:
     return f"Phiếu khảo sát {display_code(survey_code)}.pdf"
 
 
-def _headers(message: Message, envelope: Envelope, subject: str, survey_code: str) -> None:
-    message["From"] = formataddr((envelope.sender_name, envelope.sender), charset="utf-8")
-    message["To"] = envelope.recipient
-    if envelope.reply_to:
-        message["Reply-To"] = envelope.reply_to
-    message["Subject"] = Header(subject, "utf-8")  # type: ignore[assignment]  # compat32 folds a Header well
-    message["Date"] = format_datetime(utcnow())
-    message["Message-ID"] = envelope.message_id
-    # RFC 3834: automatic, so out-of-office responders should stay silent.
-    message["Auto-Submitted"] = "auto-generated"
-    if survey_code:
-        message["X-Khaosat-Survey"] = survey_code
-
-
-def _pdf_part(survey_code: str) -> MIMEBase:
-    """The attachment part, its body a placeholder that ``_serialise`` fills with the PDF."""
-    part = MIMEBase("application", "pdf")
-    part["Content-Transfer-Encoding"] = "base64"
-    # RFC 2231: filename*=utf-8''Phi%E1%BA%BFu...
-    part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", pdf_filename(survey_code)))
-    part.set_payload(PDF_PLACEHOLDER)
-    return part
-
-
-def _serialise(message: Message, pdf: bytes) -> bytes:
-    """RFC 5322 bytes with CRLF line ends.
-
-    The legacy (compat32) generator writes the same RFC 2047/2231 headers as the modern
-    one, which refolds every non-ASCII header at ~40 ms a message; and the PDF's base64
-    lines are spliced in whole rather than written line by line (~8 ms saved).
-    """
-    skeleton = message.as_bytes(policy=SMTP_COMPAT)
-    body = base64.encodebytes(pdf).replace(b"\n", b"\r\n").rstrip(b"\r\n")
-    return skeleton.replace(PDF_PLACEHOLDER.encode(), body, 1)
+def _form(invitation: Invitation, pdf: bytes) -> list[Attachment]:
+    return [Attachment(pdf_filename(invitation.survey_code), PDF_TYPE, pdf)]
 
 
 def compose_invitation(invitation: Invitation, envelope: Envelope, pdf: bytes) -> bytes:
-    values = {**invitation.__dict__, "survey_code": display_code(invitation.survey_code)}
-    body = MIMEMultipart("alternative")
-    body.attach(MIMEText(render_template("invitation.txt.j2", **values), "plain", "utf-8"))
-    body.attach(MIMEText(render_template("invitation.html.j2", **values), "html", "utf-8"))
-    message = MIMEMultipart("mixed")
-    _headers(message, envelope, invitation_subject(invitation), invitation.survey_code)
+    """The invitation (or a reminder): text and HTML from the templates, the form attached."""
+    headers = [("X-Khaosat-Survey", invitation.survey_code)]
     if invitation.opt_out_address:
-        message["List-Unsubscribe"] = list_unsubscribe(invitation)
-    message.attach(body)
-    message.attach(_pdf_part(invitation.survey_code))
-    return _serialise(message, pdf)
+        headers.append(("List-Unsubscribe", list_unsubscribe(invitation)))
+    values = {**invitation.__dict__, "survey_code": display_code(invitation.survey_code)}
+    content = templated(
+        "invitation", invitation_subject(invitation), values, attachments=_form(invitation, pdf), headers=headers
+    )
+    return compose(envelope, content)
 
 
 def compose_fax(invitation: Invitation, envelope: Envelope, pdf: bytes) -> bytes:
     """A message for an email-to-fax gateway: the PDF is the fax, nothing else."""
-    message = MIMEMultipart("mixed")
-    _headers(message, envelope, invitation_subject(invitation), invitation.survey_code)
-    message.attach(_pdf_part(invitation.survey_code))
-    return _serialise(message, pdf)
-
-
-def compose_html_mail(
-    envelope: Envelope, subject: str, text: str, html: str, attachments: Sequence[tuple[str, str, bytes]] = ()
-) -> bytes:
-    """A text+HTML message with optional attachments (name, MIME type, bytes): reports, lists."""
-    body = MIMEMultipart("alternative")
-    body.attach(MIMEText(text, "plain", "utf-8"))
-    body.attach(MIMEText(html, "html", "utf-8"))
-    message = MIMEMultipart("mixed") if attachments else body
-    _headers(message, envelope, subject, "")
-    if attachments:
-        message.attach(body)
-    for name, content_type, data in attachments:
-        maintype, _, subtype = content_type.partition("/")
-        part = MIMEBase(maintype, subtype)
-        part.set_payload(data)
-        encoders.encode_base64(part)
-        part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", name))
-        message.attach(part)
-    return message.as_bytes(policy=SMTP_COMPAT)
-
-
-def fax_address(gateway: str, number: str) -> str:
-    """The gateway address of a fax number stored in E.164 form ("+842633822111").
-
-    ``{number}`` in the pattern becomes the national number (02633822111), ``{e164}``
-    the international digits (842633822111).
-    """
-    digits = "".join(ch for ch in number if ch.isdigit())
-    national = "0" + digits[2:] if digits.startswith("84") else digits
-    return gateway.format(number=national, e164=digits)
+    headers = [("X-Khaosat-Survey", invitation.survey_code)]
+    content = Content(invitation_subject(invitation), attachments=_form(invitation, pdf), headers=headers)
+    return compose(envelope, content)

@@ -12,9 +12,8 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
@@ -25,11 +24,12 @@ from ..errors import (
     TemporaryDeliveryError,
     UncertainDeliveryError,
 )
-from ..models import Channel, Dossier, OutboxMessage, OutboxState, Procedure, Round, Survey, Unit, utcnow
+from ..models import Channel, OutboxMessage, OutboxState, Survey, utcnow
 from ..settings import Settings
-from ..survey.render import FormContext, FormRenderer, context_from_settings, ensure_layout, renderer_for
+from ..survey.personal import PersonalForm, personal_forms
+from ..survey.render import FormRenderer, ensure_layout, renderer_for
 from . import outbox
-from .compose import Envelope, Invitation, compose_fax, compose_invitation
+from .compose import Invitation, compose_fax, compose_invitation, sender_envelope
 from .reminders import is_reminder, reminder_number, still_wanted
 from .transport import SmtpTransport, Transport
 
@@ -52,13 +52,12 @@ class DispatchReport:
 
 
 @dataclass(frozen=True)
-class Job:
+class Delivery:
+    """One claimed outbox row: the form it carries and what its message says."""
+
     row: OutboxMessage
+    form: PersonalForm
     invitation: Invitation
-    round_name: str
-    address: str
-    survey: Survey
-    round_ends_on: date
 
 
 class Pacer:
@@ -84,55 +83,46 @@ class Pacer:
         self._next = now + self.interval
 
 
-def load_jobs(session: Session, row_ids: list[int], settings: Settings) -> list[Job]:
+def invitation_for(form: PersonalForm, kind: str, settings: Settings) -> Invitation:
+    """What the invitation (or reminder ``kind``) of ``form`` says."""
+    organization = settings.organization
+    return Invitation(
+        survey_code=form.survey.code,
+        dossier_code=form.dossier.code,
+        procedure=form.procedure.name,
+        unit=form.unit.name,
+        applicant=form.dossier.applicant,
+        organization=organization.name,
+        deadline=form.round.ends_on.strftime("%d/%m/%Y"),
+        return_fax=organization.fax,
+        return_address=settings.survey.return_address or organization.address,
+        website=organization.website,
+        reminder=reminder_number(kind),
+        opt_out_address=settings.smtp.reply_to,
+    )
+
+
+def load_deliveries(session: Session, row_ids: list[int], settings: Settings) -> list[Delivery]:
+    """The deliveries of the outbox rows ``row_ids``, in row order."""
     rows = session.execute(
-        sa.select(OutboxMessage, Survey, Dossier, Procedure, Unit, Round)
-        .join(Survey, col(Survey.id) == col(OutboxMessage.survey_id))
-        .join(Dossier, col(Dossier.id) == col(Survey.dossier_id))
-        .join(Procedure, col(Procedure.id) == col(Dossier.procedure_id))
-        .join(Unit, col(Unit.id) == col(Dossier.unit_id))
-        .join(Round, col(Round.id) == col(Survey.round_id))
+        personal_forms()
+        .add_columns(OutboxMessage)
+        .join(OutboxMessage, col(OutboxMessage.survey_id) == col(Survey.id))
         .where(col(OutboxMessage.id).in_(row_ids))
         .order_by(col(OutboxMessage.id))
     ).all()
-    return [
-        Job(
-            row=row,
-            round_name=round_.name,
-            address=dossier.address,
-            survey=survey,
-            round_ends_on=round_.ends_on,
-            invitation=Invitation(
-                survey_code=survey.code,
-                dossier_code=dossier.code,
-                procedure=procedure.name,
-                unit=unit.name,
-                applicant=dossier.applicant,
-                organization=settings.organization.name,
-                deadline=round_.ends_on.strftime("%d/%m/%Y"),
-                return_fax=settings.organization.fax,
-                return_address=settings.survey.return_address or settings.organization.address,
-                website=settings.organization.website,
-                reminder=reminder_number(row.kind),
-                opt_out_address=settings.smtp.reply_to,
-            ),
-        )
-        for row, survey, dossier, procedure, unit, round_ in rows
-    ]
+    deliveries = []
+    for *facts, row in rows:
+        form = PersonalForm(*facts)
+        deliveries.append(Delivery(row, form, invitation_for(form, row.kind, settings)))
+    return deliveries
 
 
-def compose(job: Job, pdf: bytes, settings: Settings) -> bytes:
-    smtp = settings.smtp
-    envelope = Envelope(
-        sender=smtp.from_address,
-        sender_name=smtp.from_name or settings.organization.name,
-        recipient=job.row.recipient,
-        message_id=job.row.message_id,
-        reply_to=smtp.reply_to,
-    )
-    if job.row.channel is Channel.fax:
-        return compose_fax(job.invitation, envelope, pdf)
-    return compose_invitation(job.invitation, envelope, pdf)
+def compose(delivery: Delivery, pdf: bytes, settings: Settings) -> bytes:
+    envelope = sender_envelope(settings, delivery.row.recipient, delivery.row.message_id, settings.smtp.reply_to)
+    if delivery.row.channel is Channel.fax:
+        return compose_fax(delivery.invitation, envelope, pdf)
+    return compose_invitation(delivery.invitation, envelope, pdf)
 
 
 class Dispatcher:
@@ -171,55 +161,45 @@ class Dispatcher:
                     )
                     if not row_ids:
                         break
-                    await self._send_batch(session, load_jobs(session, row_ids, self.settings))
+                    await self._send_batch(session, load_deliveries(session, row_ids, self.settings))
             finally:
                 await self.transport.close()
             self.report.paper_waiting = count_paper_waiting(session)
         return self.report
 
-    async def _send_batch(self, session: Session, jobs: list[Job]) -> None:
+    async def _send_batch(self, session: Session, deliveries: list[Delivery]) -> None:
         """Render and compose each message while the previous one is in the server's hands."""
         in_flight: asyncio.Task[None] | None = None
-        for job in jobs:
+        for delivery in deliveries:
             if self.report.stopped or self.should_stop():
                 self.report.stopped = True
-                outbox.release(session, [job.row.id or 0])
+                outbox.release(session, [delivery.row.id or 0])
                 continue
-            unwanted = self._unwanted(job)
+            unwanted = self._unwanted(delivery)
             if unwanted:
-                outbox.set_state(session, job.row.id or 0, OutboxState.cancelled, last_error=unwanted)
+                outbox.set_state(session, delivery.row.id or 0, OutboxState.cancelled, last_error=unwanted)
                 self.report.cancelled += 1
                 continue
             try:
-                data = compose(job, self.renderer.render(self.form_context(job)), self.settings)
+                pdf = self.renderer.render(delivery.form.context(self.settings))
+                data = compose(delivery, pdf, self.settings)
             except KhaosatError as exc:
-                self._retry(session, job.row, f"render failed: {exc}")
+                self._retry(session, delivery.row, f"render failed: {exc}")
                 continue
             if in_flight is not None:
                 await in_flight
-            in_flight = asyncio.create_task(self._send_one(session, job, data))
+            in_flight = asyncio.create_task(self._send_one(session, delivery, data))
         if in_flight is not None:
             await in_flight
 
-    def _unwanted(self, job: Job) -> str:
-        if not is_reminder(job.row.kind):
+    def _unwanted(self, delivery: Delivery) -> str:
+        if not is_reminder(delivery.row.kind):
             return ""
         today = self.now().astimezone(self.settings.organization.zone).date()
-        return still_wanted(job.survey, job.round_ends_on, today)
+        return still_wanted(delivery.form.survey, delivery.form.round.ends_on, today)
 
-    def form_context(self, job: Job) -> FormContext:
-        invitation = job.invitation
-        return context_from_settings(
-            self.settings,
-            survey_code=invitation.survey_code,
-            dossier_code=invitation.dossier_code,
-            procedure=invitation.procedure,
-            unit=invitation.unit,
-            round_name=job.round_name,
-        )
-
-    async def _send_one(self, session: Session, job: Job, data: bytes) -> None:
-        row = job.row
+    async def _send_one(self, session: Session, delivery: Delivery, data: bytes) -> None:
+        row = delivery.row
         await self.pacer.wait()
         outbox.set_state(session, row.id or 0, OutboxState.transmitting)
         try:
@@ -239,7 +219,7 @@ class Dispatcher:
         else:
             outbox.mark_sent(session, row, now=self.now())
             self.report.sent += 1
-            log.info("sent %s form %s to %s", row.channel, job.invitation.survey_code, row.recipient)
+            log.info("sent %s form %s to %s", row.channel, delivery.invitation.survey_code, row.recipient)
 
     def _retry(self, session: Session, row: OutboxMessage, error: str) -> None:
         if outbox.mark_retry(session, row, error, now=self.now(), delays=self.settings.dispatch.retry_minutes):

@@ -1,7 +1,9 @@
 """Unit follow-up: each unit head gets the list of the unit's dossiers still owing a reply.
 
 So that staff can phone the applicants (MISSION.md P4). Each unit's list goes only to that
-unit's heads (``[report] unit_heads``): contact details never leave the unit.
+unit's heads (``[report] unit_heads``): contact details never leave the unit. A list the
+server refuses is recorded in the report's errors with its unit, and the other units' lists
+are still sent; only an unreachable server ends the run.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from datetime import date, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from ..errors import DeliveryError, ServerUnavailableError
 from ..models import Dossier, Round, Survey, SurveyStatus, Unit, utcnow
 from ..settings import Settings
-from .compose import Envelope, compose_html_mail, new_message_id, render_template
-from .outbox import message_domain
+from ..survey.surveys import new_message_id
+from .compose import compose, sender_envelope, templated
 from .transport import SmtpTransport, Transport
 
 log = logging.getLogger(__name__)
@@ -44,7 +47,7 @@ class FollowupReport:
     sent: int = 0
     dossiers: int = 0
     units_without_head: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # "QLCN: RCPT: 550 ..." per unit not sent
 
 
 CHANNEL_NAMES = {"email": "Email", "fax": "Fax", "post": "Bưu điện", "counter": "Tại quầy"}
@@ -95,13 +98,18 @@ async def _send(lists: list[UnitList], settings: Settings, transport: Transport,
             if not heads:
                 report.units_without_head.append(unit.unit_code)
                 continue
-            data = _compose(unit, heads, settings, today)
-            await transport.send(settings.smtp.from_address, heads, data)
+            try:
+                await transport.send(settings.smtp.from_address, heads, _compose(unit, heads, settings, today))
+            except ServerUnavailableError as exc:  # no server at all: no other list can go either
+                report.errors.append(str(exc))
+                break
+            except DeliveryError as exc:
+                report.errors.append(f"{unit.unit_code}: {exc}")
+                log.warning("follow-up list of %s not sent to %s: %s", unit.unit_code, ", ".join(heads), exc)
+                continue
             report.sent += 1
             report.dossiers += len(unit.rows)
             log.info("sent the follow-up list of %s (%d dossiers)", unit.unit_code, len(unit.rows))
-    except Exception as exc:
-        report.errors.append(str(exc))
     finally:
         await transport.close()
     return report
@@ -109,13 +117,6 @@ async def _send(lists: list[UnitList], settings: Settings, transport: Transport,
 
 def _compose(unit: UnitList, heads: list[str], settings: Settings, today: date) -> bytes:
     values = {"unit": unit, "organization": settings.organization.name, "today": today.strftime("%d/%m/%Y")}
-    envelope = Envelope(
-        sender=settings.smtp.from_address,
-        sender_name=settings.smtp.from_name or settings.organization.name,
-        recipient=", ".join(heads),
-        message_id=new_message_id(message_domain(settings)),
-    )
+    envelope = sender_envelope(settings, ", ".join(heads), new_message_id(settings.message_domain))
     subject = f"Danh sách hồ sơ chưa gửi lại phiếu khảo sát — {unit.unit_name} ({len(unit.rows)} hồ sơ)"
-    return compose_html_mail(
-        envelope, subject, render_template("followup.txt.j2", **values), render_template("followup.html.j2", **values)
-    )
+    return compose(envelope, templated("followup", subject, values))

@@ -4,13 +4,12 @@ States: pending → claimed → transmitting → sent, with failed, uncertain an
 batched beside them. Claiming is a conditional UPDATE whose row count says who won, so
 two dispatchers on one PostgreSQL database never take the same row. A crash leaves rows
 ``claimed`` (nothing left: released again) or ``transmitting`` (may have left: uncertain,
-never resent on its own).
+never resent on its own). What a delivery means for the survey (sent, moved to its next
+channel, failed) is decided in survey/lifecycle.py.
 """
 
 from __future__ import annotations
 
-import os
-import socket
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -18,51 +17,21 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from ..models import Channel, Dossier, OutboxMessage, OutboxState, Survey, SurveyStatus, utcnow
+from ..leases import holder_alive, holder_name
+from ..models import Channel, Dossier, OutboxMessage, OutboxState, Survey
 from ..settings import Settings
+from ..survey import lifecycle
 from ..survey.rounds import period_for
-from ..survey.surveys import channels_for, ensure_survey, next_channel
-from .compose import fax_address, new_message_id
+from ..survey.surveys import add_outbox, ensure_survey
 
 LEASE = timedelta(minutes=15)
 ELECTRONIC = (Channel.email, Channel.fax)
-
-
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 @dataclass
 class QueueReport:
     created: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
-
-
-def message_domain(settings: Settings) -> str:
-    return settings.smtp.message_id_domain or settings.smtp.from_address.rpartition("@")[2] or "localhost"
-
-
-def recipient_for(channel: Channel, dossier: Dossier, settings: Settings) -> str:
-    if channel is Channel.email:
-        return dossier.email
-    if channel is Channel.fax:
-        return fax_address(settings.fax.gateway, dossier.fax)
-    return ""
-
-
-def add_outbox(
-    session: Session, survey: Survey, dossier: Dossier, settings: Settings, *, kind: str = "invitation"
-) -> OutboxMessage:
-    message = OutboxMessage(
-        survey_id=survey.id or 0,
-        kind=kind,
-        channel=survey.channel,
-        recipient=recipient_for(survey.channel, dossier, settings),
-        message_id=new_message_id(message_domain(settings)),
-        created_at=utcnow(),
-    )
-    session.add(message)
-    return message
 
 
 def queue_new_surveys(session: Session, settings: Settings, *, form_version: str, today: date) -> QueueReport:
@@ -114,20 +83,11 @@ def recover_abandoned(session: Session, *, now: datetime) -> tuple[int, int]:
 
 
 def _abandoned(row: OutboxMessage, now: datetime) -> bool:
-    host, _, pid = row.claimed_by.rpartition(":")
-    if host == socket.gethostname() and pid.isdigit() and int(pid) != os.getpid():
-        return not _process_alive(int(pid))
+    """Whether the claimer is gone: asked of the system for another process of this host, else by the claim's age."""
+    alive = None if row.claimed_by == holder_name() else holder_alive(row.claimed_by)
+    if alive is not None:
+        return not alive
     return row.claimed_at is None or now - row.claimed_at > LEASE
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def claim(session: Session, *, channels: tuple[Channel, ...], limit: int, now: datetime) -> list[int]:
@@ -142,7 +102,7 @@ def claim(session: Session, *, channels: tuple[Channel, ...], limit: int, now: d
         .order_by(col(OutboxMessage.id))
         .limit(limit)
     ).all()
-    me = worker_name()
+    me = holder_name()
     claimed = []
     for row_id in due:
         result = session.execute(
@@ -162,14 +122,10 @@ def set_state(session: Session, row_id: int, state: OutboxState, **values: objec
 
 
 def mark_sent(session: Session, row: OutboxMessage, *, now: datetime) -> None:
+    """The row left (or its print batch was confirmed): it and its survey are sent. Commits."""
     row.state, row.sent_at, row.last_error = OutboxState.sent, now, ""
-    survey = session.get(Survey, row.survey_id)
-    assert survey is not None
-    if survey.sent_at is None:
-        survey.sent_at = now
-    if survey.status in (SurveyStatus.pending, SurveyStatus.failed):
-        survey.status = SurveyStatus.sent
-    session.add_all([row, survey])
+    session.add(row)
+    lifecycle.sent(session, row, now=now)
     session.commit()
 
 
@@ -190,26 +146,8 @@ def mark_retry(session: Session, row: OutboxMessage, error: str, *, now: datetim
 
 
 def mark_failed(session: Session, row: OutboxMessage, error: str, settings: Settings) -> Channel | None:
-    """Record a permanent failure and queue the survey on its next channel (returned).
-
-    A failure reported after the message left (a bounce, a failed fax) takes back the
-    survey's "sent": it was not delivered.
-    """
-    survey = session.get(Survey, row.survey_id)
-    assert survey is not None
-    if row.state is OutboxState.sent and survey.status is SurveyStatus.sent:
-        survey.status, survey.sent_at = SurveyStatus.pending, None
-    row.state, row.last_error = OutboxState.failed, error
-    dossier = session.get(Dossier, survey.dossier_id)
-    assert dossier is not None
-    following = next_channel(row.channel, channels_for(dossier, settings))
-    session.add(row)
-    if following is None:
-        survey.status = SurveyStatus.failed
-    else:
-        survey.channel = following
-        add_outbox(session, survey, dossier, settings, kind=row.kind)
-    session.add(survey)
+    """A permanent failure (an SMTP 5xx): the survey's next channel, queued (None: none left). Commits."""
+    following = lifecycle.delivery_failed(session, row, error, settings)
     session.commit()
     return following
 

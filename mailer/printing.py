@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import textwrap
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,8 +22,9 @@ from ..errors import KhaosatError
 from ..models import Channel, OutboxMessage, OutboxState, PrintBatch, utcnow
 from ..settings import Settings
 from ..survey.fonts import BOLD, REGULAR, register_fonts
-from ..survey.render import FormRenderer, context_from_settings
-from .dispatch import load_jobs
+from ..survey.render import FormRenderer
+from ..text import nfc
+from .dispatch import Delivery, load_deliveries
 from .outbox import mark_sent
 from .reminders import is_reminder
 
@@ -48,17 +48,17 @@ def address_page(applicant: str, address: str, sender: str, sender_address: str,
     canvas = Canvas(buffer, pagesize=A4)
     _, height = A4
     canvas.setFont(REGULAR, 8)
-    canvas.drawString(20 * mm, height - 27 * mm, unicodedata.normalize("NFC", sender))
-    canvas.drawString(20 * mm, height - 31 * mm, unicodedata.normalize("NFC", sender_address))
+    canvas.drawString(20 * mm, height - 27 * mm, nfc(sender))
+    canvas.drawString(20 * mm, height - 31 * mm, nfc(sender_address))
     canvas.setFont(BOLD, 11)
-    canvas.drawString(25 * mm, height - 55 * mm, unicodedata.normalize("NFC", applicant or "Ông/Bà"))
+    canvas.drawString(25 * mm, height - 55 * mm, nfc(applicant or "Ông/Bà"))
     canvas.setFont(REGULAR, 11)
     for line_number, line in enumerate(_address_lines(address), start=1):
         canvas.drawString(25 * mm, height - (55 + 5.5 * line_number) * mm, line)
     if note:  # below the envelope window
         text = canvas.beginText(20 * mm, height - 110 * mm)
         text.setFont(BOLD, 11)
-        for line in textwrap.wrap(unicodedata.normalize("NFC", note), 80):
+        for line in textwrap.wrap(nfc(note), 80):
             text.textLine(line)
         canvas.drawText(text)
     canvas.showPage()
@@ -69,7 +69,7 @@ def address_page(applicant: str, address: str, sender: str, sender_address: str,
 def _address_lines(address: str, width: int = 48) -> list[str]:
     """Split an address at commas into lines of at most ``width`` characters."""
     lines: list[str] = []
-    for part in unicodedata.normalize("NFC", address).split(","):
+    for part in nfc(address).split(","):
         part = part.strip()
         if lines and len(lines[-1]) + len(part) + 2 <= width:
             lines[-1] = f"{lines[-1]}, {part}"
@@ -102,44 +102,35 @@ def build_print_batch(
     if not row_ids:
         return None
     writer = PdfWriter()
-    jobs = load_jobs(session, row_ids, settings)
-    for job in jobs:
+    deliveries = load_deliveries(session, row_ids, settings)
+    for delivery in deliveries:
         if channel is Channel.post:
-            writer.append(
-                PdfReader(
-                    io.BytesIO(
-                        address_page(
-                            job.invitation.applicant,
-                            job.address,
-                            settings.organization.name,
-                            settings.survey.return_address or settings.organization.address,
-                            REMINDER_NOTE if is_reminder(job.row.kind) else "",
-                        )
-                    )
-                )
-            )
-        context = context_from_settings(
-            settings,
-            survey_code=job.invitation.survey_code,
-            dossier_code=job.invitation.dossier_code,
-            procedure=job.invitation.procedure,
-            unit=job.invitation.unit,
-            round_name=job.round_name,
-        )
-        writer.append(PdfReader(io.BytesIO(renderer.render(context))))
+            writer.append(PdfReader(io.BytesIO(_envelope_page(delivery, settings))))
+        writer.append(PdfReader(io.BytesIO(renderer.render(delivery.form.context(settings)))))
     _drop_form_fields(writer)
     output.parent.mkdir(parents=True, exist_ok=True)
     with output.open("wb") as handle:
         writer.write(handle)
-    batch = PrintBatch(channel=channel, file=str(output), forms=len(jobs), created_at=utcnow())
+    batch = PrintBatch(channel=channel, file=str(output), forms=len(deliveries), created_at=utcnow())
     session.add(batch)
     session.flush()
-    for job in jobs:
-        job.row.state, job.row.print_batch_id = OutboxState.batched, batch.id
-        session.add(job.row)
+    for delivery in deliveries:
+        delivery.row.state, delivery.row.print_batch_id = OutboxState.batched, batch.id
+        session.add(delivery.row)
     session.commit()
     assert batch.id is not None
-    return BatchResult(batch.id, len(jobs), output)
+    return BatchResult(batch.id, len(deliveries), output)
+
+
+def _envelope_page(delivery: Delivery, settings: Settings) -> bytes:
+    """The address page of a posted form (with the reminder note for a reminder)."""
+    return address_page(
+        delivery.form.dossier.applicant,
+        delivery.form.dossier.address,
+        settings.organization.name,
+        settings.survey.return_address or settings.organization.address,
+        REMINDER_NOTE if is_reminder(delivery.row.kind) else "",
+    )
 
 
 def confirm_print_batch(session: Session, batch_id: int) -> int:

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from ..models import Channel, Dossier, OutboxMessage, OutboxState, Round, Survey, SurveyStatus
 from ..settings import Settings
-from .outbox import add_outbox
+from ..survey.surveys import add_outbox
 
 REMINDABLE = (Channel.email, Channel.fax, Channel.post)
 

@@ -2,12 +2,12 @@
 
 The files are kept under ``[storage] dir``/reports/<round>/ and emailed to the ISO board.
 ``send_due_round_report`` is the scheduler's entry: it sends the report of a round whose
-deadline is today (or passed within ``CATCH_UP_DAYS`` while the daemon was down) once.
+deadline is today (or passed within ``CATCH_UP_DAYS`` while the daemon was down) once, even
+with two daemons on one database (``report_claims``).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -23,15 +23,17 @@ from ..reports.round_view import LEVEL_HEADERS, RoundReportView, round_report_vi
 from ..reports.round_xlsx import round_xlsx
 from ..reports.status_view import HEADERS
 from ..settings import Settings
-from ..survey.rounds import Period, periods_of_year
-from .compose import render_template
-from .report_mail import Attachment, ReportMessage, board_recipients, keep_copy, send_report
+from ..survey.rounds import Period, periods_around
+from ..survey.surveys import new_message_id
+from . import report_claims
+from .board import board_recipients, keep_copy, send_report
+from .compose import PDF_TYPE, Attachment, Content, templated
 from .transport import Transport
 
 log = logging.getLogger(__name__)
 
 CATCH_UP_DAYS = 7
-SENT_MARKER = "sent.json"
+KIND = "round"  # the ReportSent kind of the round report
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -54,18 +56,13 @@ class RoundDocument:
 
     def attachments(self) -> list[Attachment]:
         return [
-            Attachment(f"{self.view.file_stem}.pdf", "application/pdf", self.pdf),
+            Attachment(f"{self.view.file_stem}.pdf", PDF_TYPE, self.pdf),
             Attachment(f"{self.view.file_stem}.xlsx", XLSX_TYPE, self.xlsx),
         ]
 
-    def message(self) -> ReportMessage:
+    def content(self) -> Content:
         values = {"view": self.view, "headers": HEADERS, "levels": LEVEL_HEADERS}
-        return ReportMessage(
-            subject=self.view.subject,
-            text=render_template("round.txt.j2", **values),
-            html=render_template("round.html.j2", **values),
-            attachments=self.attachments(),
-        )
+        return templated("round", self.view.subject, values, attachments=self.attachments())
 
 
 def round_folder(settings: Settings, round_name: str) -> Path:
@@ -102,34 +99,74 @@ def send_round_report(
     transport: Transport | None = None,
     now: datetime | None = None,
 ) -> RoundReportResult:
-    """Build the round report, email it to the board with its PDF and XLSX, and keep both files."""
+    """Build the round report, email it to the board with its PDF and XLSX, keep both files, record it sent."""
     board_recipients(settings)
     now = now or utcnow()
     document = round_document(engine, settings, round_name, now)
-    recipients, message_id = send_report(document.message(), settings, transport=transport, now=now)
+    return _send(engine, settings, document, new_message_id(settings.message_domain), transport, now)
+
+
+def _send(
+    engine: Engine,
+    settings: Settings,
+    document: RoundDocument,
+    message_id: str,
+    transport: Transport | None,
+    now: datetime,
+) -> RoundReportResult:
+    recipients, message_id = send_report(
+        document.content(), settings, transport=transport, now=now, message_id=message_id
+    )
+    with Session(engine) as session:
+        report_claims.mark_sent(session, KIND, document.view.name, message_id, recipients, now=now)
     pdf_path, xlsx_path = _keep(settings, document)
-    marker = {"sent_at": now.isoformat(), "message_id": message_id, "recipients": recipients}
-    (pdf_path.parent / SENT_MARKER).write_text(json.dumps(marker, ensure_ascii=False), encoding="utf-8")
     log.info(
         "round report %s sent to %d recipient(s), files in %s", document.view.name, len(recipients), pdf_path.parent
     )
     return RoundReportResult(document.view.name, document.view.subject, pdf_path, xlsx_path, recipients, message_id)
 
 
-def due_round(settings: Settings, now: datetime) -> Period | None:
-    """The round whose deadline is today or passed within ``CATCH_UP_DAYS``, and whose report was not sent."""
+def due_rounds(session: Session, settings: Settings, now: datetime) -> list[Period]:
+    """The rounds whose deadline is today or passed within ``CATCH_UP_DAYS``, and whose report was not sent."""
     today = now.astimezone(settings.organization.zone).date()
-    periods = [p for year in (today.year - 1, today.year) for p in periods_of_year(year, settings.rounds)]
-    due = [p for p in periods if timedelta(0) <= today - p.ends_on <= timedelta(days=CATCH_UP_DAYS)]
-    return next((p for p in due if not (round_folder(settings, p.name) / SENT_MARKER).exists()), None)
+    sent = report_claims.sent_rounds(session, KIND)
+    return [
+        period
+        for period in periods_around(today, settings.rounds, years_after=0)
+        if timedelta(0) <= today - period.ends_on <= timedelta(days=CATCH_UP_DAYS) and period.name not in sent
+    ]
+
+
+def claim_due_round(engine: Engine, settings: Settings, now: datetime) -> tuple[Period, str] | None:
+    """The first due round this caller could claim, and the Message-ID to send its report with."""
+    with Session(engine) as session:
+        for period in due_rounds(session, settings, now):
+            message_id = report_claims.claim(
+                session, KIND, period.name, new_message_id(settings.message_domain), now=now
+            )
+            if message_id is not None:
+                return period, message_id
+    return None
 
 
 def send_due_round_report(
     engine: Engine, settings: Settings, *, transport: Transport | None = None, now: datetime | None = None
 ) -> RoundReportResult | None:
-    """Send the report of the round that just reached its deadline, once; None when none is due."""
+    """Send the report of the round that just reached its deadline, once; None when none is due.
+
+    The round is claimed before anything is built or sent, and the claim is given back when
+    building or sending fails, so the next run tries again (see ``report_claims``).
+    """
+    board_recipients(settings)
     now = now or utcnow()
-    period = due_round(settings, now)
-    if period is None:
+    claimed = claim_due_round(engine, settings, now)
+    if claimed is None:
         return None
-    return send_round_report(engine, settings, period.name, transport=transport, now=now)
+    period, message_id = claimed
+    try:
+        document = round_document(engine, settings, period.name, now)
+        return _send(engine, settings, document, message_id, transport, now)
+    except BaseException:
+        with Session(engine) as session:
+            report_claims.release(session, KIND, period.name)
+        raise

@@ -21,8 +21,8 @@ from ..reports.pdf import status_pdf
 from ..reports.status import StatusReport, build_status, take_snapshot
 from ..reports.status_view import HEADERS, StatusView, status_view
 from ..settings import Settings
-from .compose import render_template
-from .report_mail import Attachment, ReportMessage, board_recipients, keep_copy, send_report
+from .board import board_recipients, keep_copy, send_report
+from .compose import PDF_TYPE, Attachment, Content, templated
 from .transport import Transport
 
 log = logging.getLogger(__name__)
@@ -50,13 +50,10 @@ class StatusDocument:
     def pdf_name(self) -> str:
         return f"{self.view.file_stem}.pdf"
 
-    def message(self) -> ReportMessage:
+    def content(self) -> Content:
         values = {"view": self.view, "headers": HEADERS}
-        return ReportMessage(
-            subject=self.view.subject,
-            text=render_template("status.txt.j2", **values),
-            html=render_template("status.html.j2", **values),
-            attachments=[Attachment(self.pdf_name, "application/pdf", self.pdf)],
+        return templated(
+            "status", self.view.subject, values, attachments=[Attachment(self.pdf_name, PDF_TYPE, self.pdf)]
         )
 
 
@@ -78,7 +75,7 @@ def send_status(
     board_recipients(settings)  # fail before any work when nobody would receive it
     now = now or utcnow()
     document = status_document(engine, settings, now)
-    recipients, message_id = send_report(document.message(), settings, transport=transport, now=now)
+    recipients, message_id = send_report(document.content(), settings, transport=transport, now=now)
     with Session(engine) as session:
         stored = take_snapshot(session, document.report, now)
     path = keep_copy(reports_dir(settings), document.pdf_name, document.pdf)

@@ -23,7 +23,7 @@ from ..errors import (
     TemporaryDeliveryError,
     UncertainDeliveryError,
 )
-from ..settings import SmtpSettings, resolve_secret
+from ..settings import SmtpSettings
 from ..tls import client_tls_context
 
 log = logging.getLogger(__name__)
@@ -47,9 +47,8 @@ def _reply_error(code: int, message: str, what: str) -> Exception:
 class SmtpTransport:
     """Sends through one SMTP connection, opened on first use and reopened after a failure."""
 
-    def __init__(self, settings: SmtpSettings, password: str | None = None) -> None:
-        self.settings = settings
-        self.password = resolve_secret(settings.password_env) if password is None else password
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings  # its password was resolved when the settings were loaded
         self._client: aiosmtplib.SMTP | None = None
 
     async def _connect(self) -> aiosmtplib.SMTP:
@@ -67,7 +66,7 @@ class SmtpTransport:
         try:
             await client.connect()
             if settings.username:
-                await client.login(settings.username, self.password)
+                await client.login(settings.username, settings.password.get_secret_value())
         except aiosmtplib.SMTPAuthenticationError as exc:
             raise ServerUnavailableError(f"SMTP login refused for {settings.username}: {exc.code}") from exc
         except (aiosmtplib.SMTPException, OSError) as exc:

@@ -1,9 +1,9 @@
-"""Turn one returned file into results: PDF, TIFF, JPEG, PNG or a whole message.
+"""Turn one returned file into results: a PDF, TIFF, JPEG or PNG.
 
-``read_file`` is what the intake and ``khaosat parse`` call. A PDF whose AcroForm
-carries answers (filled on screen) is read from its fields; everything else by its
-marks. A message is opened and every attachment read; failures are contained per
-attachment and per file and reported in ``errors``, never raised.
+``read_document`` is what the intake (per attachment) and ``khaosat parse`` call. A PDF
+whose AcroForm carries answers (filled on screen) is read from its fields; everything else
+by its marks. Failures are reported in ``errors``, never raised; a file of another kind
+(a message, an archive) is an error too: opening those is the intake's job.
 """
 
 from __future__ import annotations
@@ -16,11 +16,10 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from ..errors import ParseError
-from ..intake.messages.mime import attachments
 from ..survey.codes import normalise_code
 from ..survey.layout import LayoutMap
 from .acroform import read_acroform
-from .filetypes import READABLE_KINDS, sniff
+from .filetypes import sniff
 from .images import load_pages
 from .page import DEFAULT_OPTIONS, ReadOptions, read_images
 from .results import FormResult, PageResult, ParseResult, join_pages
@@ -28,25 +27,11 @@ from .results import FormResult, PageResult, ParseResult, join_pages
 log = logging.getLogger(__name__)
 
 
-def read_file(
+def read_document(
     data: bytes, name: str, layouts: Mapping[str, LayoutMap], options: ReadOptions = DEFAULT_OPTIONS
 ) -> ParseResult:
     """Every form in the file ``data`` (called ``name``), read with ``layouts``."""
     result = ParseResult(file=name)
-    if sniff(data) == "eml":
-        for attachment in attachments(data):
-            if attachment.kind not in READABLE_KINDS:
-                result.errors.append(f"{attachment.name}: not a PDF or image; not read")
-                continue
-            _read_document(attachment.data, attachment.name, layouts, options, result)
-    else:
-        _read_document(data, name, layouts, options, result)
-    return result
-
-
-def _read_document(
-    data: bytes, name: str, layouts: Mapping[str, LayoutMap], options: ReadOptions, into: ParseResult
-) -> None:
     pages: list[PageResult] = []
     try:
         fields = _filled_fields(data) if sniff(data) == "pdf" else {}
@@ -59,12 +44,13 @@ def _read_document(
                 forms = _filled_on_screen(fields, forms[0].code, layouts) or forms
     except ParseError as exc:
         log.info("cannot read %s: %s", name, exc)
-        into.errors.append(f"{name}: {exc}")
-        return
+        result.errors.append(f"{name}: {exc}")
+        return result
     for form in forms:
         form.source = name
-    into.forms.extend(forms)
-    into.errors.extend(f"{name}: {error}" for page in pages for error in page.errors)
+    result.forms.extend(forms)
+    result.errors.extend(f"{name}: {error}" for page in pages for error in page.errors)
+    return result
 
 
 def _filled_fields(data: bytes) -> dict[str, str | None]:

@@ -16,9 +16,10 @@ _SIGNATURES: tuple[tuple[bytes, Kind], ...] = (
     (b"\x89PNG\r\n\x1a\n", "png"),
     (b"PK\x03\x04", "zip"),
 )
-_HEADER_NAMES = (
+_HEADER_NAMES = (  # what real mail programs put first (Gmail's own export starts with Content-Type)
     b"from:",
     b"to:",
+    b"cc:",
     b"subject:",
     b"received:",
     b"return-path:",
@@ -26,6 +27,16 @@ _HEADER_NAMES = (
     b"message-id:",
     b"date:",
     b"delivered-to:",
+    b"content-type:",
+    b"content-transfer-encoding:",
+    b"reply-to:",
+    b"in-reply-to:",
+    b"references:",
+    b"sender:",
+    b"dkim-signature:",
+    b"arc-",
+    b"authentication-results:",
+    b"thread-",
     b"x-",
 )
 

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from ..models import Answer, Dossier, Procedure, Response, Round, Survey, Unit
 from ..settings import RoundSettings, Settings
 from ..survey.questionnaire import load_questionnaire
-from ..survey.rounds import Period, periods_of_year
+from ..survey.rounds import Period, periods_around
 from .rates import RatesReport, resolve_round, unit_rates
 from .satisfaction import Answers, GroupScore, Scheme, scheme_of, score_group, score_groups
 from .status import days_left
@@ -58,14 +58,13 @@ class RoundReport:
 
 def latest_started(today: date, rounds: list[RoundSettings]) -> Period:
     """The last round that has started by ``today`` (the one in progress, or the one just closed)."""
-    periods = [p for year in (today.year - 1, today.year) for p in periods_of_year(year, rounds)]
+    periods = periods_around(today, rounds, years_after=0)
     return max((p for p in periods if p.starts_on <= today), key=lambda p: p.starts_on)
 
 
 def round_ending_on(day: date, rounds: list[RoundSettings]) -> Period | None:
     """The round whose deadline is ``day``, if any: its report is due."""
-    periods = [p for year in (day.year - 1, day.year) for p in periods_of_year(year, rounds)]
-    return next((p for p in periods if p.ends_on == day), None)
+    return next((p for p in periods_around(day, rounds, years_after=0) if p.ends_on == day), None)
 
 
 def group_answers(

@@ -8,6 +8,7 @@ taken before now: the figures of the last status email that was sent (``take_sna
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -15,12 +16,13 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from ..models import OutboxMessage, OutboxState, RateSnapshot, ReviewItem, ReviewState
+from ..models import Channel, OutboxMessage, OutboxState, RateSnapshot, ReviewItem, ReviewState
 from ..settings import RoundSettings, Settings
-from ..survey.rounds import Period, periods_of_year
+from ..survey.rounds import Period, periods_around
 from .rates import RatesReport, UnitRate, unit_rates
 
 RECENT_DAYS = 30
+PAPER = (Channel.post, Channel.counter)
 
 
 @dataclass(frozen=True)
@@ -85,14 +87,8 @@ def days_left(period: Period, today: date) -> int:
 
 def candidate_periods(today: date, rounds: list[RoundSettings], recent_days: int = RECENT_DAYS) -> list[Period]:
     """Every round not closed more than ``recent_days`` ago and started within a year, by start."""
-    periods = [
-        period for year in (today.year - 1, today.year, today.year + 1) for period in periods_of_year(year, rounds)
-    ]
-    oldest = today - timedelta(days=recent_days)
-    return sorted(
-        (p for p in periods if p.ends_on >= oldest and p.starts_on <= today + timedelta(days=366)),
-        key=lambda p: p.starts_on,
-    )
+    oldest, latest = today - timedelta(days=recent_days), today + timedelta(days=366)
+    return [p for p in periods_around(today, rounds) if p.ends_on >= oldest and p.starts_on <= latest]
 
 
 def change_of(rate: UnitRate, before: Figures | None) -> Change | None:
@@ -153,15 +149,43 @@ def last_snapshot(session: Session, round_name: str, before: datetime) -> tuple[
     return rows[0].taken_at, {row.unit_code: Figures(row.dossiers, row.sent, row.returned) for row in rows}
 
 
-def queue_sizes(session: Session) -> tuple[int, int]:
-    """(open review items, uncertain deliveries)."""
-    review = session.exec(
-        select(sa.func.count()).select_from(ReviewItem).where(col(ReviewItem.state) == ReviewState.open)
-    ).one()
-    uncertain = session.exec(
-        select(sa.func.count()).select_from(OutboxMessage).where(col(OutboxMessage.state) == OutboxState.uncertain)
-    ).one()
-    return int(review), int(uncertain)
+@dataclass(frozen=True)
+class QueueSizes:
+    """How much waits: forms to send, being sent or uncertain, paper to print, items for a person."""
+
+    outbox_pending: int
+    outbox_claimed: int  # claimed or on the wire
+    outbox_uncertain: int  # may have left: a person checks
+    paper_waiting: int
+    review_open: int
+    uncertain_answers: int  # open review items of kind "uncertain"
+
+
+def queue_sizes(session: Session) -> QueueSizes:
+    """The queues as they stand (for ``khaosat status`` and the status report)."""
+    waiting = [OutboxState.pending, OutboxState.claimed, OutboxState.transmitting, OutboxState.uncertain]
+    outbox: Counter[tuple[str, bool]] = Counter()
+    for state, channel, count in session.exec(
+        select(OutboxMessage.state, OutboxMessage.channel, sa.func.count())
+        .where(col(OutboxMessage.state).in_(waiting))
+        .group_by(col(OutboxMessage.state), col(OutboxMessage.channel))
+    ).all():
+        outbox[str(state), channel in PAPER] += count
+    review: Counter[str] = Counter()
+    for kind, count in session.exec(
+        select(ReviewItem.kind, sa.func.count())
+        .where(col(ReviewItem.state) == ReviewState.open)
+        .group_by(col(ReviewItem.kind))
+    ).all():
+        review[str(kind)] += count
+    return QueueSizes(
+        outbox_pending=outbox["pending", False],
+        outbox_claimed=outbox["claimed", False] + outbox["transmitting", False],
+        outbox_uncertain=outbox["uncertain", False],
+        paper_waiting=outbox["pending", True],
+        review_open=sum(review.values()),
+        uncertain_answers=review["uncertain"],
+    )
 
 
 def live_rates(session: Session, settings: Settings, today: date) -> list[RatesReport]:
@@ -180,8 +204,8 @@ def build_status(session: Session, settings: Settings, now: datetime) -> StatusR
     for rates in live_rates(session, settings, today):
         previous_at, snapshot = last_snapshot(session, rates.round.name, now)
         rounds.append(round_status(rates, today, snapshot, previous_at))
-    review_open, uncertain = queue_sizes(session)
-    return StatusReport(now, today, settings.organization.name, rounds, review_open, uncertain)
+    queues = queue_sizes(session)
+    return StatusReport(now, today, settings.organization.name, rounds, queues.review_open, queues.outbox_uncertain)
 
 
 def take_snapshot(session: Session, report: StatusReport, now: datetime) -> int:

@@ -1,0 +1,1 @@
+"""The review queue as a service: what the machine could not decide, put before a person and settled."""

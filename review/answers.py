@@ -12,12 +12,11 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from ..errors import KhaosatError
-from ..intake.record import ReadAnswers
-from ..models import Answer, FormLayout, Response, ResponseMethod
+from ..models import Answer, FormLayout, Response, ResponseMethod, ReviewKind
 from ..settings import Settings
 from ..survey.questionnaire import Questionnaire, load_questionnaire, questionnaire_from_json
-
-Given = Mapping[str, str | None]
+from ..survey.responses import ReadAnswers
+from .decisions import Given
 
 
 def questionnaire_for(session: Session, settings: Settings, version: str | None) -> Questionnaire:
@@ -56,10 +55,10 @@ def validate_answers(questionnaire: Questionnaire, answers: Given) -> dict[str, 
     return valid
 
 
-def read_answers(kind: str, details: Mapping[str, Any], given: Given, texts: set[str]) -> ReadAnswers:
+def read_answers(kind: ReviewKind, details: Mapping[str, Any], given: Given, texts: set[str]) -> ReadAnswers:
     """What to record for an item: an unmatched form's reading overlaid with the person's answers,
     or (nothing having been read) the person's answers alone, entered by hand."""
-    was_read = kind == "unmatched"
+    was_read = kind == ReviewKind.unmatched
     answers = {**(details.get("answers") or {}), **given} if was_read else dict(given)
     unread = details.get("uncertain") or {} if was_read else {}
     method = ResponseMethod(details.get("method") or "manual") if was_read else ResponseMethod.manual

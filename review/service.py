@@ -1,36 +1,59 @@
-"""The review queue: what the machine could not decide, settled by a person.
+"""The review queue as a service: what the machine could not decide, settled by a person.
 
-The intake opens items of five kinds: ``unmatched`` (a form read, no survey found),
-``uncertain`` (a response stored with some answers unread), ``unreadable`` and ``attachment``
-(nothing could be read), ``conflict`` (a second, different response for a survey). A person
-then, per item:
+The intake opens items of the kinds in ``models.ReviewKind``: ``unmatched`` (a form read,
+no survey found), ``uncertain`` (a response stored with some answers unread),
+``conflict`` (a second, different response for a survey), ``attachment`` (nothing could
+be read) and ``error`` (the intake failed on the item itself). ``resolve`` settles one
+with a decision (review/decisions.py):
 
-- ``assign`` it to a survey (unmatched, unreadable, attachment): the reply is recorded for
-  that survey (matched "manual"), with the answers read and any given ones;
-- ``set_answers``: fill or correct the answers of an uncertain response; for an unreadable
-  item or an attachment, enter the answers of the survey it belongs to;
-- ``keep_response`` (conflict): choose which of the two responses counts;
-- ``reject`` it: it is not a reply; a response it holds stops counting (it is kept).
+- ``Assign`` it to a survey (unmatched, attachment, error): the reply is recorded for that
+  survey (matched "manual"), with the answers read and any given ones;
+- ``SetAnswers``: fill or correct the answers of an uncertain response; or enter the
+  answers of an assignable item already tied to its survey;
+- ``Keep`` (conflict): choose which of the two responses counts;
+- ``Reject``: it is not a reply; a response it holds stops counting (it is kept);
+- ``Retry`` (error): once the cause is fixed, the intake processes the archived message
+  again, and what it finds is counted like any reply. The intake's processing reaches
+  this package as a ``Reprocess`` the caller passes in.
 
-Every action locks the item, writes an audit entry (who, what, before, after) and closes the
-item; a closed item is refused. Functions flush; the caller commits.
+Every decision locks the item, writes an audit entry (who, what, before, after) and closes
+the item; a closed item is refused. Nothing is committed: the caller commits.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol, assert_never
 
 from sqlmodel import Session, col, select
 
 from ..errors import KhaosatError
-from ..intake.record import ReadAnswers, add_review, audit, counted_response, record_response
-from ..models import Response, ReviewItem, ReviewState, Survey, SurveyStatus, utcnow
+from ..models import InboundMessage, Response, ReviewItem, ReviewKind, ReviewState, Survey, utcnow
 from ..settings import Settings
 from ..survey.codes import display_code, normalise_code
-from .answers import Given, correct_answers, questionnaire_for, read_answers, text_questions, validate_answers
+from ..survey.responses import ReadAnswers, discard_response, record_response
+from .answers import correct_answers, questionnaire_for, read_answers, text_questions, validate_answers
+from .audit_log import audit
+from .decisions import Assign, Decision, Given, Keep, Reject, Retry, SetAnswers
+from .queue import add_review
 
-ASSIGNABLE = frozenset({"unmatched", "unreadable", "attachment"})
+ASSIGNABLE = frozenset({ReviewKind.unmatched, ReviewKind.attachment, ReviewKind.error})
+
+
+class Reprocess(Protocol):
+    """The intake's processing of a recorded item, run again on its archived bytes.
+
+    Works in the given session without committing, and raises when it fails again.
+    """
+
+    def __call__(self, session: Session, inbound: InboundMessage) -> object: ...
+
+
+@dataclass(frozen=True)
+class Resolution:
+    item: ReviewItem
+    response: Response | None = None  # the response recorded, corrected or kept; None for a rejection
 
 
 def list_items(session: Session, *, state: str | None = "open") -> list[ReviewItem]:
@@ -39,6 +62,42 @@ def list_items(session: Session, *, state: str | None = "open") -> list[ReviewIt
     if state is not None:
         query = query.where(col(ReviewItem.state) == ReviewState(state))
     return list(session.exec(query).all())
+
+
+def resolve(
+    session: Session,
+    item_id: int,
+    decision: Decision,
+    *,
+    actor: str,
+    settings: Settings,
+    reprocess: Reprocess | None = None,
+) -> Resolution:
+    """Settle the open item ``item_id`` with ``decision``, as ``actor``; audited, not committed.
+
+    ``reprocess`` is needed by ``Retry`` only.
+    """
+    item = open_item(session, item_id, actor=actor)
+    match decision:
+        case Assign(survey_code, answers):
+            if item.kind not in ASSIGNABLE:
+                raise KhaosatError(f"mục {item_id} ({item.kind}) đã gắn với phiếu; dùng --answer hoặc --reject")
+            return Resolution(
+                item, _record_for(session, item, find_survey(session, survey_code), answers, actor, settings)
+            )
+        case SetAnswers(answers):
+            return Resolution(item, _set_answers(session, item, answers, actor, settings))
+        case Keep(which):
+            return Resolution(item, _keep(session, item, which, actor))
+        case Reject(reason):
+            _reject(session, item, reason, actor)
+            return Resolution(item)
+        case Retry():
+            if reprocess is None:
+                raise ValueError("Retry needs the intake's processing (reprocess=)")
+            return Resolution(item, _retry(session, item, actor, reprocess))
+        case _:
+            assert_never(decision)
 
 
 def open_item(session: Session, item_id: int, *, actor: str) -> ReviewItem:
@@ -65,39 +124,12 @@ def find_survey(session: Session, text: str) -> Survey:
     return survey
 
 
-def assign(
-    session: Session,
-    item_id: int,
-    survey_code: str,
-    *,
-    actor: str,
-    answers: Given | None = None,
-    settings: Settings | None = None,
-) -> Response:
-    """Record the reply of an unmatched, unreadable or attachment item for the survey ``survey_code``."""
-    item = open_item(session, item_id, actor=actor)
-    if item.kind not in ASSIGNABLE:
-        raise KhaosatError(f"mục {item_id} ({item.kind}) đã gắn với phiếu; dùng --answer hoặc --reject")
-    return _record_for(session, item, find_survey(session, survey_code), answers or {}, actor, settings or Settings())
-
-
-def set_answers(
-    session: Session,
-    item_id: int,
-    answers: Given,
-    *,
-    actor: str,
-    survey_code: str | None = None,
-    settings: Settings | None = None,
-) -> Response:
-    """Fill or correct the answers of an uncertain item; or enter them for an unreadable one."""
-    settings = settings or Settings()
-    item = open_item(session, item_id, actor=actor)
+def _set_answers(session: Session, item: ReviewItem, answers: Given, actor: str, settings: Settings) -> Response:
+    """Fill or correct the answers of an uncertain item; or enter them for an assignable one tied to its survey."""
     if item.kind in ASSIGNABLE:
-        target = find_survey(session, survey_code) if survey_code else _item_survey(session, item)
-        return _record_for(session, item, target, answers, actor, settings)
-    if item.kind != "uncertain" or item.response_id is None:
-        raise KhaosatError(f"mục {item_id} ({item.kind}) không nhập câu trả lời được; dùng --keep hoặc --reject")
+        return _record_for(session, item, _item_survey(session, item), answers, actor, settings)
+    if item.kind != ReviewKind.uncertain or item.response_id is None:
+        raise KhaosatError(f"mục {item.id} ({item.kind}) không nhập câu trả lời được; dùng --keep hoặc --reject")
     response = session.get(Response, item.response_id)
     assert response is not None and response.id is not None
     survey = session.get(Survey, response.survey_id)
@@ -119,11 +151,10 @@ def set_answers(
     return response
 
 
-def keep_response(session: Session, item_id: int, keep: Literal["first", "second"], *, actor: str) -> Response:
+def _keep(session: Session, item: ReviewItem, keep: Literal["first", "second"], actor: str) -> Response:
     """Settle a conflict: the first response received counts, or the second (the item's)."""
-    item = open_item(session, item_id, actor=actor)
-    if item.kind != "conflict" or item.response_id is None:
-        raise KhaosatError(f"mục {item_id} ({item.kind}) không phải hai phiếu trả lời khác nhau")
+    if item.kind != ReviewKind.conflict or item.response_id is None:
+        raise KhaosatError(f"mục {item.id} ({item.kind}) không phải hai phiếu trả lời khác nhau")
     second = session.get(Response, item.response_id)
     assert second is not None and second.duplicate_of is not None
     first = session.get(Response, second.duplicate_of)
@@ -144,15 +175,14 @@ def keep_response(session: Session, item_id: int, keep: Literal["first", "second
     return chosen
 
 
-def reject(session: Session, item_id: int, reason: str, *, actor: str) -> ReviewItem:
+def _reject(session: Session, item: ReviewItem, reason: str, actor: str) -> None:
     """Close the item as not a reply; a response it holds stops counting but is kept."""
     if not reason.strip():
         raise KhaosatError("cần ghi lý do từ chối")
-    item = open_item(session, item_id, actor=actor)
     response = session.get(Response, item.response_id) if item.response_id else None
     before = {"state": item.state.value, "counted": bool(response and response.counted)}
     if response is not None:
-        _discard(session, response)
+        discard_response(session, response)
     _close(item, ReviewState.rejected, actor)
     audit(
         session,
@@ -163,7 +193,36 @@ def reject(session: Session, item_id: int, reason: str, *, actor: str) -> Review
         before=before,
         after={"state": item.state.value, "counted": False},
     )
-    return item
+
+
+def _retry(session: Session, item: ReviewItem, actor: str, reprocess: Reprocess) -> Response | None:
+    """Process the item's archived message again; what it finds is recorded as the intake records it.
+
+    When it fails again the session is rolled back and the item stays open.
+    """
+    item_id = item.id
+    inbound = session.get(InboundMessage, item.inbound_id) if item.inbound_id else None
+    if item.kind != ReviewKind.error or inbound is None:
+        raise KhaosatError(f"mục {item_id} ({item.kind}) không phải lỗi khi xử lý thư: không thử lại được")
+    before = {"state": inbound.state.value, "reason": inbound.reason}
+    try:
+        reprocess(session, inbound)
+    except Exception as exc:  # the cause is not fixed yet: nothing of the attempt is kept
+        session.rollback()
+        raise KhaosatError(f"mục {item_id}: xử lý lại vẫn lỗi: {exc}") from exc
+    responses = session.exec(
+        select(Response).where(col(Response.inbound_id) == inbound.id).order_by(col(Response.id))
+    ).all()
+    _close(item, ReviewState.resolved, actor)
+    audit(
+        session,
+        actor=actor,
+        action="review.retry",
+        target=f"review:{item.id}",
+        before=before,
+        after={"state": inbound.state.value, "responses": [response.id for response in responses]},
+    )
+    return responses[0] if responses else None
 
 
 def _item_survey(session: Session, item: ReviewItem) -> Survey:
@@ -185,7 +244,7 @@ def _record_for(
     earlier = session.get(Survey, item.survey_id) if item.survey_id else None
     questionnaire = questionnaire_for(session, settings, survey.form_version)
     given = validate_answers(questionnaire, answers)
-    read = read_answers(item.kind, details, given, text_questions(questionnaire))
+    read = read_answers(ReviewKind(item.kind), details, given, text_questions(questionnaire))
     response = record_response(
         session,
         survey,
@@ -224,28 +283,10 @@ def _follow_up(session: Session, item: ReviewItem, survey: Survey, response: Res
         "details": json.loads(item.details or "{}"),
     }
     if response.conflicting:
-        add_review(session, "conflict", f"Phiếu {code} đã được nhận với câu trả lời khác", **common)
+        add_review(session, ReviewKind.conflict, f"Phiếu {code} đã được nhận với câu trả lời khác", **common)
     if read.uncertain:
-        add_review(session, "uncertain", f"Phiếu {code}: cần xem lại câu {', '.join(sorted(read.uncertain))}", **common)
-
-
-def _discard(session: Session, response: Response) -> None:
-    """The response stops counting; the survey falls back on the earlier reply, or none."""
-    if not response.counted:
-        return
-    response.counted = False
-    session.add(response)
-    session.flush()
-    survey = session.get(Survey, response.survey_id)
-    assert survey is not None and survey.id is not None
-    earlier = session.get(Response, response.duplicate_of) if response.duplicate_of else None
-    if earlier is not None:
-        earlier.counted = True
-        session.add(earlier)
-    elif counted_response(session, survey.id) is None:
-        survey.responded, survey.responded_at = False, None
-        survey.status = SurveyStatus.sent if survey.sent_at else SurveyStatus.pending
-        session.add(survey)
+        questions = ", ".join(sorted(read.uncertain))
+        add_review(session, ReviewKind.uncertain, f"Phiếu {code}: cần xem lại câu {questions}", **common)
 
 
 def _close(item: ReviewItem, state: ReviewState, actor: str) -> None:

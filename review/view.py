@@ -14,15 +14,15 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from ..errors import KhaosatError
-from ..models import Answer, AuditEntry, InboundMessage, Response, ReviewItem, Survey
+from ..models import Answer, AuditEntry, InboundMessage, Response, ReviewItem, ReviewKind, Survey
 from ..survey.codes import display_code
 
 KIND_LABELS = {
-    "unmatched": "chưa khớp phiếu",
-    "uncertain": "câu trả lời chưa chắc",
-    "unreadable": "không đọc được",
-    "attachment": "tệp đính kèm",
-    "conflict": "hai phiếu khác nhau",
+    ReviewKind.unmatched: "chưa khớp phiếu",
+    ReviewKind.uncertain: "câu trả lời chưa chắc",
+    ReviewKind.conflict: "hai phiếu khác nhau",
+    ReviewKind.attachment: "tệp đính kèm",
+    ReviewKind.error: "lỗi khi xử lý",
 }
 STATE_LABELS = {"open": "chờ xử lý", "resolved": "đã xử lý", "rejected": "đã từ chối"}
 

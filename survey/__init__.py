@@ -1,1 +1,2 @@
-"""The survey itself: questionnaire data, personalised forms, their layout maps, codes."""
+"""The survey itself: questionnaire data, personalised forms and their layout maps, codes, rounds;
+the survey lifecycle (every status change, in ``lifecycle.py``) and the responses recorded for it."""

@@ -3,6 +3,10 @@
 A dossier belongs to the round in progress on the day it was received. A day that falls in
 no round (by default 21–31 December, after round 2's deadline) belongs to the next round
 to start: round 1 of the following year. A round whose last day has passed is closed.
+
+``periods_around`` is the round calendar every caller reads: the periods of the years
+around a day, by start (a dossier's round, the last round started, the rounds a status
+email shows, the round whose report is due).
 """
 
 from __future__ import annotations
@@ -50,12 +54,17 @@ def _is_leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
+def periods_around(
+    day: date, rounds: list[RoundSettings], *, years_before: int = 1, years_after: int = 1
+) -> list[Period]:
+    """The periods of the years from ``years_before`` before ``day``'s to ``years_after`` after it, by start."""
+    years = range(day.year - years_before, day.year + years_after + 1)
+    return sorted((period for year in years for period in periods_of_year(year, rounds)), key=lambda p: p.starts_on)
+
+
 def period_for(day: date, rounds: list[RoundSettings]) -> Period:
     """The round a dossier received on ``day`` belongs to."""
-    candidates = sorted(
-        (period for year in (day.year - 1, day.year, day.year + 1) for period in periods_of_year(year, rounds)),
-        key=lambda period: period.starts_on,
-    )
+    candidates = periods_around(day, rounds)
     for period in candidates:
         if period.contains(day):
             return period

@@ -1,12 +1,14 @@
-"""Creating the survey of a dossier: its round, its codes, its first channel."""
+"""A dossier's survey: creating it (round, codes, first channel), the channels that reach its
+applicant in order, and the outbox rows that carry its form (recipient, Message-ID)."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 
 from sqlmodel import Session, select
 
-from ..models import Channel, Dossier, Survey, utcnow
+from ..models import Channel, Dossier, OutboxMessage, Survey, utcnow
 from ..settings import Settings
 from .codes import new_code, new_token
 from .rounds import ensure_round, period_for
@@ -35,6 +37,46 @@ def next_channel(current: Channel, available: Sequence[Channel]) -> Channel | No
         return None
     position = available.index(current)
     return available[position + 1] if position + 1 < len(available) else None
+
+
+def fax_address(gateway: str, number: str) -> str:
+    """The gateway address of a fax number stored in E.164 form ("+842633822111").
+
+    ``{number}`` in the pattern becomes the national number (02633822111), ``{e164}``
+    the international digits (842633822111).
+    """
+    digits = "".join(ch for ch in number if ch.isdigit())
+    national = "0" + digits[2:] if digits.startswith("84") else digits
+    return gateway.format(number=national, e164=digits)
+
+
+def recipient_for(channel: Channel, dossier: Dossier, settings: Settings) -> str:
+    """Where a form goes on ``channel``: an email address, a fax gateway address, or "" for paper."""
+    if channel is Channel.email:
+        return dossier.email
+    if channel is Channel.fax:
+        return fax_address(settings.fax.gateway, dossier.fax)
+    return ""
+
+
+def new_message_id(domain: str) -> str:
+    return f"<khaosat.{secrets.token_hex(12)}@{domain}>"
+
+
+def add_outbox(
+    session: Session, survey: Survey, dossier: Dossier, settings: Settings, *, kind: str = "invitation"
+) -> OutboxMessage:
+    """Queue the survey's form (``kind``: the invitation or a reminder) on its current channel."""
+    message = OutboxMessage(
+        survey_id=survey.id or 0,
+        kind=kind,
+        channel=survey.channel,
+        recipient=recipient_for(survey.channel, dossier, settings),
+        message_id=new_message_id(settings.message_domain),
+        created_at=utcnow(),
+    )
+    session.add(message)
+    return message
 
 
 def _unused_code(session: Session) -> str:

@@ -7,7 +7,6 @@ cannot be reached the test fails, it is never skipped.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,11 +16,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from khaosat.models import init_schema, make_engine
-from khaosat.settings import Settings, parse_settings
+from khaosat.settings import Settings
 
+from .support.settings import PG_URL, make_settings
 from .support.smtp_server import SmtpSink
-
-PG_URL = os.environ.get("KHAOSAT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -56,28 +54,6 @@ def engine(database_url: str) -> Iterator[Engine]:
 def settings(tmp_path: Path) -> Settings:
     """Settings for a test workspace under tmp_path (SQLite unless overridden)."""
     return make_settings(tmp_path)
-
-
-def make_settings(tmp_path: Path, **sections: dict) -> Settings:  # type: ignore[type-arg]
-    data: dict = {  # type: ignore[type-arg]
-        "organization": {
-            "name": "Sở Khoa học và Công nghệ tỉnh Thử Nghiệm",
-            "fax": "0263 3822 111",
-            "address": "12 Đường Trần Phú, TP. Thử Nghiệm",
-        },
-        "storage": {"dir": "data"},
-        "dossiers": {"inbox_dir": "inbox"},
-        "smtp": {
-            "host": "127.0.0.1",
-            "port": 25,
-            "security": "none",
-            "from_address": "khaosat@skhcn.example.gov.vn",
-            "reply_to": "phieu@skhcn.example.gov.vn",
-        },
-    }
-    for name, values in sections.items():
-        data.setdefault(name, {}).update(values)
-    return parse_settings(data, tmp_path)
 
 
 @pytest.fixture(scope="session")

@@ -1,15 +1,28 @@
 """Leases in the Lock table: one holder at a time, on SQLite and PostgreSQL, across processes."""
 
+# ruff: noqa: F811  (the Dovecot fixtures are imported from tests/support/dovecot.py, then named as arguments)
+
 from __future__ import annotations
 
+import json
+import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
 from sqlmodel import Session
 
-from khaosat.leases import acquire, release
-from khaosat.models import Lock
+from khaosat.intake.imap import ImapSource
+from khaosat.intake.run import intake_once
+from khaosat.leases import acquire, held, holder_alive, holder_name, release
+from khaosat.models import Lock, utcnow
+
+from .support.dovecot import Dovecot, User, dovecot, imap_user  # noqa: F401
+from .support.processes import wait_for
+from .support.settings import make_settings
 
 HOUR = timedelta(hours=1)
 NAME = "imap:phieu@mail.skhcn.example.gov.vn"
@@ -72,3 +85,97 @@ def test_two_processes_cannot_both_hold_it(engine, database_url):
     results = [process.communicate(timeout=60) for process in processes]
     assert all(process.returncode == 0 for process in processes), [err for _out, err in results]
     assert sorted(out.strip() for out, _err in results) == ["False", "False", "True"]
+
+
+def lease_row(engine, name: str) -> Lock | None:  # type: ignore[no-untyped-def]
+    with Session(engine) as session:
+        return session.get(Lock, name)
+
+
+def test_a_held_lease_is_renewed_while_the_block_runs_and_given_back(engine):
+    """Past its time to live the lease is still ours (renewed); after the block anyone may take it."""
+    ttl = timedelta(seconds=0.6)
+    with held(engine, NAME, holder="daemon-a", ttl=ttl) as mine:
+        assert mine
+        first = lease_row(engine, NAME)
+        assert first is not None
+        wait_for(lambda: utcnow() > first.expires_at + ttl)
+        with Session(engine) as session:
+            assert not acquire(session, NAME, holder="daemon-b", ttl=HOUR)
+        with held(engine, NAME, holder="daemon-b", ttl=ttl) as theirs:
+            assert not theirs
+    assert lease_row(engine, NAME) is None
+    with Session(engine) as session:
+        assert acquire(session, NAME, holder="daemon-b", ttl=HOUR)
+
+
+def test_whether_a_holder_is_alive_is_told_on_its_host_only():
+    """A holder on this host is asked of the system (running, then killed); elsewhere nobody can tell."""
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    holder = f"{socket.gethostname()}:{process.pid}"
+    try:
+        assert holder_alive(holder) is True
+    finally:
+        process.kill()
+        process.wait()
+    assert holder_alive(holder) is False
+    assert holder_alive(holder_name()) is True
+    assert holder_alive(f"elsewhere.example.gov.vn:{process.pid}") is None
+
+
+STUCK_INTAKE = """
+import json, sys
+from datetime import timedelta
+from pathlib import Path
+from khaosat.intake.run import intake_once
+from khaosat.models import make_engine
+from khaosat.settings import parse_settings
+url, imap, password, workspace, ttl = sys.argv[1:]
+settings = parse_settings(
+    {"database": {"url": url}, "imap": json.loads(imap)}, Path(workspace), environ={"KHAOSAT_IMAP_PASSWORD": password}
+)
+intake_once(make_engine(url), settings, lease_ttl=timedelta(seconds=float(ttl)))
+"""
+
+
+@pytest.fixture
+def silent_server() -> Iterator[int]:
+    """A port that takes connections and never says a word (a mailbox server that hangs)."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        yield listener.getsockname()[1]
+
+
+def test_a_killed_intake_holds_the_mailbox_one_ttl_at_most(
+    engine, database_url, tmp_path: Path, dovecot: Dovecot, imap_user: User, silent_server: int
+):
+    """An intake killed while polling stops renewing: its lease ends within one TTL and the next intake polls."""
+    ttl = timedelta(seconds=2)
+    stuck = dovecot.settings(imap_user, port=silent_server, timeout=600)
+    process = subprocess.Popen(
+        [sys.executable, "-c", STUCK_INTAKE, database_url, json.dumps(stuck.model_dump()), imap_user.password,
+         str(tmp_path), str(ttl.total_seconds())],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    name = f"intake:imap:{imap_user.name}@{dovecot.host}"
+    try:
+        wait_for(lambda: lease_row(engine, name) is not None or process.poll() is not None)
+        first = lease_row(engine, name)
+        assert first is not None, process.communicate()
+        wait_for(lambda: utcnow() > first.expires_at + ttl / 2)
+        with Session(engine) as session:  # still polling, past its first expiry: renewed
+            assert not acquire(session, name, holder="another:1", ttl=ttl)
+    finally:
+        process.kill()
+        process.communicate()
+    killed_at = utcnow()
+    last = lease_row(engine, name)
+    assert last is not None and last.holder == first.holder and last.expires_at <= killed_at + ttl
+    wait_for(lambda: utcnow() > last.expires_at)
+    settings = make_settings(tmp_path, database={"url": database_url})
+    report = intake_once(engine, settings, sources=[ImapSource(dovecot.settings(imap_user), imap_user.password)])
+    assert report.errors == []
+    assert lease_row(engine, name) is None

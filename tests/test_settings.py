@@ -1,5 +1,7 @@
-"""Configuration: the file, environment overrides, errors that name the key."""
+"""Configuration: the file, environment overrides, secrets, errors that name the key."""
 
+import ast
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -7,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from khaosat.errors import ConfigError
+from khaosat.intake.imap import ImapSource
 from khaosat.settings import Section, Settings, apply_env_overrides, load_settings
 
+from .support.dovecot import dovecot, imap_user  # noqa: F401
 from .support.paths import REPOSITORY
 
 EXAMPLE = REPOSITORY / "config.toml"
@@ -83,3 +87,56 @@ def test_unknown_env_override_is_an_error():
 def test_missing_file():
     with pytest.raises(ConfigError, match="not found"):
         load_settings(Path("/nonexistent/khaosat.toml"), environ={})
+
+
+def test_passwords_are_resolved_once_at_load_and_kept_secret():
+    """Each section's password comes from the variable its password_env names; no repr or dump shows it."""
+    environ = {
+        "KHAOSAT_SMTP_PASSWORD": "mật-khẩu-thư-đi",
+        "KHAOSAT_IMAP__PASSWORD_ENV": "HOP_THU",
+        "HOP_THU": "hộp-thư",
+    }
+    settings = load_settings(EXAMPLE, environ=environ)
+    assert settings.smtp.password.get_secret_value() == "mật-khẩu-thư-đi"
+    assert settings.imap.password.get_secret_value() == "hộp-thư"
+    shown = f"{settings!r} {settings} {settings.model_dump()} {settings.model_dump_json()}"
+    assert "mật-khẩu-thư-đi" not in shown and "hộp-thư" not in shown
+    assert load_settings(EXAMPLE, environ={}).imap.password.get_secret_value() == ""
+
+
+def test_a_password_in_the_file_is_refused(tmp_path):
+    """Secrets are never in the file: a password key is an unknown key."""
+    config = tmp_path / "secret.toml"
+    config.write_text('[imap]\npassword = "bí-mật"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape("imap.password': unknown key")):
+        load_settings(config, environ={})
+
+
+def test_the_mailbox_logs_in_with_the_password_resolved_at_load(tmp_path, dovecot, imap_user):  # noqa: F811
+    """The IMAP source takes the password the settings resolved; the process environment is not read again."""
+    config = tmp_path / "k.toml"
+    config.write_text(
+        f'[imap]\nhost = "{dovecot.host}"\nport = {dovecot.port}\nsecurity = "none"\nusername = "{imap_user.name}"\n'
+        'password_env = "KHAOSAT_TEST_IMAP_SECRET"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(config, environ={"KHAOSAT_TEST_IMAP_SECRET": imap_user.password})
+    assert "KHAOSAT_TEST_IMAP_SECRET" not in os.environ
+    source = ImapSource(settings.imap)
+    try:
+        assert list(source.fetch()) == []
+    finally:
+        source.close()
+
+
+def test_only_the_settings_and_the_command_read_the_environment():
+    """No package module reads os.environ or os.getenv except settings.py, cli.py and commands/."""
+    readers = set()
+    for path in REPOSITORY.rglob("*.py"):
+        parts = path.relative_to(REPOSITORY).parts
+        if parts[0] in {"tests", "bench", "deploy", "build", "commands", "settings.py", "cli.py"} or parts[0][0] == ".":
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in {"environ", "getenv"}:
+                readers.add("/".join(parts))
+    assert readers == set()

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from email.message import Message
 
-from .msgparts import fold, header_text
+from ...text import fold
+from .message import header_text
 
 AUTO_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-Autoresponse", "X-Mail-Autoreply")
 # Matched against the folded subject (case-folded, diacritics removed): "Trả lời tự động" too.

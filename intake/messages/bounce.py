@@ -16,8 +16,9 @@ from email.parser import Parser
 
 from flufl.bounce import all_failures
 
+from ...text import fold
 from .dsnstatus import describe
-from .msgparts import RETURNED_TYPES, body_text, fold, header_text, sender
+from .message import RETURNED_TYPES, body_text, decode_text, header_text, sender
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +128,7 @@ def _dsn_blocks(message: Message) -> list[Message]:
             blocks.extend(block for block in payload if isinstance(block, Message))
             continue
         data = part.get_payload(decode=True)
-        text = data.decode("utf-8", "replace") if isinstance(data, bytes) else str(payload)
+        text = decode_text(data) if isinstance(data, bytes) else str(payload)
         blocks.extend(Parser().parsestr(chunk.strip() + "\n") for chunk in re.split(r"\r?\n\s*\r?\n", text))
     return blocks
 

@@ -2,8 +2,8 @@
 
 Pure: bytes of a message (or a parsed message) in, a ``Classification`` out. The rule that
 outranks every other: a reply with a filled form must never be lost, so a message that
-carries a file that could be a form is a "reply" whatever its headers say, and anything the
-classifier is unsure of is a "reply" too (the intake then reads it or puts it before a
+carries a file that could be a form is a reply whatever its headers say, and anything the
+classifier is unsure of is a reply too (the intake then reads it or puts it before a
 person). A bounce's returned original, with the form we sent, does not count as a file.
 
 Order of the checks: fax gateway report, bounce, automatic reply, reply.
@@ -11,27 +11,43 @@ Order of the checks: fax gateway report, bounce, automatic reply, reply.
 
 from __future__ import annotations
 
-import email
-import email.policy
+import enum
 import re
 from dataclasses import dataclass
-from email.message import EmailMessage, Message
+from email.message import Message
 from typing import Literal
 
 from ...survey.codes import normalise_code
 from .autoreply import autoreply_reason
 from .bounce import read_bounce, success_report
 from .faxreport import from_gateway, read_fax_report
-from .msgparts import body_text, header_text, header_values, message_ids, possible_forms, returned_headers
+from .message import (
+    body_text,
+    header_text,
+    header_values,
+    message_ids,
+    parse_message,
+    possible_forms,
+    returned_headers,
+)
 
 SURVEY_HEADER = "X-Khaosat-Survey"
 RETURNED_LINE = re.compile(r"^\s*(message-id|x-khaosat-survey)\s*:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
 KEPT_AS_REPLY = "Có tệp đính kèm nên xử lý như thư trả lời"
 
 
+class MessageKind(enum.StrEnum):
+    """What an inbound message is."""
+
+    reply = "reply"  # from a person: read its files, or put it before a person
+    bounce = "bounce"  # a delivery failure (or delay) of a message we sent
+    autoreply = "autoreply"  # out of office, read receipt, delivery success report
+    fax_report = "fax-report"  # the fax gateway's report on a fax we sent
+
+
 @dataclass(frozen=True)
 class Classification:
-    kind: Literal["reply", "bounce", "autoreply", "fax-report"]
+    kind: MessageKind
     permanent: bool = False  # bounces: a permanent failure (5.x.x, or the server gave up)
     failed_recipients: tuple[str, ...] = ()  # lower case
     original_message_ids: tuple[str, ...] = ()  # of the message this one reports on or answers
@@ -47,7 +63,7 @@ def classify(message: bytes | Message, *, fax_gateway: str = "", our_domain: str
     ``fax_gateway`` is the gateway address pattern ("{number}@fax.example.vn"); with
     ``our_domain`` only Message-IDs of that domain (the ones we sent) are reported.
     """
-    legacy = _legacy(message)
+    legacy = parse_message(message)
     ids = _references(legacy, our_domain)
     if from_gateway(legacy, fax_gateway):
         found = _fax(legacy, fax_gateway, ids)
@@ -56,16 +72,7 @@ def classify(message: bytes | Message, *, fax_gateway: str = "", our_domain: str
     found = _bounce(legacy, our_domain)
     if found is not None:
         return found
-    return _autoreply(legacy, ids) or Classification("reply", original_message_ids=ids)
-
-
-def _legacy(message: bytes | Message) -> Message:
-    """A compat32 message, the form flufl.bounce was written for and that never raises on access."""
-    if isinstance(message, bytes):
-        return email.message_from_bytes(message)
-    if isinstance(message, EmailMessage) or message.policy is not email.policy.compat32:
-        return email.message_from_bytes(message.as_bytes(policy=email.policy.compat32))
-    return message
+    return _autoreply(legacy, ids) or Classification(MessageKind.reply, original_message_ids=ids)
 
 
 def _fax(message: Message, gateway: str, ids: tuple[str, ...]) -> Classification | None:
@@ -75,7 +82,11 @@ def _fax(message: Message, gateway: str, ids: tuple[str, ...]) -> Classification
     if report is None:
         return None
     return Classification(
-        "fax-report", original_message_ids=ids, fax_status=report.status, fax_number=report.number, reason=report.reason
+        MessageKind.fax_report,
+        original_message_ids=ids,
+        fax_status=report.status,
+        fax_number=report.number,
+        reason=report.reason,
     )
 
 
@@ -84,10 +95,11 @@ def _bounce(message: Message, our_domain: str) -> Classification | None:
     if bounce is None:
         return None
     if possible_forms(message, returned_original=True):
-        return Classification("reply", original_message_ids=_references(message, our_domain), reason=KEPT_AS_REPLY)
+        ids = _references(message, our_domain)
+        return Classification(MessageKind.reply, original_message_ids=ids, reason=KEPT_AS_REPLY)
     ids, codes = _returned(message, our_domain)
     return Classification(
-        "bounce",
+        MessageKind.bounce,
         permanent=bounce.permanent,
         failed_recipients=bounce.failed_recipients,
         original_message_ids=ids,
@@ -101,14 +113,14 @@ def _autoreply(message: Message, ids: tuple[str, ...]) -> Classification | None:
     if not reason:
         return None
     if possible_forms(message):
-        return Classification("reply", original_message_ids=ids, reason=f"{KEPT_AS_REPLY}: {reason.lower()}")
-    return Classification("autoreply", original_message_ids=ids, reason=reason)
+        return Classification(MessageKind.reply, original_message_ids=ids, reason=f"{KEPT_AS_REPLY}: {reason.lower()}")
+    return Classification(MessageKind.autoreply, original_message_ids=ids, reason=reason)
 
 
 def _references(message: Message, our_domain: str) -> tuple[str, ...]:
     """In-Reply-To first, then References from the newest back."""
     found = message_ids(" ".join(header_values(message, "In-Reply-To")))
-    found += reversed(message_ids(" ".join(header_values(message, "References"))))
+    found += message_ids(" ".join(header_values(message, "References")))[::-1]
     return _ours(found, our_domain)
 
 
@@ -128,7 +140,7 @@ def _returned(message: Message, our_domain: str) -> tuple[tuple[str, ...], tuple
     return _ours(message_ids(" ".join(ids)), our_domain), _codes(codes)
 
 
-def _ours(ids: list[str], our_domain: str) -> tuple[str, ...]:
+def _ours(ids: tuple[str, ...], our_domain: str) -> tuple[str, ...]:
     domain = our_domain.lower()
     kept = [i for i in ids if not domain or i[:-1].rpartition("@")[2].lower() == domain]
     return tuple(dict.fromkeys(kept))

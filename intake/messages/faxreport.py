@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from email.message import Message
 from typing import Literal
 
-from .msgparts import body_text, fold, header_text, sender
+from ...text import fold
+from .message import body_text, header_text, sender
 
 FAILED = re.compile(
     r"\bfail|not (been )?(sent|delivered|transmitted)|undeliver|unsuccessful|\berror\b|\bbusy\b|no answer"

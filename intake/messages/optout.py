@@ -7,15 +7,9 @@ out), and only a subject or line that is just a keyword: "Không nhận được
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from ...survey.codes import normalise_code
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
-    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
-
+from ...text import fold
 
 QUOTE_MARKERS = ("wrote:", "da viet:", "-----original message-----", "from:", "tu:", "vao ")
 REPLY_PREFIX = re.compile(r"^((re|fw|fwd|tl|trl|chuyen tiep)\s*:\s*)+")
@@ -29,7 +23,7 @@ def _is_code(word: str) -> bool:
 
 def _bare(text: str) -> str:
     """Folded text without reply prefixes, survey codes and punctuation."""
-    folded = REPLY_PREFIX.sub("", _fold(text))
+    folded = REPLY_PREFIX.sub("", fold(text))
     folded = " ".join(word for word in folded.split() if not _is_code(word))
     return " ".join(NOT_WORDS.sub(" ", folded).split())
 
@@ -43,7 +37,7 @@ def asks_to_opt_out(subject: str, body: str, keywords: list[str]) -> bool:
     wanted = {_bare(keyword) for keyword in keywords}
     lines = [subject]
     for line in body.splitlines():
-        folded = _fold(line)
+        folded = fold(line)
         if line.lstrip().startswith(">") or any(folded.startswith(m) or folded.endswith(m) for m in QUOTE_MARKERS):
             break
         lines.append(line)

@@ -13,8 +13,9 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from typer.testing import CliRunner
 
-from khaosat.bench.simulate import DOUBTFUL, fax_fine, fill_page, render_pages
 from khaosat.cli import app
+from khaosat.demo.hand import DOUBTFUL, fill_page, render_pages
+from khaosat.demo.scanners import fax_fine
 from khaosat.survey.questionnaire import load_questionnaire
 from khaosat.survey.render import FormContext, FormRenderer
 
@@ -94,7 +95,7 @@ def test_a_blank_counter_form_filled_on_screen_is_read_from_its_fields(tmp_path:
 
     from pypdf import PdfReader, PdfWriter
 
-    from khaosat.reader.document import read_file
+    from khaosat.reader import read_document
     from khaosat.survey.layouts import questionnaire_layouts
     from khaosat.survey.render import FormContext, renderer_for
 
@@ -104,7 +105,7 @@ def test_a_blank_counter_form_filled_on_screen_is_read_from_its_fields(tmp_path:
         writer.update_page_form_field_values(page, {"D1": "/5", "B1_1": "/na"}, auto_regenerate=False)
     out = io.BytesIO()
     writer.write(out)
-    result = read_file(out.getvalue(), "quay.pdf", questionnaire_layouts())
+    result = read_document(out.getvalue(), "quay.pdf", questionnaire_layouts())
     [form] = result.forms
     assert form.code is None and form.method == "acroform"
     assert form.answers["D1"] == "5" and form.answers["B1_1"] == "na" and form.answers["B1_2"] is None

@@ -19,31 +19,25 @@ import time_machine
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session, select
+from typer.testing import CliRunner
 
 from khaosat import leases, scheduler
+from khaosat.cli import app
 from khaosat.daemon import jobs
 from khaosat.daemon.status import collect_status
 from khaosat.errors import ConfigError
 from khaosat.models import JobRun, OutboxMessage, OutboxState, utcnow
 from khaosat.settings import ScheduleSettings, Settings, load_settings
 
-from ..conftest import make_settings
 from ..support import processes
 from ..support.dossier_files import write_csv
 from ..support.factories import local_today
-from ..support.processes import khaosat, seed
+from ..support.processes import khaosat, seed, wait_for
+from ..support.settings import make_settings
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 WEDNESDAY_NOON = datetime(2024, 6, 5, 12, 0, tzinfo=ZONE)
 SECOND = 1 / 60  # one second, in the minutes of [schedule]
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        time.sleep(0.05)
 
 
 def job_runs(engine, job: str | None = None) -> list[JobRun]:
@@ -123,8 +117,9 @@ def test_cron_lines_mean_what_crontab_means(tmp_path, expression, after_wednesda
 
 @pytest.mark.parametrize("expression", ["0 8 * *", "0 25 * * 1", "0 8 * * 9", "chủ nhật"])
 def test_a_bad_cron_line_is_refused_naming_its_key(expression):
+    """The settings refuse a line without five fields; the daemon, a field APScheduler refuses."""
     with pytest.raises(ConfigError, match=r"schedule\.round_report_cron"):
-        load_settings(None, environ={"KHAOSAT_SCHEDULE__ROUND_REPORT_CRON": expression})
+        scheduler.check_schedule(load_settings(None, environ={"KHAOSAT_SCHEDULE__ROUND_REPORT_CRON": expression}))
 
 
 def test_scheduler_jobs_never_overlap_coalesce_and_have_the_grace(tmp_path, engine):
@@ -342,6 +337,18 @@ def test_run_with_a_bad_schedule_exits_1_naming_the_key(tmp_path):
     _out, err = process.communicate(timeout=60)
     assert process.returncode == 1
     assert "schedule.status_cron" in err
+
+
+@pytest.mark.parametrize("verb", ["run", "status"])
+def test_a_cron_field_apscheduler_refuses_is_one_line_naming_the_key(tmp_path, verb):
+    """Hour 25 has the five fields the settings check: `run` and `status` still stop at it, naming the key."""
+    config = tmp_path / "config.toml"
+    config.write_text('[storage]\ndir = "data"\n[schedule]\nstatus_cron = "0 25 * * 1"\n', encoding="utf-8")
+    assert CliRunner().invoke(app, ["init", "--config", str(config)]).exit_code == 0
+    process = khaosat(config, verb)
+    _out, err = process.communicate(timeout=60)
+    assert process.returncode == 1
+    assert "schedule.status_cron" in err and len(err.strip().splitlines()) == 1, err
 
 
 def board_settings(tmp_path: Path, database_url: str, smtp_port: int) -> Settings:

@@ -13,9 +13,9 @@ from khaosat.dossiers import import_files
 from khaosat.errors import ImportFileError
 from khaosat.models import Dossier, Procedure, Unit
 
-from ..conftest import make_settings
 from ..fixtures.make_dossiers_messy import FIXTURE, PROC_GCN, PROC_KQ, PROC_TD, build
 from ..support.dossier_files import write_csv, write_xlsx
+from ..support.settings import make_settings
 
 GCN, KQ, TD = "1.001234", "1.004567", "THAM-DINH-CONG-NGHE-DU-AN-DAU-TU"
 QLCN, KHTC, VP = "PHONG-QUAN-LY-CHUYEN-NGANH", "PHONG-KE-HOACH-TAI-CHINH", "VAN-PHONG-SO"

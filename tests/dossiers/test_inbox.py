@@ -110,3 +110,33 @@ def test_old_excel_format_is_rejected_with_advice(engine, settings, tmp_path):
     assert result.status == "rejected"
     reason = (settings.dossiers.inbox_dir / "rejected" / "cu.xls.reason.txt").read_text("utf-8")
     assert reason == "cu.xls: định dạng .xls không được hỗ trợ; hãy lưu lại thành .xlsx\n"
+
+
+def test_a_report_left_behind_is_never_overwritten(engine, settings):
+    """Someone took processed/export.xlsx away but left its report: the next export of that
+    name gets its own name, and the old report stays as it was."""
+    drop(settings, "export.xlsx")
+    (first,) = run(engine, settings)
+    report = first.moved_to.with_name("export.xlsx.report.json")
+    before = report.read_bytes()
+    first.moved_to.unlink()
+    drop(settings, "export.xlsx")
+    (second,) = run(engine, settings)
+    assert second.moved_to != first.moved_to and second.moved_to.exists()
+    assert report.read_bytes() == before
+    assert (second.moved_to.parent / f"{second.moved_to.name}.report.json").exists()
+
+
+def test_the_same_export_processed_three_times_keeps_three_files(engine, settings, tmp_path):
+    """Three drops of one name in the same second: three files in processed/, each with its bytes."""
+    names = set()
+    for rows in (1, 2, 3):
+        export = write_xlsx(tmp_path / f"{rows}.xlsx",
+                            [[f"HS-{n}", "T1", "Thủ tục", "Văn phòng", "A", "", "", "", "", "01/03/2024", ""]
+                             for n in range(rows)])  # fmt: skip
+        drop(settings, "export.xlsx", export)
+        (result,) = run(engine, settings)
+        assert result.report.new == 1
+        names.add(result.moved_to.name)
+    processed = settings.dossiers.inbox_dir / "processed"
+    assert len(names) == 3 and {p.name for p in processed.iterdir() if p.suffix == ".xlsx"} == names

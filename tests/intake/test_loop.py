@@ -16,8 +16,10 @@ from pypdf import PdfReader, PdfWriter
 from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
-from khaosat.bench.simulate import fax_fine, fill_page, render_pages, scan_grey_300
 from khaosat.cli import app
+from khaosat.demo import replies
+from khaosat.demo.hand import fill_page, render_pages
+from khaosat.demo.scanners import fax_fine, scan_grey_300
 from khaosat.intake.pipeline import Intake
 from khaosat.intake.run import intake_once, known_layouts
 from khaosat.intake.sources import Incoming
@@ -35,10 +37,9 @@ from khaosat.models import (
 )
 from khaosat.reports.rates import unit_rates
 
-from ..conftest import make_settings
-from ..support import replies
 from ..support.dovecot import Dovecot, User, dovecot, imap_user  # noqa: F401
 from ..support.factories import add_dossier, local_today
+from ..support.settings import make_settings
 
 INTAKE = "phieu@skhcn.example.gov.vn"
 STAFF = "vanthu@skhcn.example.gov.vn"
@@ -277,7 +278,7 @@ def test_killed_between_steps_then_run_again(engine, world, dovecot, imap_user):
     intake = Intake(engine, settings, layouts)
     # Crash 1: the first item was archived and recorded, then the process died.
     with Session(engine) as session:
-        intake._record(session, items[0], _sha(items[0]))
+        intake.record(session, items[0])
     # Crash 2: the second item was processed, then the process died before moving it.
     intake.take(items[1])
     report = intake_once(engine, settings)
@@ -289,15 +290,9 @@ def test_killed_between_steps_then_run_again(engine, world, dovecot, imap_user):
     assert states == {InboundState.processed}
 
 
-def _sha(item: Incoming) -> str:
-    import hashlib
-
-    return hashlib.sha256(item.data).hexdigest()
-
-
 def test_a_doubtful_mark_on_a_scan_goes_to_review_with_its_crop_and_a_person_settles_it(engine, world, tmp_path):
     """Scan folder → OMR → uncertain answer in `review list` with its crop → resolved, logged."""
-    from khaosat.bench.simulate import DOUBTFUL
+    from khaosat.demo.hand import DOUBTFUL
     from khaosat.models import AuditEntry
     from khaosat.survey.render import renderer_for
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from khaosat.errors import MailboxError
 from khaosat.intake.archive import archive_raw, read_archived
-from khaosat.intake.scanfolder import ScanFolderSource, free_name, is_temporary
+from khaosat.intake.scanfolder import ScanFolderSource
 
 
 def drop(scan_dir: Path, name: str, data: bytes, age: float = 60.0) -> Path:
@@ -62,18 +61,6 @@ def test_settle_to_review(tmp_path):
     (item,) = list(source.fetch())
     assert source.settle(item, review=True) == str(tmp_path / "review" / "la.bin")
     assert source.settle(item, review=True) == ""  # already gone: nothing to move
-
-
-def test_free_name_adds_a_time_and_a_counter():
-    taken = {Path("d/x.pdf"), Path("d/x.20250102T030405Z.pdf")}
-    now = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
-    assert free_name(Path("d"), "x.pdf", now, taken.__contains__) == Path("d/x.20250102T030405Z-2.pdf")
-    assert free_name(Path("d"), "y.pdf", now, taken.__contains__) == Path("d/y.pdf")
-
-
-@pytest.mark.parametrize("name", ["~$phieu.docx", "a.part", ".DS_Store", "x.crdownload", "backup~"])
-def test_temporary_names(name):
-    assert is_temporary(name)
 
 
 def test_a_missing_scan_folder_is_a_mailbox_error(tmp_path):

@@ -13,8 +13,8 @@ from khaosat.mailer.dispatch import dispatch_once
 from khaosat.models import Channel, OutboxMessage, OutboxState, Survey, SurveyStatus
 from khaosat.survey.codes import display_code, normalise_code
 
-from ..conftest import make_settings
 from ..support.factories import add_dossier, local_today
+from ..support.settings import make_settings
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from sqlmodel import Session, select
 
 from khaosat.models import OutboxMessage, OutboxState
 
-from ..conftest import make_settings
 from ..support.processes import khaosat, seed, write_config
+from ..support.settings import make_settings
 
 
 def test_killed_mid_dispatch_then_run_again(engine, database_url, tmp_path, smtp):

@@ -1,39 +1,27 @@
-"""Reminders and unit follow-up against a real SMTP server, on SQLite and PostgreSQL."""
+"""Reminders against a real SMTP server, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
-import time_machine
 from sqlmodel import Session, col, select
 
 from khaosat.intake.messages.optout import asks_to_opt_out
-from khaosat.intake.record import ReadAnswers, record_response
 from khaosat.mailer.dispatch import dispatch_once
-from khaosat.mailer.followup import send_followups
 from khaosat.mailer.reminders import queue_reminders
 from khaosat.models import OutboxMessage, OutboxState, ResponseMethod, Survey, utcnow
+from khaosat.survey.responses import ReadAnswers, record_response
 
-from ..conftest import make_settings
 from ..support.factories import add_dossier, local_today
+from ..support.settings import make_settings
 
-
-@pytest.fixture(autouse=True)
-def early_in_round_two():
-    """Reminders come 7 and 14 days on, within the round: fix "now" at 2 November."""
-    with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=True):
-        yield
+pytestmark = pytest.mark.usefixtures("early_in_round_two")  # reminders come 7 and 14 days on
 
 
 @pytest.fixture
 def config(tmp_path, smtp):
-    return make_settings(
-        tmp_path,
-        smtp={"port": smtp.port},
-        report={"unit_heads": {"QLCN": ["truongphong@skhcn.example.gov.vn"]}},
-    )
+    return make_settings(tmp_path, smtp={"port": smtp.port})
 
 
 def dispatched(engine, config, emails: list[str]) -> None:
@@ -101,28 +89,6 @@ def test_a_reply_between_queue_and_send_cancels_the_reminder(engine, config, smt
 def test_no_reminder_after_the_round_closed(engine, config, smtp):
     dispatched(engine, config, ["a@example.vn"])
     assert remind(engine, config, 400)[0].queued == 0
-
-
-def test_unit_heads_get_their_own_units_outstanding_list(engine, config, smtp):
-    dispatched(engine, config, ["a@example.vn"])
-    with Session(engine) as session:
-        add_dossier(
-            session,
-            "HS-KHTC",
-            received_on=local_today(config),
-            unit="KHTC",
-            unit_name="Phòng Kế hoạch - Tài chính",
-            email="k@example.vn",
-        )
-    dispatch_once(engine, config)
-    smtp.reset()
-    report = send_followups(engine, config, now=later(3)())
-    assert (report.sent, report.dossiers, report.units_without_head) == (1, 1, ["KHTC"])
-    [message] = [received.message for received in smtp.received]
-    assert smtp.received[0].rcpt_tos == ["truongphong@skhcn.example.gov.vn"]
-    html = message.get_body(("html",)).get_content()
-    assert "HS-0" in html and "0912345678" in html and "HS-KHTC" not in html
-    assert "Phòng Quản lý chuyên ngành" in message["Subject"]
 
 
 @pytest.mark.parametrize(

@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime
+import json
+import threading
+from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 
 import openpyxl
 import pdfplumber
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from khaosat.errors import KhaosatError
-from khaosat.mailer.round_report import send_due_round_report, send_round_report, write_round_report
-from khaosat.models import Survey
+from khaosat.errors import KhaosatError, PermanentDeliveryError
+from khaosat.mailer import report_claims
+from khaosat.mailer.round_report import KIND, send_due_round_report, send_round_report, write_round_report
+from khaosat.models import ReportSent, Survey, make_engine
 from khaosat.reports.rates import unit_rates
 from khaosat.reports.round import build_round_report, latest_started, round_ending_on
 from khaosat.settings import default_rounds
 from khaosat.survey.questionnaire import load_questionnaire
 
-from ..conftest import make_settings
 from ..support.report_data import NOW, record_more, seed_round, unit_outbox
+from ..support.settings import make_settings
 
 COUNTS = {"QLCN": (4, 4, 2), "KHTC": (3, 3, 1)}
+DEADLINE = datetime(2026, 12, 20, 10, 30, tzinfo=UTC)  # 17:30 on round 2026-2's last day in Vietnam
 FACTOR_ITEMS = [q.code for q in load_questionnaire().questions if q.factor]
 
 
@@ -131,11 +135,68 @@ def test_written_without_sending(seeded, config, smtp):
 def test_due_round_report_is_sent_once(seeded, config, smtp):
     """On the deadline day the report goes out once; before it nothing is due."""
     assert send_due_round_report(seeded, config, now=NOW) is None
-    deadline = datetime(2026, 12, 20, 10, 30, tzinfo=UTC)
-    result = send_due_round_report(seeded, config, now=deadline)
+    result = send_due_round_report(seeded, config, now=DEADLINE)
     assert result is not None and result.round_name == "2026-2" and len(smtp.received) == 1
-    assert send_due_round_report(seeded, config, now=deadline.replace(day=21)) is None
+    assert send_due_round_report(seeded, config, now=DEADLINE.replace(day=21)) is None
     assert len(smtp.received) == 1
+
+
+def report_rows(engine) -> list[ReportSent]:
+    with Session(engine) as session:
+        return list(session.exec(select(ReportSent)).all())
+
+
+def test_two_hosts_send_the_due_report_once(seeded, config, smtp, database_url):
+    """Two daemons, each with its own engine, run the job at the same moment: the board gets one email."""
+    engines = [seeded, make_engine(database_url)]
+    start = threading.Barrier(len(engines))
+    results: list[object] = []
+
+    def run(engine) -> None:  # type: ignore[no-untyped-def]
+        start.wait()
+        results.append(send_due_round_report(engine, config, now=DEADLINE))
+
+    threads = [threading.Thread(target=run, args=(engine,)) for engine in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    engines[1].dispose()
+    assert len(results) == 2 and results.count(None) == 1
+    assert len(smtp.received) == 1
+    [row] = report_rows(seeded)
+    assert (row.kind, row.round_name, row.sent_at) == (KIND, "2026-2", DEADLINE)
+    assert json.loads(row.recipients) == ["iso@skhcn.example.gov.vn"]
+    assert row.message_id == smtp.received[0].message["Message-ID"]
+
+
+def test_a_refused_report_stays_due(seeded, config, smtp):
+    """The server refuses the report: the claim is given back, and the next run sends it."""
+    smtp.handler.data_replies.append("550 5.7.1 refused")
+    with pytest.raises(PermanentDeliveryError):
+        send_due_round_report(seeded, config, now=DEADLINE)
+    assert smtp.received == [] and report_rows(seeded)[0].sent_at is None
+    result = send_due_round_report(seeded, config, now=DEADLINE + timedelta(minutes=5))
+    assert result is not None and len(smtp.received) == 1
+
+
+def test_a_claim_left_by_a_dead_daemon_is_taken_over_after_the_lease(seeded, config, smtp):
+    """A daemon died after claiming: while the claim is fresh nothing goes; after the lease the report goes, once."""
+    with Session(seeded) as session:
+        assert report_claims.claim(session, KIND, "2026-2", "<dead@skhcn.example.gov.vn>", now=DEADLINE)
+    assert send_due_round_report(seeded, config, now=DEADLINE + timedelta(minutes=10)) is None
+    later = DEADLINE + report_claims.CLAIM_LEASE + timedelta(minutes=1)
+    result = send_due_round_report(seeded, config, now=later)
+    assert result is not None and result.message_id == "<dead@skhcn.example.gov.vn>"
+    assert [received.message["Message-ID"] for received in smtp.received] == ["<dead@skhcn.example.gov.vn>"]
+    assert send_due_round_report(seeded, config, now=later + report_claims.CLAIM_LEASE) is None
+    assert len(smtp.received) == 1
+
+
+def test_a_report_sent_by_hand_is_not_sent_again_by_the_job(seeded, config, smtp):
+    send_round_report(seeded, config, "2026-2", now=DEADLINE - timedelta(hours=1))
+    assert send_due_round_report(seeded, config, now=DEADLINE) is None
+    assert len(smtp.received) == 1 and report_rows(seeded)[0].sent_at == DEADLINE - timedelta(hours=1)
 
 
 def test_no_board_emails_is_an_error(engine, tmp_path, database_url, smtp):

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from khaosat.cli import app
 from khaosat.errors import KhaosatError, PermanentDeliveryError
 from khaosat.mailer.status import send_status
-from khaosat.models import OutboxMessage, OutboxState, RateSnapshot, ReviewItem
+from khaosat.models import OutboxMessage, OutboxState, RateSnapshot, ReviewItem, ReviewKind
 from khaosat.reports.rates import RatesReport, unit_rates
 from khaosat.reports.rates_format import percent
 from khaosat.reports.status import build_status, candidate_periods, days_left
@@ -22,9 +22,9 @@ from khaosat.reports.status_view import days_text, points
 from khaosat.settings import default_rounds
 from khaosat.survey.rounds import period_for, period_named
 
-from ..conftest import make_settings
 from ..support.factories import local_today
 from ..support.report_data import NOW, TODAY, answer_next, seed_round
+from ..support.settings import make_settings
 
 COUNTS = {"QLCN": (10, 10, 9), "KHTC": (8, 7, 3), "TDC": (6, 5, 4)}
 BOARD = ["iso@skhcn.example.gov.vn", "giamdoc@skhcn.example.gov.vn"]
@@ -154,7 +154,7 @@ def test_queues_are_reported(engine, config, smtp):
     """Open review items and uncertain deliveries are counted in the email."""
     seed_round(engine, config, COUNTS)
     with Session(engine) as session:
-        session.add(ReviewItem(kind="unreadable", reason="mã phiếu không đọc được", created_at=NOW))
+        session.add(ReviewItem(kind=ReviewKind.unmatched, reason="mã phiếu không đọc được", created_at=NOW))
         row = session.exec(select(OutboxMessage).where(OutboxMessage.state == OutboxState.pending)).first()
         assert row is not None
         row.state = OutboxState.uncertain

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from khaosat.bench.simulate import CONDITIONS, DOUBTFUL, Truth, fill_page, render_pages, scan_grey_300
-from khaosat.reader.document import read_file
+from khaosat.demo.hand import DOUBTFUL, Truth, fill_page, render_pages
+from khaosat.demo.scanners import CONDITIONS, scan_grey_300
+from khaosat.reader import read_document
 from khaosat.reader.results import FormResult
 from khaosat.survey.layout import LayoutMap
 from khaosat.survey.questionnaire import load_questionnaire
@@ -74,7 +75,7 @@ def test_every_condition_reads_code_and_answers(sheet: Sheet, condition: str) ->
     rng = np.random.default_rng(11)
     number = 0 if condition != "fax 204×98" else 1
     data = CONDITIONS[condition](sheet.pages[number].copy(), rng)
-    result = read_file(data, "scan", sheet.layouts)
+    result = read_document(data, "scan", sheet.layouts)
     assert result.errors == []
     (form,) = result.forms
     assert (form.code, form.form_version, form.method) == (CODE, "1", "omr")
@@ -84,19 +85,19 @@ def test_every_condition_reads_code_and_answers(sheet: Sheet, condition: str) ->
 def test_two_pages_of_a_form_join_and_a_stack_gives_one_result_per_form(sheet: Sheet, renderer: FormRenderer) -> None:
     other = make_sheet(renderer, OTHER_CODE, seed=7)
     small = [cv2.resize(p, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA) for p in (*sheet.pages, *other.pages)]
-    result = read_file(tiff(small, dpi=150), "stack.tif", sheet.layouts)
+    result = read_document(tiff(small, dpi=150), "stack.tif", sheet.layouts)
     assert [(f.page, f.code, [p.page for p in f.pages]) for f in result.forms] == [
         (1, CODE, [1, 2]),
         (3, OTHER_CODE, [1, 2]),
     ]
     assert_read_as(result.forms[0], Truth({**sheet.truths[0].answers, **sheet.truths[1].answers}))
-    again = read_file(tiff(small, dpi=150), "stack.tif", sheet.layouts)
+    again = read_document(tiff(small, dpi=150), "stack.tif", sheet.layouts)
     assert again.to_json() == result.to_json()
 
 
 def test_uncertain_questions_the_comment_box_and_the_page_are_kept_as_png(sheet: Sheet) -> None:
     data = scan_grey_300(sheet.pages[1].copy(), np.random.default_rng(3))
-    (form,) = read_file(data, "scan.jpg", sheet.layouts).forms
+    (form,) = read_document(data, "scan.jpg", sheet.layouts).forms
     assert set(form.uncertain) <= set(form.crops)
     assert {"E1", "page-2"} <= set(form.crops)
     assert all(png.startswith(b"\x89PNG") for png in form.crops.values())
@@ -107,7 +108,7 @@ def test_a_page_of_another_document_and_a_blank_page_are_not_forms(sheet: Sheet)
     for row in range(80, 1100, 30):
         cv2.putText(letter, "Kinh gui So Khoa hoc va Cong nghe", (60, row), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 20, 2)
     blank = np.full((1169, 827), 250, np.uint8)
-    result = read_file(tiff([letter, blank], dpi=100), "other.tif", sheet.layouts)
+    result = read_document(tiff([letter, blank], dpi=100), "other.tif", sheet.layouts)
     assert result.forms == []
     assert result.errors == ["other.tif: page 1: no survey form found"]
 
@@ -115,7 +116,7 @@ def test_a_page_of_another_document_and_a_blank_page_are_not_forms(sheet: Sheet)
 def test_a_page_cut_in_half_reads_what_it_has_and_sends_the_rest_to_review(sheet: Sheet) -> None:
     page = sheet.pages[0]
     top = page[: page.shape[0] * 55 // 100]
-    (form,) = read_file(tiff([cv2.resize(top, None, fx=0.5, fy=0.5)], dpi=150), "half.tif", sheet.layouts).forms
+    (form,) = read_document(tiff([cv2.resize(top, None, fx=0.5, fy=0.5)], dpi=150), "half.tif", sheet.layouts).forms
     assert form.code == CODE
     cut = {q for q, reason in form.uncertain.items() if reason == "cut"}
     assert cut and "B3_5" in cut and "B1_1" not in cut
@@ -132,20 +133,20 @@ def test_unreadable_code_with_markers_goes_to_review(sheet: Sheet, renderer: For
     left = round(rect.x * scale)
     side = round(rect.width * scale)
     page[top : top + side, left : left + side] = 255
-    result = read_file(tiff([cv2.resize(page, None, fx=0.5, fy=0.5)], dpi=150), "noqr.tif", sheet.layouts)
+    result = read_document(tiff([cv2.resize(page, None, fx=0.5, fy=0.5)], dpi=150), "noqr.tif", sheet.layouts)
     (form,) = result.forms
     assert form.code is None and "page-1" in form.crops
     assert result.errors == ["noqr.tif: page 1: survey code unreadable; the page goes to review"]
 
 
 def test_a_broken_pdf_is_an_error_entry(sheet: Sheet) -> None:
-    result = read_file(b"%PDF-1.4\n1 0 obj garbage", "broken.pdf", sheet.layouts)
+    result = read_document(b"%PDF-1.4\n1 0 obj garbage", "broken.pdf", sheet.layouts)
     assert result.forms == [] and len(result.errors) == 1 and result.errors[0].startswith("broken.pdf: ")
 
 
 def test_a_fax_delivered_as_pdf_is_read_as_a_one_bit_page(sheet: Sheet) -> None:
     """Gateways often wrap the received fax in a PDF: its 1-bit image is still read as a fax."""
-    from khaosat.bench.simulate import fax_standard
+    from khaosat.demo.scanners import fax_standard
     from khaosat.reader.images import load_pages
 
     tiff = fax_standard(sheet.pages[1].copy(), np.random.default_rng(11))
@@ -153,7 +154,7 @@ def test_a_fax_delivered_as_pdf_is_read_as_a_one_bit_page(sheet: Sheet) -> None:
     Image.open(io.BytesIO(tiff)).save(buffer, "PDF", resolution=204.0)
     pdf = buffer.getvalue()
     assert [page.bilevel for page in load_pages(pdf)] == [True]
-    (form,) = read_file(pdf, "fax.pdf", sheet.layouts).forms
+    (form,) = read_document(pdf, "fax.pdf", sheet.layouts).forms
     assert (form.code, form.method) == (CODE, "omr")
     assert_read_as(form, sheet.truths[1])
     assert [page.bilevel for page in load_pages(render_pdf_of(sheet))] == [False, False]

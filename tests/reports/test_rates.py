@@ -15,7 +15,7 @@ from khaosat.cli import app
 from khaosat.errors import KhaosatError
 from khaosat.reports.rates import needed_replies, unit_rates
 
-from ..conftest import make_settings
+from ..support.settings import make_settings
 from ..support.survey_rows import dossiers_in_states
 
 CONTRACT_KEYS = {"unit", "name", "dossiers", "sent", "returned", "rate", "target", "needed"}

@@ -11,13 +11,15 @@ from typer.testing import CliRunner
 
 from khaosat.cli import app
 from khaosat.errors import KhaosatError
-from khaosat.intake.record import ReadAnswers, add_review, record_response
-from khaosat.models import Answer, AuditEntry, Response, ResponseMethod, ReviewItem, ReviewState, Survey
+from khaosat.models import Answer, AuditEntry, Response, ResponseMethod, ReviewItem, ReviewKind, ReviewState, Survey
 from khaosat.reports.rates import unit_rates
 from khaosat.review import service as review
+from khaosat.review.decisions import Assign, Keep, Reject, SetAnswers
+from khaosat.review.queue import add_review
 from khaosat.survey.codes import display_code
+from khaosat.survey.responses import ReadAnswers, record_response
 
-from ..conftest import make_settings
+from ..support.settings import make_settings
 from ..support.survey_rows import dossiers_in_states
 
 RECEIVED = date(2026, 3, 2)
@@ -71,8 +73,10 @@ def test_assign_unmatched_counts_once(engine, config, surveys):
     again = add_item(engine, "unmatched", details=details())  # the same form, forwarded twice
     code = display_code(surveys[0].code)
     with Session(engine) as session:
-        response = review.assign(session, first, code.lower(), actor="Nguyễn Thị Thu", settings=config)
-        review.assign(session, again, code, actor="Nguyễn Thị Thu", settings=config)
+        response = review.resolve(
+            session, first, Assign(code.lower()), actor="Nguyễn Thị Thu", settings=config
+        ).response
+        review.resolve(session, again, Assign(code), actor="Nguyễn Thị Thu", settings=config)
         session.commit()
         assert (response.method, response.matched_by, response.counted) == (ResponseMethod.omr, "manual", True)
         stored = session.exec(select(Answer).where(Answer.response_id == response.id)).all()
@@ -91,12 +95,12 @@ def test_assign_unmatched_counts_once(engine, config, surveys):
 def test_resolving_twice_is_refused(engine, config, surveys):
     item_id = add_item(engine, "unmatched", details=details())
     with Session(engine) as session:
-        review.assign(session, item_id, surveys[0].code, actor="thu", settings=config)
+        review.resolve(session, item_id, Assign(surveys[0].code), actor="thu", settings=config)
         session.commit()
     with Session(engine) as session, pytest.raises(KhaosatError, match="đã được xử lý"):
-        review.reject(session, item_id, "nhầm", actor="lan")
+        review.resolve(session, item_id, Reject("nhầm"), actor="lan", settings=config)
     with Session(engine) as session, pytest.raises(KhaosatError, match="không có mục"):
-        review.reject(session, 999, "nhầm", actor="lan")
+        review.resolve(session, 999, Reject("nhầm"), actor="lan", settings=config)
 
 
 @pytest.mark.parametrize(
@@ -105,7 +109,7 @@ def test_resolving_twice_is_refused(engine, config, surveys):
 def test_bad_survey_code_is_refused(engine, config, surveys, code, message):
     item_id = add_item(engine, "unmatched", details=details())
     with Session(engine) as session, pytest.raises(KhaosatError, match=message):
-        review.assign(session, item_id, code, actor="thu", settings=config)
+        review.resolve(session, item_id, Assign(code), actor="thu", settings=config)
 
 
 def uncertain_reply(engine, survey):
@@ -129,7 +133,7 @@ def uncertain_reply(engine, survey):
 def test_set_answers_fills_the_uncertain_ones(engine, config, surveys):
     item_id, response_id = uncertain_reply(engine, surveys[0])
     with Session(engine) as session:
-        review.set_answers(session, item_id, {"B1_2": "3", "D1": "4"}, actor="thu", settings=config)
+        review.resolve(session, item_id, SetAnswers({"B1_2": "3", "D1": "4"}), actor="thu", settings=config)
         session.commit()
         answers = {
             a.question: (a.value, a.uncertain)
@@ -152,7 +156,7 @@ def test_set_answers_fills_the_uncertain_ones(engine, config, surveys):
 def test_invalid_answers_are_refused(engine, config, surveys, answers, message):
     item_id, _ = uncertain_reply(engine, surveys[0])
     with Session(engine) as session, pytest.raises(KhaosatError, match=message):
-        review.set_answers(session, item_id, answers, actor="thu", settings=config)
+        review.resolve(session, item_id, SetAnswers(answers), actor="thu", settings=config)
     with Session(engine) as session:
         assert session.get(ReviewItem, item_id).state == ReviewState.open
 
@@ -161,7 +165,7 @@ def test_blank_answer_and_option_case(engine, config, surveys):
     """ "" is a blank decided by a person; option values match without regard to case."""
     item_id, response_id = uncertain_reply(engine, surveys[0])
     with Session(engine) as session:
-        review.set_answers(session, item_id, {"B1_2": "", "B2_1": "NA"}, actor="thu", settings=config)
+        review.resolve(session, item_id, SetAnswers({"B1_2": "", "B2_1": "NA"}), actor="thu", settings=config)
         session.commit()
         rows = {a.question: a.value for a in session.exec(select(Answer).where(Answer.response_id == response_id))}
     assert (rows["B1_2"], rows["B2_1"]) == (None, "na")
@@ -172,7 +176,7 @@ def test_reject_takes_the_reply_out_of_the_count(engine, config, surveys):
     item_id, response_id = uncertain_reply(engine, surveys[0])
     assert returned(engine, config) == 1
     with Session(engine) as session:
-        review.reject(session, item_id, "Trang trắng, không phải phiếu trả lời", actor="thu")
+        review.resolve(session, item_id, Reject("Trang trắng, không phải phiếu trả lời"), actor="thu", settings=config)
         session.commit()
         assert session.get(Response, response_id).counted is False
         assert session.get(Survey, surveys[0].id).responded is False
@@ -182,17 +186,12 @@ def test_reject_takes_the_reply_out_of_the_count(engine, config, surveys):
     assert returned(engine, config) == 0
 
 
-def test_unreadable_file_gets_manual_answers(engine, config, surveys):
-    item_id = add_item(engine, "unreadable")
+def test_unread_attachment_gets_manual_answers(engine, config, surveys):
+    """A file nothing could be read from: a person enters its answers for the survey it belongs to."""
+    item_id = add_item(engine, ReviewKind.attachment)
     with Session(engine) as session:
-        response = review.set_answers(
-            session,
-            item_id,
-            {"D1": "2", "E1": "Chờ lâu quá"},
-            actor="thu",
-            survey_code=surveys[1].code,
-            settings=config,
-        )
+        decision = Assign(surveys[1].code, {"D1": "2", "E1": "Chờ lâu quá"})
+        response = review.resolve(session, item_id, decision, actor="thu", settings=config).response
         session.commit()
         assert (response.method, response.comment, response.counted) == (ResponseMethod.manual, "Chờ lâu quá", True)
     assert returned(engine, config) == 1
@@ -202,7 +201,7 @@ def test_assign_leaves_unread_answers_for_review(engine, config, surveys):
     """An unmatched form with an unread answer: assigned, it opens an uncertain item for that answer."""
     item_id = add_item(engine, "unmatched", details=details(uncertain={"B1_2": "mờ"}))
     with Session(engine) as session:
-        response = review.assign(session, item_id, surveys[0].code, actor="thu", settings=config)
+        response = review.resolve(session, item_id, Assign(surveys[0].code), actor="thu", settings=config).response
         session.commit()
         follow = session.exec(select(ReviewItem).where(col(ReviewItem.state) == ReviewState.open)).all()
         assert [(i.kind, i.response_id) for i in follow] == [("uncertain", response.id)]
@@ -215,7 +214,7 @@ def test_conflict_keep_second(engine, config, surveys):
         second = record_response(session, survey, ReadAnswers({"D1": "1"}, ResponseMethod.omr), matched_by="qr")
         item = add_review(session, "conflict", "Khác", survey_id=survey.id, response_id=second.id)
         session.commit()
-        review.keep_response(session, item.id, "second", actor="thu")
+        review.resolve(session, item.id, Keep("second"), actor="thu", settings=config)
         session.commit()
         assert (session.get(Response, first.id).counted, session.get(Response, second.id).counted) == (False, True)
     assert returned(engine, config) == 1

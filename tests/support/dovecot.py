@@ -5,7 +5,7 @@ plain IMAP with STARTTLS on ``port``, implicit TLS on ``tls_port`` (a certificat
 with the openssl tool; its file is ``ca_file``), LMTP on ``lmtp_port``. Each test takes a
 fresh user (``add_user``) so its mailbox starts empty. Test modules get the session-wide
 instance with ``from .dovecot import dovecot  # noqa: F401``; benchmarks import
-``khaosat.tests.dovecot`` and call ``Dovecot`` themselves.
+``khaosat.tests.support.dovecot`` and call ``Dovecot`` themselves.
 
 The server is throwaway: ``mail_fsync = never`` (an fsync per message would make APPEND
 and MOVE 3-5 times slower here). A failed login makes Dovecot delay the next login from 127.0.0.1 by seconds (its auth

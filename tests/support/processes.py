@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlmodel import Session
@@ -38,3 +40,12 @@ def seed(engine, settings: Settings, count: int) -> None:  # type: ignore[no-unt
     with Session(engine) as session:
         for number in range(count):
             add_dossier(session, f"HS-{number:03d}", received_on=local_today(settings), email=f"u{number}@example.vn")
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    """Poll ``condition`` until it holds; fail the test after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        time.sleep(0.05)

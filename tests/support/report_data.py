@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from khaosat.intake.record import ReadAnswers, record_response
 from khaosat.mailer.outbox import mark_sent, queue_new_surveys
 from khaosat.models import Dossier, OutboxMessage, ResponseMethod, Survey, Unit
 from khaosat.settings import Settings
+from khaosat.survey.responses import ReadAnswers, record_response
 
 from .factories import add_dossier
 

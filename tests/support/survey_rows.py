@@ -6,11 +6,11 @@ from datetime import date
 
 from sqlmodel import Session
 
-from khaosat.intake.record import ReadAnswers, record_response
-from khaosat.mailer.outbox import add_outbox, mark_failed, mark_sent
+from khaosat.mailer.outbox import mark_failed, mark_sent
 from khaosat.models import Dossier, ResponseMethod, Survey, utcnow
 from khaosat.settings import Settings
-from khaosat.survey.surveys import ensure_survey
+from khaosat.survey.responses import ReadAnswers, record_response
+from khaosat.survey.surveys import add_outbox, ensure_survey
 
 from .factories import add_dossier
 

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from khaosat.settings import RoundSettings, default_rounds
-from khaosat.survey.rounds import period_for, period_named
+from khaosat.survey.rounds import period_for, period_named, periods_around
 
 ROUNDS = default_rounds()
 
@@ -41,3 +41,17 @@ def test_closed():
     assert period.is_closed(date(2026, 11, 1))
     with pytest.raises(ValueError, match="no round named"):
         period_named("2026-9", ROUNDS)
+
+
+def test_periods_around_a_day():
+    """The calendar: every round of the years around a day, ordered by start."""
+    names = [period.name for period in periods_around(date(2026, 6, 1), ROUNDS)]
+    assert names == ["2025-1", "2025-2", "2026-1", "2026-2", "2027-1", "2027-2"]
+    assert [p.name for p in periods_around(date(2026, 6, 1), ROUNDS, years_after=0)][-1] == "2026-2"
+    assert [p.name for p in periods_around(date(2026, 6, 1), ROUNDS, years_before=0, years_after=0)] == [
+        "2026-1",
+        "2026-2",
+    ]
+    rounds = [RoundSettings(name="B", start="11-01", end="02-28"), RoundSettings(name="A", start="03-01", end="10-31")]
+    starts = [p.starts_on for p in periods_around(date(2027, 1, 15), rounds, years_before=0)]
+    assert starts == sorted(starts) and len(starts) == 4

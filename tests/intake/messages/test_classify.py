@@ -9,7 +9,7 @@ from email.parser import BytesParser
 
 import pytest
 
-from khaosat.intake.messages.classify import Classification, classify
+from khaosat.intake.messages.classify import Classification, MessageKind, classify
 
 from ...support.paths import FIXTURES
 
@@ -280,3 +280,11 @@ def test_plain_reply() -> None:
     """Everything else is a reply, with its In-Reply-To first among the IDs."""
     raw = message({"Subject": "Re: Phiếu", "In-Reply-To": ours("aa"), "References": f"<x@y> {ours('aa')}"})
     assert classify(raw) == Classification("reply", original_message_ids=(ours("aa"), "<x@y>"))
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_the_kind_is_a_message_kind(name: str) -> None:
+    """Kinds are MessageKind members, whose values are the strings stored and shown."""
+    kind = classify(read(name), fax_gateway=GATEWAY).kind
+    assert isinstance(kind, MessageKind) and kind.value == EXPECTED[name][0]
+    assert {k.value for k in MessageKind} == {"reply", "bounce", "autoreply", "fax-report"}

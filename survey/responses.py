@@ -1,8 +1,9 @@
-"""Recording what came back: responses with every answer, review items, the audit log.
+"""A survey's responses: each one stored with every answer, and which of them counts.
 
 A survey counts as returned once, with its first response (or, when so configured, its
 latest). The same answers again are kept as a duplicate that does not count; different
-answers are kept, flagged as conflicting and put before a person.
+answers are kept and flagged as conflicting, for a person to settle. Functions flush;
+the caller commits.
 """
 
 from __future__ import annotations
@@ -12,22 +13,12 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from ..models import (
-    Answer,
-    AuditEntry,
-    Response,
-    ResponseMethod,
-    ReviewItem,
-    Survey,
-    SurveyStatus,
-    utcnow,
-)
+from ..models import Answer, Response, ResponseMethod, Survey, utcnow
+from . import lifecycle
 
 
 @dataclass(frozen=True)
@@ -63,7 +54,7 @@ def record_response(
     keep_first: bool = True,
     now: datetime | None = None,
 ) -> Response:
-    """Store one response and its answers, and mark the survey returned. Flushes."""
+    """Store one response and its answers; the survey's first makes it returned. Flushes."""
     now = now or utcnow()
     assert survey.id is not None
     previous = counted_response(session, survey.id)
@@ -89,9 +80,25 @@ def record_response(
     session.flush()
     _store_answers(session, response, read)
     if previous is None:
-        survey.responded, survey.responded_at, survey.status = True, now, SurveyStatus.responded
-        session.add(survey)
+        lifecycle.responded(session, survey, now=now)
     return response
+
+
+def discard_response(session: Session, response: Response) -> None:
+    """The response stops counting; the survey falls back on the earlier reply, or none. Flushes."""
+    if not response.counted:
+        return
+    response.counted = False
+    session.add(response)
+    session.flush()
+    survey = session.get(Survey, response.survey_id)
+    assert survey is not None and survey.id is not None
+    earlier = session.get(Response, response.duplicate_of) if response.duplicate_of else None
+    if earlier is not None:
+        earlier.counted = True
+        session.add(earlier)
+    elif counted_response(session, survey.id) is None:
+        lifecycle.reply_withdrawn(session, survey)
 
 
 def _store_answers(session: Session, response: Response, read: ReadAnswers) -> None:
@@ -109,53 +116,3 @@ def _store_answers(session: Session, response: Response, read: ReadAnswers) -> N
     ]
     if rows:
         session.execute(sa.insert(Answer), rows)
-
-
-def add_review(
-    session: Session,
-    kind: str,
-    reason: str,
-    *,
-    inbound_id: int | None = None,
-    survey_id: int | None = None,
-    response_id: int | None = None,
-    source_file: str = "",
-    evidence: Mapping[str, Any] | None = None,
-    details: Mapping[str, Any] | None = None,
-) -> ReviewItem:
-    item = ReviewItem(
-        kind=kind,
-        reason=reason,
-        inbound_id=inbound_id,
-        survey_id=survey_id,
-        response_id=response_id,
-        source_file=source_file,
-        evidence=json.dumps(evidence or {}, ensure_ascii=False),
-        details=json.dumps(details or {}, ensure_ascii=False),
-        created_at=utcnow(),
-    )
-    session.add(item)
-    session.flush()
-    return item
-
-
-def audit(session: Session, *, actor: str, action: str, target: str, **details: Any) -> None:
-    session.add(
-        AuditEntry(
-            at=utcnow(),
-            actor=actor,
-            action=action,
-            target=target,
-            details=json.dumps(details, ensure_ascii=False, default=str),
-        )
-    )
-
-
-def save_evidence(storage_dir: Path, inbound_id: int, name: str, data: bytes) -> Path:
-    """Keep a piece of evidence (an image crop, an attachment) for the review queue."""
-    folder = storage_dir / "evidence" / str(inbound_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)[:120] or "file"
-    path = folder / safe
-    path.write_bytes(data)
-    return path

@@ -1,24 +1,22 @@
-"""A simulated hand and simulated scanners, faxes and phones, for the OMR benchmark and tests.
+"""A simulated hand: marks drawn on the image of a printed form.
 
-``fill_page`` draws marks on a page image rendered from the real form (ticks, crosses,
-circles, small dots, fills that cancel a box; black, blue and pencil; stray specks on
-blank questions; double marks) and returns what a careful reader should make of each
-question. ``CONDITIONS`` turn that 300 dpi page into the bytes of a returned file.
-Everything takes a ``numpy.random.Generator``: a fixed seed gives the same pages.
+``render_pages`` prints the form (grey page images). ``fill_page`` marks every question of a
+page the way people do (ticks, crosses, circles, small dots, fills that cancel a box; black,
+blue and pencil; stray specks on blank questions; double marks) and returns what a careful
+reader should make of each question. ``cross_answers`` is a careful applicant: one firm
+pen cross in the box of each chosen answer. Randomness comes from the
+``numpy.random.Generator`` passed in: a fixed seed gives the same pages.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 import pypdfium2 as pdfium
-from PIL import Image
 
-from khaosat.survey.layout import Box, LayoutMap, PageLayout
+from ..survey.layout import Box, LayoutMap, PageLayout
 
 RENDER_DPI = 300.0
 # Grey level range of a stroke. Pencil is grainy (each pixel gets 60–100% of the stroke's
@@ -35,6 +33,7 @@ class Truth:
 
 
 def render_pages(pdf: bytes, dpi: float = RENDER_DPI) -> list[np.ndarray]:
+    """Every page of ``pdf`` as a grey image, as it comes out of the printer."""
     document = pdfium.PdfDocument(pdf)
     try:
         pages = []
@@ -44,6 +43,17 @@ def render_pages(pdf: bytes, dpi: float = RENDER_DPI) -> list[np.ndarray]:
         return [p if p.ndim == 2 else cv2.cvtColor(p, cv2.COLOR_BGR2GRAY) for p in pages]
     finally:
         document.close()
+
+
+def cross_answers(image: np.ndarray, layout: LayoutMap, page: PageLayout, answers: dict[str, str]) -> None:
+    """Cross the box of each answer on ``page`` with a firm black pen (drawn in place)."""
+    scale = image.shape[1] / layout.page_width
+    for box in page.boxes:
+        if answers.get(box.question) == box.value:
+            x0, y1 = box.rect.x * scale, (layout.page_height - box.rect.y) * scale
+            x1, y0 = x0 + box.rect.width * scale, y1 - box.rect.height * scale
+            cv2.line(image, (int(x0 + 3), int(y0 + 3)), (int(x1 - 3), int(y1 - 3)), 20, 3)
+            cv2.line(image, (int(x0 + 3), int(y1 - 3)), (int(x1 - 3), int(y0 + 3)), 20, 3)
 
 
 def fill_page(
@@ -176,106 +186,3 @@ def _ink(image: np.ndarray, layer: np.ndarray, grey: int, rng: np.random.Generat
     part = image[window]
     mixed = part.astype(np.float32) * (1 - alpha) + np.minimum(part, grey).astype(np.float32) * alpha
     image[window] = np.clip(mixed, 0, 255).astype(np.uint8)
-
-
-# --- scanners, faxes and phones ------------------------------------------------------------
-
-
-def _rotate(image: np.ndarray, degrees: float, scale: float = 1.0, border: int = 255) -> np.ndarray:
-    rows, columns = image.shape
-    matrix = cv2.getRotationMatrix2D((columns / 2, rows / 2), degrees, scale)
-    size = (round(columns * scale), round(rows * scale))
-    matrix[:, 2] += (size[0] - columns) / 2, (size[1] - rows) / 2
-    return cv2.warpAffine(image, matrix, size, flags=cv2.INTER_AREA, borderValue=border)
-
-
-def _paper(image: np.ndarray, rng: np.random.Generator, noise: float) -> np.ndarray:
-    level = rng.uniform(225, 250) / 255.0
-    noisy = image.astype(np.float32) * level + rng.normal(0, noise, image.shape).astype(np.float32)
-    return np.clip(noisy, 0, 255).astype(np.uint8)
-
-
-def _encode(image: np.ndarray, fmt: str, dpi: tuple[float, float], **options: object) -> bytes:
-    buffer = io.BytesIO()
-    Image.fromarray(image).save(buffer, fmt, dpi=dpi, **options)
-    return buffer.getvalue()
-
-
-def _bilevel(image: np.ndarray, threshold: float, rng: np.random.Generator, speckle: float) -> Image.Image:
-    binary = image >= threshold
-    flips = rng.random(image.shape) < speckle
-    binary = np.where(flips, ~binary, binary)
-    return Image.fromarray(binary.astype(np.uint8) * 255).convert("1", dither=Image.Dither.NONE)
-
-
-def scan_grey_300(page: np.ndarray, rng: np.random.Generator) -> bytes:
-    image = _paper(_rotate(page, rng.uniform(-2, 2)), rng, 3.0)
-    return _encode(image, "JPEG", (300, 300), quality=80)
-
-
-def scan_bw_200(page: np.ndarray, rng: np.random.Generator) -> bytes:
-    image = _rotate(page, rng.uniform(-1.5, 1.5), 200 / RENDER_DPI)
-    return _save_bilevel(_bilevel(image, rng.uniform(140, 170), rng, 0.0005), (200, 200))
-
-
-def scan_upside_down(page: np.ndarray, rng: np.random.Generator) -> bytes:
-    image = _paper(_rotate(page, 180 + rng.uniform(-2, 2), 200 / RENDER_DPI), rng, 3.0)
-    return _encode(image, "JPEG", (200, 200), quality=80)
-
-
-def _fax(page: np.ndarray, rng: np.random.Generator, row_dpi: float) -> bytes:
-    skewed = _rotate(page, rng.uniform(-1.5, 1.5))
-    size = (1728, round(skewed.shape[0] * row_dpi / RENDER_DPI))
-    image = cv2.resize(skewed, size, interpolation=cv2.INTER_AREA)
-    return _save_bilevel(_bilevel(image, rng.uniform(130, 165), rng, 0.002), (204, row_dpi))
-
-
-def fax_fine(page: np.ndarray, rng: np.random.Generator) -> bytes:
-    return _fax(page, rng, 196.0)
-
-
-def fax_standard(page: np.ndarray, rng: np.random.Generator) -> bytes:
-    return _fax(page, rng, 98.0)
-
-
-def _save_bilevel(image: Image.Image, dpi: tuple[float, float]) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, "TIFF", compression="group4", dpi=dpi)
-    return buffer.getvalue()
-
-
-def phone_photo(page: np.ndarray, rng: np.random.Generator) -> bytes:
-    """The page on a table, shot from an angle, lit from one side, 8 megapixels."""
-    small = cv2.resize(page, (page.shape[1] // 2, page.shape[0] // 2), interpolation=cv2.INTER_AREA)
-    rows, columns = small.shape
-    out_w, out_h = 2448, 3264
-    source = np.float32([[0, 0], [columns, 0], [columns, rows], [0, rows]])
-    margin = np.float32([out_w * 0.08, out_h * 0.06])
-    corners = np.float32([[0, 0], [out_w, 0], [out_w, out_h], [0, out_h]])
-    inward = np.float32([[1, 1], [-1, 1], [-1, -1], [1, -1]]) * margin
-    jitter = rng.uniform(-1, 1, (4, 2)).astype(np.float32) * margin * 0.8
-    target = corners + inward + jitter
-    matrix = cv2.getPerspectiveTransform(source, target)
-    shot = cv2.warpPerspective(small, matrix, (out_w, out_h), flags=cv2.INTER_LINEAR, borderValue=70)
-    light = _light(out_h, out_w, rng)
-    image = np.clip(shot.astype(np.float32) * light + rng.normal(0, 4, shot.shape), 0, 255).astype(np.uint8)
-    image = cv2.GaussianBlur(image, (3, 3), 0.8)
-    return _encode(image, "JPEG", (72, 72), quality=85)
-
-
-def _light(rows: int, columns: int, rng: np.random.Generator) -> np.ndarray:
-    angle = rng.uniform(0, 2 * np.pi)
-    y, x = np.mgrid[0:rows, 0:columns].astype(np.float32)
-    ramp = (np.cos(angle) * x / columns + np.sin(angle) * y / rows + 1) / 2
-    low = rng.uniform(0.5, 0.75)
-    return (low + (0.98 - low) * ramp).astype(np.float32)
-
-
-CONDITIONS: dict[str, Callable[[np.ndarray, np.random.Generator], bytes]] = {
-    "scan 300 dpi grey": scan_grey_300,
-    "scan 200 dpi b/w": scan_bw_200,
-    "upside down": scan_upside_down,
-    "fax 204×196": fax_fine,
-    "fax 204×98": fax_standard,
-    "phone photo": phone_photo,
-}

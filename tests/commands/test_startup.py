@@ -1,0 +1,43 @@
+"""Start-up: `khaosat --help` (and each group's help) loads no database, PDF or image library.
+
+Read from ``python -X importtime``, which names every module the real entry point imports.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = {"cv2", "reportlab", "sqlalchemy", "pypdfium2"}
+FOR_STATUS = {"cv2", "reportlab", "pypdfium2"}  # status reads the database, never a form or an image
+
+
+def imported(*args: str) -> set[str]:
+    """The top-level packages that `khaosat ARGS` imports (its exit status must be 0)."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "khaosat.cli", *args], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = [line.rpartition("|")[2].strip() for line in result.stderr.splitlines() if line.startswith("import time:")]
+    return {name.split(".")[0] for name in lines}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["form", "--help"], ["report", "--help"], ["review", "--help"], ["dossiers", "--help"],
+     ["status", "--help"], ["run", "--help"]],
+)  # fmt: skip
+def test_help_imports_no_heavy_library(args):
+    """`--help` answers without OpenCV, reportlab, SQLAlchemy or pdfium."""
+    assert imported(*args) & HEAVY == set()
+
+
+def test_status_imports_no_form_or_image_library(tmp_path: Path):
+    """`khaosat status` reads the database: OpenCV, reportlab and pdfium stay unloaded."""
+    config = tmp_path / "config.toml"
+    config.write_text('[storage]\ndir = "data"\n', encoding="utf-8")
+    assert imported("init", "--config", str(config))  # the database to read
+    assert imported("status", "--config", str(config)) & FOR_STATUS == set()
