@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PACKAGE_DIRS := $(wildcard *.py) survey reader reports mailer intake review dossiers daemon commands demo
+PACKAGE_DIRS := $(wildcard *.py) survey reader reports mailer intake review dossiers daemon commands demo migrations
 
 .PHONY: install test lint format demo bench clean
 

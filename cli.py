@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .commands import daemon, demo, dossiers, forms, reports, review
+from .commands import audit, daemon, demo, dossiers, forms, reports, review
 from .commands.common import ConfigOption, JsonOption, console, err_console, handled, open_database, print_json
 
 if TYPE_CHECKING:
@@ -40,15 +40,19 @@ app.add_typer(review.app, name="review")
 @handled
 def init(config: ConfigOption = None) -> None:
     """Tạo hoặc nâng cấp cơ sở dữ liệu và các thư mục dữ liệu."""
-    from .models import schema_version
+    from sqlmodel import Session
+
+    from .migrations import head
     from .settings import load_settings
+    from .survey.counts import fill_if_never_counted
 
     settings = load_settings(config)
     for directory in (settings.storage.dir, settings.dossiers.inbox_dir):
         directory.mkdir(parents=True, exist_ok=True)
-    with open_database(settings, create=True) as engine:
-        version = schema_version(engine)
-    console.print(f"Cơ sở dữ liệu sẵn sàng (lược đồ phiên bản {version}). Thư mục dữ liệu: {settings.storage.dir}")
+    with open_database(settings, create=True) as engine, Session(engine) as session:
+        if fill_if_never_counted(session, settings.rounds):
+            console.print("Đã đếm lại các bộ đếm của từng đợt từ hồ sơ và phiếu đã có.")
+    console.print(f"Cơ sở dữ liệu sẵn sàng (lược đồ phiên bản {head()}). Thư mục dữ liệu: {settings.storage.dir}")
 
 
 OnceOption = Annotated[bool, typer.Option("--once", help="Làm một lượt rồi thoát (dịch vụ nền: khaosat run).")]
@@ -173,6 +177,7 @@ def intake_summary(report: Any) -> str:
 app.command("parse")(forms.parse)
 app.command("run")(daemon.run_daemon)
 app.command("status")(daemon.status)
+app.command("audit")(audit.audit)
 app.command("demo")(demo.demo)
 
 

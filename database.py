@@ -1,21 +1,27 @@
 """Opening the configured database, with one line in Vietnamese when it cannot be used.
 
 ``open_database`` is the one way in, for the daemon and for every verb. It connects, and
-checks (or, with ``create``, creates or migrates) the schema. What SQLAlchemy and the driver
+checks that the schema is the revision this khaosat's models describe (with ``create``, it
+first creates the schema or upgrades it: ``init_schema``). What SQLAlchemy and the driver
 raise at that moment (the server is down, the database is missing, a table cannot be read)
 becomes a ``DatabaseError`` whose message names the database, with its password hidden,
-and says what to do; so does a ``database.url`` SQLAlchemy cannot use.
+and says what to do; so does a ``database.url`` SQLAlchemy cannot use, and a schema behind
+or ahead of the code.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
 
 from .errors import DatabaseError
-from .models import SCHEMA_VERSION, init_schema, make_engine, schema_version
+from .migrations import RELEASED, head, revisions
+from .models import make_engine
 from .settings import Settings
 
 MISSING_DATABASE = re.compile(r'database "[^"]*" does not exist')
@@ -23,7 +29,7 @@ NO_SERVER = ("connection refused", "could not connect", "no such file or directo
 
 
 def open_database(settings: Settings, *, create: bool = False) -> Engine:
-    """The engine of the configured database, its schema current (created or migrated if ``create``).
+    """The engine of the configured database, its schema current (created or upgraded if ``create``).
 
     The caller disposes of the engine. Raises ``DatabaseError`` when the database cannot be used.
     """
@@ -42,29 +48,79 @@ def open_database(settings: Settings, *, create: bool = False) -> Engine:
 
 
 def prepare(engine: Engine, *, create: bool) -> None:
-    """Connect and check the schema (creating or migrating it first if ``create``)."""
+    """Connect and check the schema (creating or upgrading it first if ``create``)."""
     shown = engine.url.render_as_string(hide_password=True)
+    revision: str | None
     try:
-        version = init_schema(engine) if create else schema_version(engine)
+        if create:
+            revision = init_schema(engine)
+        else:
+            with engine.connect() as connection:
+                revision = schema_revision(connection)
     except sa.exc.DBAPIError as exc:  # OperationalError, ProgrammingError and the driver's others
         raise DatabaseError(problem(exc, shown)) from exc
-    check_version(version, shown)
+    check_revision(revision, shown)
 
 
-def check_version(version: int | None, shown: str) -> None:
-    """Raise ``DatabaseError`` unless the schema is the one this khaosat uses."""
-    if version is None:
+def init_schema(engine: Engine) -> str:
+    """Create the schema, or upgrade it to the code's revision, in one transaction; return the revision.
+
+    An empty database gets models.py's tables and is stamped at the head revision; a database
+    of the first release (``schemainfo``, no ``alembic_version``) is stamped at ``RELEASED``
+    first; any known revision is then upgraded. A revision this khaosat does not know (a newer
+    one made it) is left alone and returned.
+    """
+    from .migrations import run  # alembic: only for the verbs that create, not for every verb's check
+
+    with _one_transaction(engine) as connection:
+        revision = schema_revision(connection)
+        if revision is None:
+            SQLModel.metadata.create_all(connection)
+            run.stamp(connection, head())
+        elif revision in revisions():
+            if not sa.inspect(connection).has_table("alembic_version"):
+                run.stamp(connection, RELEASED)
+            run.upgrade(connection)
+        else:
+            return revision
+    return head()
+
+
+@contextmanager
+def _one_transaction(engine: Engine) -> Iterator[sa.Connection]:
+    """A connection whose statements, DDL included, commit together or not at all."""
+    with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN")  # pysqlite begins only before DML: CREATE would commit alone
+        yield connection
+        connection.commit()
+
+
+def schema_revision(connection: sa.Connection) -> str | None:
+    """The database's revision: alembic's, ``RELEASED`` for the first release's, None when never initialised."""
+    inspector = sa.inspect(connection)
+    if inspector.has_table("alembic_version"):
+        revision: str | None = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+        return revision
+    return RELEASED if inspector.has_table("schemainfo") else None
+
+
+def check_revision(revision: str | None, shown: str) -> None:
+    """Raise ``DatabaseError`` unless the schema is the revision this khaosat uses."""
+    code = head()
+    if revision is None:
         raise DatabaseError(f"cơ sở dữ liệu {shown} chưa được khởi tạo: hãy chạy `khaosat init`")
-    if version < SCHEMA_VERSION:
+    if revision == code:
+        return
+    if revision in revisions():
         raise DatabaseError(
-            f"cơ sở dữ liệu {shown} có lược đồ phiên bản {version}, cũ hơn phiên bản {SCHEMA_VERSION} "
+            f"cơ sở dữ liệu {shown} có lược đồ phiên bản {revision}, cũ hơn phiên bản {code} "
             "mà khaosat này dùng: hãy chạy `khaosat init` để nâng cấp"
         )
-    if version > SCHEMA_VERSION:
-        raise DatabaseError(
-            f"cơ sở dữ liệu {shown} có lược đồ phiên bản {version}, mới hơn phiên bản {SCHEMA_VERSION} "
-            "mà khaosat này dùng: hãy cài khaosat mới hơn"
-        )
+    raise DatabaseError(
+        f"cơ sở dữ liệu {shown} có lược đồ phiên bản {revision}, mới hơn phiên bản {code} "
+        "mà khaosat này dùng: hãy cài khaosat mới hơn"
+    )
 
 
 def problem(exc: sa.exc.DBAPIError, shown: str) -> str:

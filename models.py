@@ -1,4 +1,4 @@
-"""The database: SQLModel tables, the engine and session factory, schema creation.
+"""The database: SQLModel tables and the engine (the schema's history is in migrations/).
 
 SQLite (WAL) is the embedded default; PostgreSQL (psycopg 3) by URL. Every time is
 stored as an aware UTC datetime. Unique constraints make import and dispatch
@@ -9,15 +9,12 @@ channel, a Message-ID.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, Session, SQLModel, create_engine, select
-
-SCHEMA_VERSION = 1
+from sqlmodel import Field, SQLModel, create_engine
 
 
 def utcnow() -> datetime:
@@ -88,6 +85,9 @@ class Procedure(SQLModel, table=True):
 
 
 class Dossier(SQLModel, table=True):
+    # Counting a round's dossiers per unit and procedure reads this index alone: a range of days.
+    __table_args__ = (sa.Index("ix_dossier_received", "received_on", "unit_id", "procedure_id"),)
+
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, max_length=64)
     procedure_id: int = Field(foreign_key="procedure.id", index=True)
@@ -123,7 +123,13 @@ class FormLayout(SQLModel, table=True):
 
 
 class Survey(SQLModel, table=True):
-    __table_args__ = (sa.Index("ix_survey_round_unit_responded", "round_id", "unit_id", "responded"),)
+    # Counting a round's surveys per unit and channel (sent, returned, failed) reads this index alone
+    # (dossier_id: the join to the dossier's procedure).
+    __table_args__ = (
+        sa.Index(
+            "ix_survey_round_counts", "round_id", "unit_id", "channel", "status", "responded", "sent_at", "dossier_id"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     dossier_id: int = Field(foreign_key="dossier.id", unique=True)
@@ -318,6 +324,24 @@ class JobRun(SQLModel, table=True):
     error: str = ""
 
 
+class RoundCount(SQLModel, table=True):
+    """A round's figures for one unit, procedure and channel, kept as the rows change (survey/counts.py).
+
+    Channel "" holds the dossiers received (a dossier has no channel); a channel's row holds
+    the surveys on it: made, sent, returned and failed, as reports/rates.py defines them.
+    """
+
+    round_id: int = Field(foreign_key="round.id", primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True)
+    procedure_id: int = Field(foreign_key="procedure.id", primary_key=True)
+    channel: str = Field(default="", primary_key=True, max_length=16)
+    dossiers: int = 0
+    surveys: int = 0
+    sent: int = 0
+    returned: int = 0
+    failed: int = 0
+
+
 class RateSnapshot(SQLModel, table=True):
     """A unit's figures as reported in a status email: the base of "change since last week"."""
 
@@ -349,11 +373,6 @@ class ReportSent(SQLModel, table=True):
     recipients: str = ""  # JSON list of the addresses it went to
 
 
-class SchemaInfo(SQLModel, table=True):
-    id: int = Field(default=1, primary_key=True)
-    version: int
-
-
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys."""
     if url.startswith("sqlite"):
@@ -369,33 +388,3 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
-
-
-# Each migration takes a connection and brings the schema from version i to i + 1.
-MIGRATIONS: list[Callable[[sa.Connection], None]] = []
-
-
-def init_schema(engine: Engine) -> int:
-    """Create the schema, or migrate it to ``SCHEMA_VERSION``; return the version reached."""
-    SQLModel.metadata.create_all(engine)
-    with Session(engine) as session:
-        info = session.get(SchemaInfo, 1)
-        if info is None:
-            session.add(SchemaInfo(id=1, version=SCHEMA_VERSION))
-            session.commit()
-            return SCHEMA_VERSION
-        for step in MIGRATIONS[info.version - 1 :]:
-            step(session.connection())
-        info.version = SCHEMA_VERSION
-        session.add(info)
-        session.commit()
-        return info.version
-
-
-def schema_version(engine: Engine) -> int | None:
-    """The schema version of the database, or None when it was never initialised."""
-    if not sa.inspect(engine).has_table("schemainfo"):
-        return None
-    with Session(engine) as session:
-        info = session.exec(select(SchemaInfo)).first()
-        return info.version if info else None

@@ -27,8 +27,9 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sink import Sink
 
+from khaosat.database import init_schema
 from khaosat.mailer.dispatch import dispatch_once
-from khaosat.models import Dossier, Procedure, Unit, init_schema, make_engine, utcnow
+from khaosat.models import Dossier, Procedure, Unit, make_engine, utcnow
 from khaosat.settings import parse_settings
 
 

@@ -24,11 +24,12 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 from sqlmodel import Session
 
+from khaosat.database import init_schema
 from khaosat.dossiers.columns import alias_table, locate_header
 from khaosat.dossiers.importer import import_files
 from khaosat.dossiers.rows import read_rows
 from khaosat.dossiers.table import read_tables
-from khaosat.models import init_schema, make_engine
+from khaosat.models import make_engine
 from khaosat.settings import parse_settings
 
 HEADER = ["STT", "Mã hồ sơ", "Mã thủ tục", "Tên thủ tục", "Đơn vị xử lý", "Tổ chức, cá nhân",

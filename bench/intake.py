@@ -20,11 +20,12 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
+from khaosat.database import init_schema
 from khaosat.demo import replies
 from khaosat.intake.run import intake_once
 from khaosat.mailer.compose import Envelope, Invitation, compose_invitation
 from khaosat.mailer.outbox import queue_new_surveys
-from khaosat.models import OutboxMessage, OutboxState, Survey, init_schema, make_engine, utcnow
+from khaosat.models import OutboxMessage, OutboxState, Survey, make_engine, utcnow
 from khaosat.settings import parse_settings
 from khaosat.survey.render import context_from_settings, ensure_layout, renderer_for
 from khaosat.tests.support.dovecot import Dovecot

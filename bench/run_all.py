@@ -4,6 +4,8 @@
 
 Each benchmark is its own script; this only runs them with their default sizes (or small
 ones with --quick) and stops at the first that fails. The figures go in bench/README.md.
+bench/scale.py runs at its default 10,000 dossiers on SQLite; bench/soak.py is not run here
+(it needs PostgreSQL and lasts 30 minutes): run it on its own.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ BENCHMARKS = [
     ("omr.py", ["--pages", "10"]),
     ("imap_fetch.py", ["--messages", "200"]),
     ("intake.py", ["--replies", "200"]),
+    ("scale.py", ["--dossiers", "2000", "--runs", "2"]),
 ]
 
 

@@ -58,27 +58,35 @@ def report_status(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Ghi báo cáo PDF vào tệp này.")] = None,
 ) -> None:
     """The ISO board status report: print it, write its PDF (-o), or send the email now (--send)."""
-    from ..mailer.status import send_status, status_document
-    from ..models import utcnow
-    from ..reports.status_view import console_tables
     from ..settings import load_settings
 
     settings = load_settings(config)
-    with open_database(settings) as engine:
-        if send:
+    if send:
+        from ..mailer.status import send_status  # the mail libraries only when mailing
+
+        with open_database(settings) as engine:
             result = send_status(engine, settings)
-            if output:
-                output.write_bytes(result.pdf_path.read_bytes())
-            console.print(f"Đã gửi “{result.subject}” tới {', '.join(result.recipients)}; bản PDF: {result.pdf_path}")
-            return
-        document = status_document(engine, settings, utcnow())
-    for table in console_tables(document.view, console.width):
+        if output:
+            output.write_bytes(result.pdf_path.read_bytes())
+        console.print(f"Đã gửi “{result.subject}” tới {', '.join(result.recipients)}; bản PDF: {result.pdf_path}")
+        return
+    from sqlmodel import Session
+
+    from ..models import utcnow
+    from ..reports.status import build_status
+    from ..reports.status_view import console_tables, status_view
+
+    with open_database(settings) as engine, Session(engine) as session:
+        view = status_view(build_status(session, settings, utcnow()), settings.organization.zone)
+    for table in console_tables(view, console.width):
         console.print(table)
-    if not document.view.rounds:
+    if not view.rounds:
         console.print("Hiện chưa có đợt khảo sát nào có hồ sơ.")
-    console.print(f"Phiếu chờ xem xét: {document.view.review_open}; thư gửi chưa rõ kết quả: {document.view.uncertain}")
+    console.print(f"Phiếu chờ xem xét: {view.review_open}; thư gửi chưa rõ kết quả: {view.uncertain}")
     if output:
-        output.write_bytes(document.pdf)
+        from ..reports.pdf import status_pdf  # reportlab only when a PDF is asked for
+
+        output.write_bytes(status_pdf(view))
         console.print(f"Đã ghi {output}")
 
 

@@ -2,8 +2,9 @@
 
 ``khaosat status`` works on any machine that reaches the database, whether the daemon runs
 there, elsewhere, or not at all: each job's last run, whether one is running now (its
-lease is held), the next run time computed from the configuration, the queues, and the
-last errors.
+lease is held), the next run time computed from the configuration, the queues, the last
+errors, and the schema's revision (a schema behind or ahead of the code never gets this far:
+opening the database says so in one line).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from rich.table import Table
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from ..database import schema_revision
 from ..models import JobRun, Lock
 from ..reports.status import queue_sizes
 from ..scheduler import JOBS, JobSpec, describe_schedule, is_interval, schedule_value, trigger_for
@@ -38,6 +40,7 @@ def collect_status(
             "jobs": [_job(session, spec, settings, now, holders.get(spec.name)) for spec in table],
             "queues": dataclasses.asdict(queue_sizes(session)),
             "last_errors": last_errors(session),
+            "schema": schema_revision(session.connection()),
         }
 
 
@@ -138,6 +141,7 @@ def render_status(data: dict[str, Any], console: Console, zone: tzinfo) -> None:
         console.print(f"{QUEUE_NAMES[key]}: [bold]{count}[/]")
     for error in data["last_errors"]:
         console.print(f"[red]Lỗi[/] {error['job']} lúc {_local(error['at'], zone)}: {error['error']}", highlight=False)
+    console.print(f"Lược đồ cơ sở dữ liệu: phiên bản {data['schema']}, đúng với khaosat này", highlight=False)
 
 
 def _local(moment: str | None, zone: tzinfo) -> str:

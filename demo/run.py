@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session as DbSession
 from sqlmodel import col, select
 
+from ..database import init_schema
 from ..dossiers import import_files
 from ..intake.pipeline import IntakeReport
 from ..intake.run import intake_once
@@ -29,7 +30,7 @@ from ..intake.scanfolder import ScanFolderSource
 from ..mailer.dispatch import DispatchReport, dispatch_once
 from ..mailer.printing import build_print_batch, confirm_print_batch
 from ..mailer.status import send_status
-from ..models import Channel, Dossier, Survey, init_schema, make_engine
+from ..models import Channel, Dossier, Survey, make_engine
 from ..reports.rates import RatesReport, unit_rates
 from ..settings import Settings, load_settings
 from ..survey.personal import dossier_form

@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from ..errors import ImportFileError
-from ..settings import DossierSettings, Settings
+from ..settings import DossierSettings, RoundSettings, Settings
 from .columns import Aliases, ColumnMap, alias_table, locate_header
 from .report import ImportReport, RowNote
 from .rows import read_rows
@@ -46,14 +46,14 @@ def import_files(paths: Sequence[Path], *, session: Session, settings: Settings)
     parsed = [parse_file(path, settings.dossiers) for path in paths]
     report = ImportReport()
     for one in parsed:
-        report.merge(store_parsed(one, session=session))
+        report.merge(store_parsed(one, session=session, rounds=settings.rounds))
     session.commit()
     return report
 
 
-def store_parsed(parsed: ParsedFile, *, session: Session) -> ImportReport:
+def store_parsed(parsed: ParsedFile, *, session: Session, rounds: list[RoundSettings]) -> ImportReport:
     """Write a parsed file (no commit) and return its report with the counts filled in."""
-    counts = store_records(parsed.items, session=session, source=parsed.name)
+    counts = store_records(parsed.items, session=session, source=parsed.name, rounds=rounds)
     report = parsed.report
     report.new, report.updated, report.unchanged = counts.new, counts.updated, counts.unchanged
     log.info(

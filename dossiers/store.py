@@ -6,6 +6,11 @@ created by hand with a short code is reused and "phòng quản lý  chuyên ngà
 same unit as "Phòng Quản lý chuyên ngành"; a new one gets a code derived from its name.
 Only when the export gives the code is a different name taken as a rename. Dossiers are matched by code in one query per
 chunk; an equal fingerprint means unchanged, a different one an update.
+
+The round's counters move in the same transaction (``survey.counts``): a new dossier joins
+its round, unit and procedure; an update that changes one of them moves it, and its survey
+follows (``follow_dossiers``). The dossiers being updated are locked and read again first, so
+two imports of one change move it once.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
 from ..models import Dossier, Procedure, Unit, utcnow
+from ..settings import RoundSettings
+from ..survey.counts import Filed, dossiers_moved
+from ..survey.surveys import follow_dossiers
 from .normalise import fold, slug_code
 from .rows import DossierRecord
 
@@ -43,9 +51,14 @@ class StoreCounts:
 
 
 def store_records(
-    items: Sequence[Numbered], *, session: Session, source: str, now: datetime | None = None
+    items: Sequence[Numbered],
+    *,
+    session: Session,
+    source: str,
+    rounds: list[RoundSettings],
+    now: datetime | None = None,
 ) -> StoreCounts:
-    """Insert or update one dossier per item (codes must be distinct); no commit."""
+    """Insert or update one dossier per item (codes must be distinct), counters with them; no commit."""
     now = now or utcnow()
     units = resolve(Unit, ((i.record.unit_code, i.record.unit_name) for i in items), session)
     procedures = resolve(Procedure, ((i.record.procedure_code, i.record.procedure_name) for i in items), session)
@@ -60,11 +73,37 @@ def store_records(
             inserts.append({**values, "created_at": now, "updated_at": now})
         elif found[1] != values["fingerprint"]:
             updates.append({**values, "id": found[0], "updated_at": now})
+    moves = _moves(session, updates)
     if inserts:
         session.exec(insert(Dossier), params=inserts)
     if updates:
         session.exec(update(Dossier), params=updates)
+    dossiers_moved(session, rounds, [(None, _filed(values)) for values in inserts] + list(moves.values()))
+    moved = list(moves.items())
+    for start in range(0, len(moved), CHUNK):
+        follow_dossiers(session, rounds, dict(moved[start : start + CHUNK]))
     return StoreCounts(len(inserts), len(updates), len(items) - len(inserts) - len(updates))
+
+
+def _filed(values: dict[str, Any]) -> Filed:
+    return Filed(values["received_on"], values["unit_id"], values["procedure_id"])
+
+
+def _moves(session: Session, updates: list[dict[str, Any]]) -> dict[int, tuple[Filed, Filed]]:
+    """Dossier id → (where it counts, where it will) for the updates that move it; the rows locked."""
+    moves: dict[int, tuple[Filed, Filed]] = {}
+    for start in range(0, len(updates), CHUNK):
+        chunk = {values["id"]: _filed(values) for values in updates[start : start + CHUNK]}
+        query = (
+            select(col(Dossier.id), col(Dossier.received_on), col(Dossier.unit_id), col(Dossier.procedure_id))
+            .where(col(Dossier.id).in_(list(chunk)))
+            .with_for_update()
+        )
+        for dossier_id, received_on, unit_id, procedure_id in session.exec(query):
+            before = Filed(received_on, unit_id, procedure_id)
+            if dossier_id is not None and before != chunk[dossier_id]:
+                moves[dossier_id] = (before, chunk[dossier_id])
+    return moves
 
 
 def _values(

@@ -1,7 +1,8 @@
 """The ISO board status report: every live round's rates, the change since the last report, the queues.
 
 The figures of each round are ``unit_rates`` itself, so the status email shows exactly what
-``khaosat report rates`` prints at the same moment. A round is live when it has dossiers and
+``khaosat report rates`` prints at the same moment; they are read from the round's counters,
+so a candidate round without dossiers costs nothing. A round is live when it has dossiers and
 is open, or closed within ``RECENT_DAYS`` days. "Change" compares with the last snapshot
 taken before now: the figures of the last status email that was sent (``take_snapshot``).
 """

@@ -11,7 +11,8 @@ its next channel with a new outbox row, or, with no channel left, makes it ``fai
 An opt-out stops the reminders and leaves the status as it is.
 
 The functions change the rows in the caller's session and commit nothing: the change is
-committed with whatever caused it (the outbox row, the reply, the review decision).
+committed with whatever caused it (the outbox row, the reply, the review decision). Each
+moves the round's counters (survey/counts.py) in the same transaction.
 """
 
 from __future__ import annotations
@@ -22,17 +23,19 @@ from sqlmodel import Session
 
 from ..models import Channel, Dossier, OutboxMessage, OutboxState, Survey, SurveyStatus
 from ..settings import Settings
+from . import counts
 from .surveys import add_outbox, channels_for, next_channel
 
 
 def sent(session: Session, row: OutboxMessage, *, now: datetime) -> None:
     """The form of ``row`` reached the applicant's side (sent, or printed and confirmed)."""
     survey = _survey_of(session, row)
-    if survey.sent_at is None:
-        survey.sent_at = now
-    if survey.status in (SurveyStatus.pending, SurveyStatus.failed):
-        survey.status = SurveyStatus.sent
-    session.add(survey)
+    with counts.survey_change(session, survey):
+        if survey.sent_at is None:
+            survey.sent_at = now
+        if survey.status in (SurveyStatus.pending, SurveyStatus.failed):
+            survey.status = SurveyStatus.sent
+        session.add(survey)
 
 
 def delivery_failed(session: Session, row: OutboxMessage, error: str, settings: Settings) -> Channel | None:
@@ -42,32 +45,35 @@ def delivery_failed(session: Session, row: OutboxMessage, error: str, settings: 
     survey's "sent": it was not delivered.
     """
     survey = _survey_of(session, row)
-    if row.state is OutboxState.sent and survey.status is SurveyStatus.sent:
-        survey.status, survey.sent_at = SurveyStatus.pending, None
-    row.state, row.last_error = OutboxState.failed, error
-    dossier = session.get(Dossier, survey.dossier_id)
-    assert dossier is not None
-    following = next_channel(row.channel, channels_for(dossier, settings))
-    if following is None:
-        survey.status = SurveyStatus.failed
-    else:
-        survey.channel = following
-        add_outbox(session, survey, dossier, settings, kind=row.kind)
-    session.add_all([row, survey])
+    with counts.survey_change(session, survey):
+        if row.state is OutboxState.sent and survey.status is SurveyStatus.sent:
+            survey.status, survey.sent_at = SurveyStatus.pending, None
+        row.state, row.last_error = OutboxState.failed, error
+        dossier = session.get(Dossier, survey.dossier_id)
+        assert dossier is not None
+        following = next_channel(row.channel, channels_for(dossier, settings))
+        if following is None:
+            survey.status = SurveyStatus.failed
+        else:
+            survey.channel = following
+            add_outbox(session, survey, dossier, settings, kind=row.kind)
+        session.add_all([row, survey])
     return following
 
 
 def responded(session: Session, survey: Survey, *, now: datetime) -> None:
     """The survey's first reply was recorded: it counts as returned."""
-    survey.responded, survey.responded_at, survey.status = True, now, SurveyStatus.responded
-    session.add(survey)
+    with counts.survey_change(session, survey):
+        survey.responded, survey.responded_at, survey.status = True, now, SurveyStatus.responded
+        session.add(survey)
 
 
 def reply_withdrawn(session: Session, survey: Survey) -> None:
     """The survey's counted reply was discarded and none other counts: it waits for a reply again."""
-    survey.responded, survey.responded_at = False, None
-    survey.status = SurveyStatus.sent if survey.sent_at else SurveyStatus.pending
-    session.add(survey)
+    with counts.survey_change(session, survey):
+        survey.responded, survey.responded_at = False, None
+        survey.status = SurveyStatus.sent if survey.sent_at else SurveyStatus.pending
+        session.add(survey)
 
 
 def opted_out(session: Session, survey: Survey, *, now: datetime) -> bool:

@@ -1,15 +1,17 @@
-"""A dossier's survey: creating it (round, codes, first channel), the channels that reach its
-applicant in order, and the outbox rows that carry its form (recipient, Message-ID)."""
+"""A dossier's survey: creating it (round, codes, first channel), keeping it with its dossier
+when a re-import moves that, the channels that reach its applicant in order, and the outbox
+rows that carry its form (recipient, Message-ID). Each keeps the counters (``counts``) in step."""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..models import Channel, Dossier, OutboxMessage, Survey, utcnow
-from ..settings import Settings
+from ..settings import RoundSettings, Settings
+from . import counts
 from .codes import new_code, new_token
 from .rounds import ensure_round, period_for
 
@@ -87,10 +89,14 @@ def _unused_code(session: Session) -> str:
 
 
 def ensure_survey(session: Session, dossier: Dossier, *, settings: Settings, form_version: str) -> Survey:
-    """The survey of ``dossier``, created (with its round) when it has none. Flushes, does not commit."""
+    """The survey of ``dossier``, created (with its round) when it has none. Flushes, does not commit.
+
+    The dossier is locked and read again first, so a re-import moving it meanwhile is seen.
+    """
     survey = session.exec(select(Survey).where(Survey.dossier_id == dossier.id)).first()
     if survey is not None:
         return survey
+    session.refresh(dossier, with_for_update=True)
     round_ = ensure_round(session, period_for(dossier.received_on, settings.rounds))
     assert dossier.id is not None and round_.id is not None
     survey = Survey(
@@ -105,4 +111,30 @@ def ensure_survey(session: Session, dossier: Dossier, *, settings: Settings, for
     )
     session.add(survey)
     session.flush()
+    counts.survey_made(session, survey, dossier.procedure_id)
     return survey
+
+
+def follow_dossiers(
+    session: Session, rounds: list[RoundSettings], moves: Mapping[int, tuple[counts.Filed, counts.Filed]]
+) -> None:
+    """The surveys of dossiers a re-import moved (dossier id → (before, after)) follow them to
+    their new round and unit, and their figures to the new counters. Each survey is locked first."""
+    if not moves:
+        return
+    round_of = counts.round_ids(session, rounds, [after.received_on for _, after in moves.values()])
+    surveys = session.exec(
+        select(Survey)
+        .where(col(Survey.dossier_id).in_(list(moves)))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    changes: counts.Changes = {}
+    for survey in surveys:
+        before, after = moves[survey.dossier_id]
+        figures = counts.survey_figures(survey)
+        counts.accumulate(changes, counts.survey_key(survey, before.procedure_id), -figures)
+        survey.round_id, survey.unit_id = round_of[after.received_on], after.unit_id
+        counts.accumulate(changes, counts.survey_key(survey, after.procedure_id), figures)
+        session.add(survey)
+    counts.add(session, changes)

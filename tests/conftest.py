@@ -15,7 +15,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from khaosat.models import init_schema, make_engine
+from khaosat.database import init_schema
+from khaosat.models import make_engine
 from khaosat.settings import Settings
 
 from .support.settings import PG_URL, make_settings

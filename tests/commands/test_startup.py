@@ -1,4 +1,5 @@
-"""Start-up: `khaosat --help` (and each group's help) loads no database, PDF or image library.
+"""Start-up: `khaosat --help` (and each group's help) loads no database, PDF or image library;
+`khaosat report rates` loads the database and nothing for PDFs, images, workbooks or templates.
 
 Read from ``python -X importtime``, which names every module the real entry point imports.
 """
@@ -13,6 +14,7 @@ import pytest
 
 HEAVY = {"cv2", "reportlab", "sqlalchemy", "pypdfium2"}
 FOR_STATUS = {"cv2", "reportlab", "pypdfium2"}  # status reads the database, never a form or an image
+FOR_RATES = {"cv2", "reportlab", "pypdfium2", "openpyxl", "jinja2"}  # rates: counts printed as a table
 
 
 def imported(*args: str) -> set[str]:
@@ -41,3 +43,25 @@ def test_status_imports_no_form_or_image_library(tmp_path: Path):
     config.write_text('[storage]\ndir = "data"\n', encoding="utf-8")
     assert imported("init", "--config", str(config))  # the database to read
     assert imported("status", "--config", str(config)) & FOR_STATUS == set()
+
+
+def test_report_rates_imports_no_pdf_image_workbook_or_template_library(tmp_path: Path):
+    """`khaosat report rates` counts and prints: reportlab, OpenCV, pdfium, openpyxl and jinja2 stay unloaded."""
+    config = tmp_path / "config.toml"
+    config.write_text('[storage]\ndir = "data"\n', encoding="utf-8")
+    assert imported("init", "--config", str(config))
+    for output_format in ("table", "json", "csv"):
+        assert imported("report", "rates", "--format", output_format, "--config", str(config)) & FOR_RATES == set()
+
+
+def test_report_status_loads_reportlab_only_for_its_pdf_and_no_mail_library(tmp_path: Path):
+    """`report status` prints without reportlab, draws its PDF with it (-o), and never loads jinja2 or aiosmtplib."""
+    config = tmp_path / "config.toml"
+    config.write_text('[storage]\ndir = "data"\n', encoding="utf-8")
+    assert imported("init", "--config", str(config))
+    printed = imported("report", "status", "--config", str(config))
+    written = imported("report", "status", "-o", str(tmp_path / "status.pdf"), "--config", str(config))
+    assert printed & {"reportlab", "jinja2", "aiosmtplib"} == set()
+    assert "reportlab" in written
+    assert written & {"jinja2", "aiosmtplib"} == set()
+    assert (tmp_path / "status.pdf").read_bytes().startswith(b"%PDF")

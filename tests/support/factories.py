@@ -7,7 +7,8 @@ from datetime import date, datetime
 from sqlmodel import Session, select
 
 from khaosat.models import Dossier, Procedure, Unit, utcnow
-from khaosat.settings import Settings
+from khaosat.settings import Settings, default_rounds
+from khaosat.survey.counts import Filed, dossiers_moved
 
 
 def local_today(settings: Settings) -> date:
@@ -52,5 +53,6 @@ def add_dossier(
         updated_at=now,
     )
     session.add(dossier)
+    dossiers_moved(session, default_rounds(), [(None, Filed(received_on, unit_row.id, procedure_row.id))])
     session.commit()
     return dossier
