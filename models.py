@@ -148,7 +148,10 @@ class Survey(SQLModel, table=True):
 
 
 class OutboxMessage(SQLModel, table=True):
-    __table_args__ = (sa.UniqueConstraint("survey_id", "kind", "channel"),)
+    __table_args__ = (
+        sa.UniqueConstraint("survey_id", "kind", "channel"),
+        sa.Index("ix_outboxmessage_state_channel", "state", "channel"),  # the queues, counted without the rows
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     survey_id: int = Field(foreign_key="survey.id", index=True)
@@ -156,7 +159,7 @@ class OutboxMessage(SQLModel, table=True):
     channel: Channel
     recipient: str = ""  # email address, fax gateway address, or "" for paper
     message_id: str = Field(unique=True, max_length=255)
-    state: OutboxState = Field(default=OutboxState.pending, index=True)
+    state: OutboxState = OutboxState.pending
     attempts: int = 0
     next_attempt_at: datetime | None = _time()
     claimed_by: str = ""

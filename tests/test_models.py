@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from khaosat.database import init_schema, schema_revision
 from khaosat.migrations import head
-from khaosat.models import Dossier, Procedure, Round, Survey, SurveyStatus, Unit
+from khaosat.models import Dossier, OutboxMessage, OutboxState, Procedure, Round, Survey, SurveyStatus, Unit
 
 
 def test_init_is_repeatable(engine):
@@ -93,6 +93,12 @@ COUNTING_QUERIES = {
         .group_by(col(Survey.unit_id)),
         "ix_survey_round_counts",
     ),
+    "the queues: outbox rows waiting, by state and channel": (
+        select(OutboxMessage.state, OutboxMessage.channel, sa.func.count())
+        .where(col(OutboxMessage.state).in_([OutboxState.pending, OutboxState.uncertain]))
+        .group_by(col(OutboxMessage.state), col(OutboxMessage.channel)),
+        "ix_outboxmessage_state_channel",
+    ),
 }
 
 
@@ -113,4 +119,5 @@ def test_counting_a_round_reads_its_index(engine, counting):
             plan = [row[0] for row in connection.exec_driver_sql(f"EXPLAIN {sql}")]
     text = "\n".join(plan)
     assert index in text, text
-    assert "SCAN dossier" not in text and "SCAN survey" not in text and "Seq Scan" not in text, text
+    scans = ("SCAN dossier", "SCAN survey", "SCAN outboxmessage", "Seq Scan")
+    assert not any(scan in text for scan in scans), text
