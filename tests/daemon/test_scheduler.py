@@ -295,6 +295,10 @@ def test_sigterm_in_the_middle_of_a_dispatch_stops_cleanly(engine, database_url,
     assert run.ok and json.loads(run.summary)["sent"] == states[OutboxState.sent]
 
 
+def dossiers_done(engine) -> bool:
+    return any(run.finished_at is not None for run in job_runs(engine, "dossiers"))
+
+
 def test_status_while_the_daemon_runs_elsewhere(engine, database_url, tmp_path, smtp):
     """`khaosat status --format json` reads the jobs, the running lease and the queues from the database."""
     seed(engine, make_settings(tmp_path), 60)
@@ -302,7 +306,8 @@ def test_status_while_the_daemon_runs_elsewhere(engine, database_url, tmp_path, 
     config = write_config(tmp_path, database_url, smtp.port)
     process = khaosat(config, "run")
     try:
-        wait_for(lambda: len(smtp.received) >= 2 or process.poll() is not None)
+        # dispatch is sending (and will be for ~12 s); the start-up import of dossiers has finished
+        wait_for(lambda: (len(smtp.received) >= 2 and dossiers_done(engine)) or process.poll() is not None)
         status = khaosat(config, "status", "--format", "json")
         out, err = status.communicate(timeout=60)
     finally:
