@@ -11,7 +11,6 @@ import hashlib
 import json
 import re
 import tomllib
-import unicodedata
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -20,14 +19,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from ..errors import QuestionnaireError
+from ..text import nfc
 
 DEFAULT_FILE = "default.toml"
 VERSION_PATTERN = re.compile(r"^[A-Z0-9-]{1,12}$")
 CODE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,31}$")
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 class Frozen(BaseModel):

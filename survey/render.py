@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -23,6 +22,7 @@ from sqlmodel import Session
 
 from ..errors import RenderError
 from ..models import FormLayout, utcnow
+from ..text import nfc
 from .codes import display_code, qr_payload
 from .geometry import PAGE_HEIGHT, PAGE_WIDTH
 from .layout import LayoutMap, PageLayout
@@ -82,7 +82,7 @@ def context_from_settings(
 
 
 def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", " ".join(text.split()))
+    return nfc(" ".join(text.split()))
 
 
 def return_paragraphs(context: FormContext, code: str) -> list[str]:
