@@ -5,11 +5,15 @@ from __future__ import annotations
 import enum
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .common import ConfigOption, console, handled, open_database, print_json
+
+if TYPE_CHECKING:
+    from ..settings import Settings
+    from ..survey.totals import UnitTotal
 
 app = typer.Typer(help="Báo cáo tỷ lệ thu hồi phiếu và mức độ hài lòng.", no_args_is_help=True)
 SendOption = Annotated[bool, typer.Option("--send", help="Gửi thư cho Ban ISO ([report] board_emails) ngay.")]
@@ -31,15 +35,13 @@ def report_rates(
     output_format: Annotated[RatesFormat, typer.Option("--format", help="table, json or csv.")] = RatesFormat.table,
 ) -> None:
     """Return rates per unit for a round: dossiers, sent, returned, rate, target, replies still needed."""
-    from sqlmodel import Session
-
-    from ..reports.rates import unit_rates
+    from ..reports.rates import rates_report, resolve_round
     from ..reports.rates_format import rates_csv, rates_json, rates_notes, rates_table
     from ..settings import load_settings
 
     settings = load_settings(config)
-    with open_database(settings) as engine, Session(engine) as session:
-        report = unit_rates(session, settings, round_name=round_name)
+    period = resolve_round(settings, round_name, today=None)
+    report = rates_report(period, _round_totals(settings, period.name), settings)
     if output_format is RatesFormat.json:
         print_json(rates_json(report))
     elif output_format is RatesFormat.csv:
@@ -48,6 +50,22 @@ def report_rates(
         console.print(rates_table(report))
         for note in rates_notes(report):
             console.print(note, highlight=False)
+
+
+def _round_totals(settings: Settings, round_name: str) -> list[UnitTotal]:
+    """The round's totals per unit through the DB-API driver alone when it can, else through SQLAlchemy."""
+    from .. import readonly
+    from ..survey.totals import UNIT_TOTALS, unit_totals_from_rows
+
+    with readonly.connect(settings.database_url) as connection:
+        if connection is not None:
+            return unit_totals_from_rows(readonly.fetch(connection, UNIT_TOTALS, {"round": round_name}))
+    from sqlmodel import Session
+
+    from ..survey.counts import unit_totals
+
+    with open_database(settings) as engine, Session(engine) as session:
+        return unit_totals(session, round_name)
 
 
 @app.command("status")

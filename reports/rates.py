@@ -16,18 +16,19 @@ thousand, and nothing for a round without dossiers. What each counts:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
-
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING
 
 from ..errors import KhaosatError
-from ..models import Unit
 from ..settings import Settings
-from ..survey.counts import unit_totals
 from ..survey.rounds import Period, period_for, period_named
+from ..survey.totals import UnitTotal
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 TOTAL_LABEL = "Tổng cộng"
 
@@ -116,29 +117,24 @@ def unit_rates(
     session: Session, settings: Settings, *, round_name: str | None = None, today: date | None = None
 ) -> RatesReport:
     """Dossiers, sent, returned, rate, target and needed for every unit with dossiers (or surveys) in the round."""
+    from ..survey.counts import unit_totals  # SQLAlchemy: not for `report rates`, which reads through `readonly`
+
     period = resolve_round(settings, round_name, today)
-    totals = unit_totals(session, period.name)
-    units = _units(session, totals.keys())
-    rates = []
-    for unit_id, (code, name) in sorted(units.items(), key=lambda item: item[1][0]):
-        counts = totals[unit_id]
-        rates.append(
-            unit_rate(
-                code,
-                name,
-                dossiers=counts.dossiers,
-                sent=counts.sent,
-                returned=counts.returned,
-                failed=counts.failed,
-                target=settings.target_for(code),
-            )
+    return rates_report(period, unit_totals(session, period.name), settings)
+
+
+def rates_report(period: Period, totals: Sequence[UnitTotal], settings: Settings) -> RatesReport:
+    """The round's report from its totals per unit (``survey.totals``)."""
+    rates = [
+        unit_rate(
+            total.code,
+            total.name,
+            dossiers=total.counts.dossiers,
+            sent=total.counts.sent,
+            returned=total.counts.returned,
+            failed=total.counts.failed,
+            target=settings.target_for(total.code),
         )
+        for total in totals
+    ]
     return RatesReport(round=period, units=rates, total=total_of(rates, settings.report.target))
-
-
-def _units(session: Session, unit_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
-    ids = list(unit_ids)
-    if not ids:
-        return {}
-    rows = session.exec(select(Unit.id, Unit.code, Unit.name).where(col(Unit.id).in_(ids))).all()
-    return {unit_id: (code, name) for unit_id, code, name in rows if unit_id is not None}

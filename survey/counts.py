@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -37,7 +36,8 @@ from sqlmodel import Session, col, select
 
 from ..models import Dossier, Round, RoundCount, Survey, SurveyStatus
 from ..settings import RoundSettings
-from .rounds import ensure_round, period_for
+from .rounds import Period, period_for
+from .totals import FIGURES, UNIT_TOTALS, Counts, UnitTotal, unit_totals_from_rows
 
 COUNTERS: sa.Table = RoundCount.__table__  # type: ignore[attr-defined]
 DOSSIERS = ""  # the channel of the dossiers' own counter
@@ -51,25 +51,6 @@ class CountKey(NamedTuple):
     channel: str  # a survey channel, or DOSSIERS
 
 
-@dataclass(frozen=True)
-class Counts:
-    dossiers: int = 0
-    surveys: int = 0
-    sent: int = 0
-    returned: int = 0
-    failed: int = 0
-
-    def __add__(self, other: Counts) -> Counts:
-        return Counts(*(getattr(self, name) + getattr(other, name) for name in FIGURES))
-
-    def __neg__(self) -> Counts:
-        return Counts(*(-getattr(self, name) for name in FIGURES))
-
-    def __bool__(self) -> bool:
-        return any(getattr(self, name) for name in FIGURES)
-
-
-FIGURES = tuple(field.name for field in fields(Counts))
 Changes = dict[CountKey, Counts]
 
 
@@ -153,6 +134,16 @@ def _insert(session: Session) -> Any:
     return dialect.insert(COUNTERS).values(**dict.fromkeys(FIGURES, 0))
 
 
+def ensure_round(session: Session, period: Period) -> Round:
+    """The Round row of ``period``, created when missing."""
+    row = session.exec(select(Round).where(Round.name == period.name)).first()
+    if row is None:
+        row = Round(name=period.name, starts_on=period.starts_on, ends_on=period.ends_on)
+        session.add(row)
+        session.flush()
+    return row
+
+
 def round_ids(session: Session, rounds: list[RoundSettings], days: Iterable[date]) -> dict[date, int]:
     """The Round row of each day (``period_for``), made when missing."""
     periods = {day: period_for(day, rounds) for day in set(days)}
@@ -207,23 +198,9 @@ def survey_change(session: Session, survey: Survey) -> Iterator[None]:
 # --- reads ----------------------------------------------------------------------------------
 
 
-def _sums() -> list[Any]:
-    return [sa.func.coalesce(sa.func.sum(COUNTERS.c[name]), 0) for name in FIGURES]
-
-
-def unit_totals(session: Session, round_name: str) -> dict[int, Counts]:
-    """unit id → the round's figures over every procedure and channel, for units with dossiers or surveys.
-
-    A round without a Round row (a future one, say) has no counters: nothing is scanned.
-    """
-    query = (
-        sa.select(COUNTERS.c.unit_id, *_sums())
-        .join(Round, col(Round.id) == COUNTERS.c.round_id)
-        .where(col(Round.name) == round_name)
-        .group_by(COUNTERS.c.unit_id)
-    )
-    totals = {unit_id: Counts(*(int(value) for value in values)) for unit_id, *values in session.execute(query)}
-    return {unit_id: counts for unit_id, counts in totals.items() if counts.dossiers or counts.surveys}
+def unit_totals(session: Session, round_name: str) -> list[UnitTotal]:
+    """The round's figures per unit (``survey.totals.UNIT_TOTALS``), by unit code."""
+    return unit_totals_from_rows(session.execute(sa.text(UNIT_TOTALS), {"round": round_name}))
 
 
 def stored(session: Session, round_id: int) -> dict[CountKey, Counts]:

@@ -14,9 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, select
-
-from ..models import Round
 from ..settings import RoundSettings
 
 
@@ -81,13 +78,3 @@ def period_named(name: str, rounds: list[RoundSettings]) -> Period:
             return period
     known = ", ".join(r.name for r in rounds)
     raise ValueError(f"round {name!r}: no round named {round_name!r} (configured: {known})")
-
-
-def ensure_round(session: Session, period: Period) -> Round:
-    """The Round row of ``period``, created when missing."""
-    row = session.exec(select(Round).where(Round.name == period.name)).first()
-    if row is None:
-        row = Round(name=period.name, starts_on=period.starts_on, ends_on=period.ends_on)
-        session.add(row)
-        session.flush()
-    return row

@@ -13,7 +13,7 @@ from ..models import Channel, Dossier, OutboxMessage, Survey, utcnow
 from ..settings import RoundSettings, Settings
 from . import counts
 from .codes import new_code, new_token
-from .rounds import ensure_round, period_for
+from .rounds import period_for
 
 
 def channels_for(dossier: Dossier, settings: Settings) -> list[Channel]:
@@ -97,7 +97,7 @@ def ensure_survey(session: Session, dossier: Dossier, *, settings: Settings, for
     if survey is not None:
         return survey
     session.refresh(dossier, with_for_update=True)
-    round_ = ensure_round(session, period_for(dossier.received_on, settings.rounds))
+    round_ = counts.ensure_round(session, period_for(dossier.received_on, settings.rounds))
     assert dossier.id is not None and round_.id is not None
     survey = Survey(
         dossier_id=dossier.id,

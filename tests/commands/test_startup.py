@@ -1,5 +1,6 @@
 """Start-up: `khaosat --help` (and each group's help) loads no database, PDF or image library;
-`khaosat report rates` loads the database and nothing for PDFs, images, workbooks or templates.
+`khaosat report rates` reads the counters through the bare driver: no SQLAlchemy, and nothing for
+PDFs, images, workbooks or templates.
 
 Read from ``python -X importtime``, which names every module the real entry point imports.
 """
@@ -14,7 +15,7 @@ import pytest
 
 HEAVY = {"cv2", "reportlab", "sqlalchemy", "pypdfium2"}
 FOR_STATUS = {"cv2", "reportlab", "pypdfium2"}  # status reads the database, never a form or an image
-FOR_RATES = {"cv2", "reportlab", "pypdfium2", "openpyxl", "jinja2"}  # rates: counts printed as a table
+FOR_RATES = {"cv2", "reportlab", "pypdfium2", "openpyxl", "jinja2", "sqlalchemy", "sqlmodel"}  # counters, a table
 
 
 def imported(*args: str) -> set[str]:
@@ -46,7 +47,7 @@ def test_status_imports_no_form_or_image_library(tmp_path: Path):
 
 
 def test_report_rates_imports_no_pdf_image_workbook_or_template_library(tmp_path: Path):
-    """`khaosat report rates` counts and prints: reportlab, OpenCV, pdfium, openpyxl and jinja2 stay unloaded."""
+    """`khaosat report rates` reads and prints: SQLAlchemy, reportlab, OpenCV, pdfium, openpyxl, jinja2 stay unloaded."""
     config = tmp_path / "config.toml"
     config.write_text('[storage]\ndir = "data"\n', encoding="utf-8")
     assert imported("init", "--config", str(config))
