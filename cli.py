@@ -42,6 +42,7 @@ def init(config: ConfigOption = None) -> None:
     """Tạo hoặc nâng cấp cơ sở dữ liệu và các thư mục dữ liệu."""
     from sqlmodel import Session
 
+    from .mailer.returnpath import bounce_routing_warning
     from .migrations import head
     from .settings import load_settings
     from .survey.counts import fill_if_never_counted
@@ -53,6 +54,8 @@ def init(config: ConfigOption = None) -> None:
         if fill_if_never_counted(session, settings.rounds):
             console.print("Đã đếm lại các bộ đếm của từng đợt từ hồ sơ và phiếu đã có.")
     console.print(f"Cơ sở dữ liệu sẵn sàng (lược đồ phiên bản {head()}). Thư mục dữ liệu: {settings.storage.dir}")
+    if warning := bounce_routing_warning(settings):
+        console.print(warning, style="yellow", markup=False, highlight=False)
 
 
 OnceOption = Annotated[bool, typer.Option("--once", help="Làm một lượt rồi thoát (dịch vụ nền: khaosat run).")]

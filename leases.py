@@ -3,13 +3,16 @@
 A holder is named ``host:pid`` (``holder_name``); on its own host, whether that process
 still runs can be told (``holder_alive``). A lease is taken by a conditional UPDATE (when it
 expired, or is already ours: that renews it) or, when no row exists, by an INSERT that the
-primary key makes exclusive. On PostgreSQL the UPDATE's row lock and the re-check of its
-WHERE clause mean two processes cannot both win; on SQLite writes are serialised.
-``acquire`` and ``release`` commit: pass a session with no other pending work.
+primary key makes exclusive. A lease whose holder is a process of this host that no longer
+runs is taken over at once, by an UPDATE conditional on that holder. On PostgreSQL the
+UPDATE's row lock and the re-check of its WHERE clause mean two processes cannot both win;
+on SQLite writes are serialised. ``acquire`` and ``release`` commit: pass a session with no
+other pending work.
 
 ``held`` keeps a lease for a block of work, renewing it in the background every third of
 its time to live: a holder that is killed stops renewing, and its lease expires within one
-time to live.
+time to live (at once for the next taker on the same host). Host names must differ between
+the machines that share a database: a holder is known only by its host and process id.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -52,25 +55,31 @@ def holder_alive(holder: str) -> bool | None:
 
 
 def acquire(session: Session, name: str, *, holder: str, ttl: timedelta) -> bool:
-    """Take (or renew) the lease ``name`` for ``ttl``; False when someone else holds it."""
+    """Take (or renew) the lease ``name`` for ``ttl``; False when someone else alive holds it."""
     now = utcnow()
-    claim = (
-        sa.update(Lock)
-        .where(col(Lock.name) == name)
-        .where(sa.or_(col(Lock.holder) == holder, col(Lock.expires_at) <= now))
-        .values(holder=holder, expires_at=now + ttl)
-    )
+    if _claim(session, name, holder, now + ttl, sa.or_(col(Lock.holder) == holder, col(Lock.expires_at) <= now)):
+        return True
     try:
-        if session.execute(claim).rowcount == 1:  # type: ignore[attr-defined]
-            session.commit()
-            return True
         session.execute(sa.insert(Lock).values(name=name, holder=holder, expires_at=now + ttl))
         session.commit()
+        return True
     except IntegrityError:
         session.rollback()
-        log.debug("lease %s: held by another holder", name)
-        return False
-    return True
+    current = session.execute(sa.select(col(Lock.holder)).where(col(Lock.name) == name)).scalar()
+    gone = current is not None and holder_alive(current) is False
+    if gone and _claim(session, name, holder, now + ttl, col(Lock.holder) == current):
+        log.info("lease %s: its holder %s is gone; taken over", name, current)
+        return True
+    log.debug("lease %s: held by %s", name, current)
+    return False
+
+
+def _claim(session: Session, name: str, holder: str, expires_at: datetime, condition: sa.ColumnElement[bool]) -> bool:
+    """Make ``holder`` the holder of the existing lease ``name`` if ``condition`` holds; commits."""
+    update = sa.update(Lock).where(col(Lock.name) == name, condition).values(holder=holder, expires_at=expires_at)
+    taken = session.execute(update).rowcount == 1  # type: ignore[attr-defined]
+    session.commit()
+    return bool(taken)
 
 
 def release(session: Session, name: str, *, holder: str) -> None:

@@ -62,10 +62,10 @@ class SurveyStatus(enum.StrEnum):
 class OutboxState(enum.StrEnum):
     pending = "pending"  # waiting to be claimed (or retried at next_attempt_at)
     claimed = "claimed"  # a dispatcher took it; nothing has left yet
-    transmitting = "transmitting"  # the SMTP transaction has started
+    transmitting = "transmitting"  # its SMTP DATA has started: the message may be leaving
     sent = "sent"
     failed = "failed"  # permanent failure
-    uncertain = "uncertain"  # may or may not have left: never resent on its own
+    uncertain = "uncertain"  # may or may not have left: sent once more after a grace period ([dispatch])
     batched = "batched"  # in a print batch waiting for confirmation
     cancelled = "cancelled"  # a reminder no longer wanted (a reply or an opt-out came first)
 
@@ -168,6 +168,7 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str = ""
     created_at: datetime = _time(nullable=False)
     sent_at: datetime | None = _time()
+    resent_at: datetime | None = _time(index=True)  # an uncertain send was queued once more (same Message-ID)
 
 
 class PrintBatch(SQLModel, table=True):

@@ -101,7 +101,9 @@ class SmtpSettings(SecretSection):
     timeout: float = Field(default=30.0, gt=0)
     from_address: str = "khaosat@localhost"
     from_name: str = ""
-    reply_to: str = ""
+    reply_to: str = ""  # empty: [imap] address
+    envelope_sender: str = ""  # MAIL FROM (Return-Path), where bounces go; empty: [imap] address or from_address
+    verp: bool = True  # the survey's code as a sub-address of the envelope sender (needs sub-addressing)
     max_per_minute: int = Field(default=0, ge=0)
     message_id_domain: str = ""
 
@@ -157,10 +159,13 @@ class DispatchSettings(Section):
     channels: list[Literal["email", "fax", "post"]] = ["email", "fax", "post"]
     batch_size: int = Field(default=200, ge=1)
     retry_minutes: list[int] = [5, 30, 120, 480]
+    resend_uncertain: bool = True  # a form that may not have left is sent once more, with the same Message-ID
+    resend_uncertain_after_minutes: float = Field(default=30, ge=0)
 
 
 class ImapSettings(SecretSection):
     host: str = ""  # empty: no mailbox to poll
+    address: str = ""  # the intake mailbox's own address: Reply-To and the envelope sender default to it
     port: int = Field(default=993, ge=1, le=65535)
     security: Security = "tls"
     username: str = ""
@@ -172,11 +177,19 @@ class ImapSettings(SecretSection):
     processed_folder: str = "khaosat/processed"
     review_folder: str = "khaosat/review"
     batch_size: int = Field(default=100, ge=1)
+    idle: bool = True  # wait in IMAP IDLE between polls where the server offers it: replies taken in at once
 
 
 class IntakeSettings(Section):
     scan_dir: Path = Path("data/scans")
     max_attachment_mb: float = Field(default=20.0, gt=0)
+    # Bounded work per item (issue 14): past a limit the item goes to review with the reason.
+    max_pages: int = Field(default=200, ge=1)  # of one file
+    max_page_megapixels: float = Field(default=50.0, gt=0, le=150)  # of one image, checked before decoding
+    max_unpacked_mb: float = Field(default=50.0, gt=0)  # what the zip archives of one message unpack to
+    max_multipart_depth: int = Field(default=50, ge=1, le=500)  # parts inside parts (the parser recurses)
+    max_item_seconds: float = Field(default=120.0, gt=0)  # reading the files of one item
+    max_evidence_mb: float = Field(default=50.0, gt=0)  # copies kept for review, per item
     keep_first_response: bool = True  # a second, different reply is kept and flagged; the first counts
     operator: str = "khaosat"  # the name written in the audit log for automatic decisions
 
@@ -211,6 +224,8 @@ class ScheduleSettings(Section):
     status_cron: str = "0 8 * * 1"
     round_report_cron: str = "30 17 * * *"
     misfire_grace_minutes: float = Field(default=30, gt=0)
+    # How the daemon notices new files in the drop and scan folders between runs ("off": the schedule only).
+    watch_folders: Literal["notify", "poll", "off"] = "notify"
 
     @field_validator("reminders_cron", "followup_cron", "status_cron", "round_report_cron")
     @classmethod
@@ -300,7 +315,15 @@ def parse_settings(data: dict[str, Any], base_dir: Path, environ: Mapping[str, s
         where = ".".join(str(part) for part in first["loc"])
         problem = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
         raise ConfigError(f"configuration key '{where}': {problem}") from exc
-    return _resolve_secrets(_anchor_paths(settings, base_dir), os.environ if environ is None else environ)
+    settings = _default_reply_to(_anchor_paths(settings, base_dir))
+    return _resolve_secrets(settings, os.environ if environ is None else environ)
+
+
+def _default_reply_to(settings: Settings) -> Settings:
+    """Replies go to the intake mailbox ([imap] address) unless [smtp] reply_to names another address."""
+    if settings.smtp.reply_to or not settings.imap.address:
+        return settings
+    return settings.model_copy(update={"smtp": settings.smtp.model_copy(update={"reply_to": settings.imap.address})})
 
 
 def _anchor_paths(settings: Settings, base_dir: Path) -> Settings:

@@ -22,6 +22,7 @@ dropped at the end; without it, an SQLite file in a temporary directory.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import json
 import os
@@ -47,6 +48,8 @@ from typer.testing import CliRunner
 
 from khaosat.cli import app
 from khaosat.database import open_database
+from khaosat.intake.archive import archive_path
+from khaosat.models import InboundMessage, Response
 from khaosat.reports.rates import unit_rates
 from khaosat.settings import RoundSettings, Settings, load_settings
 from khaosat.survey.counts import rebuild_counts
@@ -378,6 +381,36 @@ def as_process(args: list[str]) -> Callable[[], object]:
     return lambda: subprocess.run([str(KHAOSAT), *args], check=True, capture_output=True, timeout=900, env=environ)
 
 
+RAW_BATCH = 20_000
+
+
+def attach_raw_files(engine: Engine, settings: Settings, raw_kb: int) -> dict[str, Any]:
+    """One archived raw message per reply (its id the reply's), and the reply pointing to it."""
+    started, written = time.perf_counter(), 0
+    with engine.connect() as connection:
+        ids = [row_id for (row_id,) in connection.execute(sa.select(Response.id).order_by(Response.id))]
+        now, padding = datetime.now(UTC), b"." * (raw_kb * 1024)
+        for first in range(0, len(ids), RAW_BATCH):
+            rows = []
+            for response_id in ids[first : first + RAW_BATCH]:
+                data = b"From: nguoinop@example.vn\r\nSubject: phieu %d\r\n\r\n" % response_id + padding
+                sha256 = hashlib.sha256(data).hexdigest()
+                path = archive_path(sha256, settings.storage.dir)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+                written += len(data)
+                rows.append({"id": response_id, "source": "scan", "sha256": sha256, "received_at": now})
+            connection.execute(sa.insert(InboundMessage), rows)
+            connection.commit()
+        connection.execute(sa.update(Response).values(inbound_id=Response.id))
+        connection.commit()
+    return {
+        "raw_files": len(ids),
+        "raw_mb": round(written / 2**20, 1),
+        "attach_s": round(time.perf_counter() - started, 2),
+    }
+
+
 def measure(engine: Engine, settings: Settings, config: Path, runs: int) -> dict[str, Any]:
     """unit_rates' first call and median; each verb's in-process median and whole-process median."""
     with Session(engine) as session:
@@ -401,6 +434,7 @@ def main() -> None:
     parser.add_argument("--url", default="", help="a PostgreSQL server (a database of its own is made)")
     parser.add_argument("--answers", type=int, default=25, help="answers per response (0: none)")
     parser.add_argument("--older", type=float, default=0.1, help="dossiers of the two rounds before, × --dossiers")
+    parser.add_argument("--raw-kb", type=int, default=1, help="size of each reply's archived raw message")
     parser.add_argument("--runs", type=int, default=5, help="in-process runs per figure (median)")
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args()
@@ -412,6 +446,7 @@ def main() -> None:
             older = round(args.older * args.dossiers)
             result: dict[str, Any] = {"dossiers": args.dossiers, "older": older, "backend": engine.dialect.name}
             result |= fill(engine, settings, dossiers=args.dossiers, older=older, answers=args.answers, seed=args.seed)
+            result |= attach_raw_files(engine, settings, args.raw_kb)
             result["database_mb"] = database_mb(engine, settings)
             result |= measure(engine, settings, config, args.runs)
         finally:

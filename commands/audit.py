@@ -1,4 +1,4 @@
-"""`khaosat audit`: recount the figures from the rows and compare them with the counters."""
+"""`khaosat audit`: prove each unit's figures from the rows, the counters and the archived raw files."""
 
 from __future__ import annotations
 
@@ -22,23 +22,28 @@ def audit(
         str | None, typer.Option("--round", help="Đợt khảo sát, ví dụ 2026-1 (mặc định: mọi đợt có số liệu).")
     ] = None,
     output_format: Annotated[AuditFormat, typer.Option("--format", help="table or json.")] = AuditFormat.table,
+    hashes: Annotated[
+        bool, typer.Option("--hashes", help="Đọc lại từng tệp gốc và so mã SHA-256 (chậm: đọc cả kho lưu).")
+    ] = False,
 ) -> None:
-    """Đối soát: đếm lại từ dữ liệu và so với bộ đếm của từng đơn vị; mã thoát 1 khi có chênh lệch."""
+    """Đối soát từng đơn vị: Hồ sơ = Đã gửi + Chờ gửi + Thất bại, Đã gửi = Trả lời + Chưa trả lời, bộ đếm bằng
+    số đếm lại, mỗi phiếu trả lời được tính có tệp gốc (--hashes: nguyên vẹn); mã thoát 1 khi có chỗ không khớp."""
+    from functools import partial
+
     from sqlmodel import Session
 
+    from ..intake.archive import archive_path
     from ..reports.audit import audit as audit_rounds
-    from ..reports.audit import audit_json, audit_notes, audit_table
+    from ..reports.audit_view import audit_json, render_audit
     from ..settings import load_settings
 
     settings = load_settings(config)
+    raw_path = partial(archive_path, storage_dir=settings.storage.dir)
     with open_database(settings) as engine, Session(engine) as session:
-        report = audit_rounds(session, settings, round_name)
+        report = audit_rounds(session, settings, round_name, raw_path=raw_path, rehash=hashes)
     if output_format is AuditFormat.json:
         print_json(audit_json(report))
     else:
-        for audited in report.rounds:
-            console.print(audit_table(audited))
-        for note in audit_notes(report):
-            console.print(note, highlight=False)
+        render_audit(report, console)
     if not report.ok:
         raise typer.Exit(1)

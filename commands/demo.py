@@ -20,6 +20,7 @@ def demo(
     import tempfile
 
     from ..demo.run import run_demo
+    from ..reports.audit_view import render_audit
     from ..reports.rates_format import rates_table
 
     folder = workspace or Path(tempfile.mkdtemp(prefix="khaosat-demo-"))
@@ -40,6 +41,7 @@ def demo(
         f"{intake.bounces} thư báo lỗi, {intake.autoreplies} trả lời tự động."
     )
     console.print(rates_table(result.rates))
+    render_audit(result.audit, console)
     console.print(f"\nXem kết quả trong [bold]{result.workspace}[/]:")
     console.print("  mailboxes/               thư đã gửi cho người nộp và Ban ISO (.eml)")
     console.print("  scans/processed, review/ phiếu trả về đã đọc, và những gì cần người xem")

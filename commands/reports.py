@@ -100,7 +100,9 @@ def report_status(
         console.print(table)
     if not view.rounds:
         console.print("Hiện chưa có đợt khảo sát nào có hồ sơ.")
-    console.print(f"Phiếu chờ xem xét: {view.review_open}; thư gửi chưa rõ kết quả: {view.uncertain}")
+    console.print(
+        f"Phiếu chờ xem xét: {view.review_open}; thư gửi chưa rõ kết quả: {view.uncertain}; đã gửi lại: {view.resent}"
+    )
     if output:
         from ..reports.pdf import status_pdf  # reportlab only when a PDF is asked for
 

@@ -1,7 +1,7 @@
 """The daemon's jobs: what each does, and how one run of any job is carried out.
 
 A job function takes a ``JobContext`` and returns its report (a dataclass or a mapping of
-counts). ``JobRunner`` runs one job once: it takes the job's lease (so two daemons on one
+counts). ``JobRunner`` runs one job: it takes the job's lease (so two daemons on one
 PostgreSQL database never run the same job at once), records a ``JobRun`` row, writes one
 log line with the counts, and contains any failure so the daemon keeps running.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,7 +27,9 @@ from ..settings import Settings
 
 log = logging.getLogger(__name__)
 
-LEASE_TTL = timedelta(minutes=3)  # renewed every minute while the job runs; a crashed daemon's expires
+# Renewed every 30 s while the job runs: a dead daemon's lease ends within 90 s (at once for
+# a daemon on the same host, which sees that the holder's process is gone).
+LEASE_TTL = timedelta(seconds=90)
 ERROR_CHARS = 4000
 
 
@@ -165,10 +168,13 @@ def done_since(engine: Engine, job: str, since: datetime) -> bool:
 
 
 class JobRunner:
-    """Runs one job once per call; never raises, so the scheduler and the daemon go on.
+    """Runs one job per call; never raises, so the scheduler and the daemon go on.
 
-    ``occurrence(now)`` gives the scheduled time being served (cron jobs): a run already
-    done for it by another daemon is not repeated.
+    The job never overlaps itself in this process: a call that comes while a run is in
+    progress (its schedule, a watcher, another job asking for it) makes that run go once
+    more when it ends, however many such calls came. ``occurrence(now)`` gives the scheduled
+    time being served (cron jobs): a run already done for it by another daemon is not
+    repeated. ``after(outcome)`` is told the outcome of each run that happened.
     """
 
     def __init__(
@@ -179,13 +185,37 @@ class JobRunner:
         *,
         holder: str,
         occurrence: Callable[[datetime], datetime | None] | None = None,
+        after: Callable[[Outcome], None] | None = None,
     ) -> None:
         self.name, self.function, self.context = name, function, context
-        self.holder, self.occurrence = holder, occurrence
+        self.holder, self.occurrence, self.after = holder, occurrence, after
+        self._state = threading.Lock()
+        self._running = self._again = False
 
     def __call__(self) -> None:
+        with self._state:
+            if self._running:
+                self._again = True
+                return
+            self._running = True
+        try:
+            while self._run_and_continue():
+                pass
+        finally:
+            with self._state:
+                self._running = self._again = False
+
+    def _run_and_continue(self) -> bool:
+        """One run; whether another was asked for meanwhile (and is due now)."""
+        self._once()
+        with self._state:
+            again, self._again = self._again, False
+        return again and not self.context.should_stop()
+
+    def _once(self) -> None:
         if self.context.should_stop():
             return
+        outcome = None
         try:
             with leases.held(self.context.engine, f"job:{self.name}", holder=self.holder, ttl=LEASE_TTL) as mine:
                 if not mine:
@@ -193,7 +223,9 @@ class JobRunner:
                 elif self._done_elsewhere():
                     log.info("job %s skipped: another daemon already ran it for this time", self.name)
                 else:
-                    self._run()
+                    outcome = self._run()
+            if outcome is not None and self.after is not None:
+                self.after(outcome)
         except Exception:  # the database itself failed: log it, the next run will try again
             log.exception("job %s could not run", self.name)
 
@@ -201,18 +233,19 @@ class JobRunner:
         fired = self.occurrence(utcnow()) if self.occurrence else None
         return fired is not None and done_since(self.context.engine, self.name, fired)
 
-    def _run(self) -> None:
+    def _run(self) -> Outcome | None:
+        """Run the job function and record it; its outcome (None when it raised)."""
         run_id = start_run(self.context.engine, self.name)
         try:
             report = self.function(self.context)
         except KhaosatError as exc:  # foreseen (a setting, a server): one line is enough
             seconds = finish_run(self.context.engine, run_id, ok=False, counts={}, error=str(exc))
             log.error("job %s failed after %.1f s: %s", self.name, seconds, exc)
-            return
+            return None
         except Exception as exc:
             seconds = finish_run(self.context.engine, run_id, ok=False, counts={}, error=f"{type(exc).__name__}: {exc}")
             log.exception("job %s failed after %.1f s: %s", self.name, seconds, exc)
-            return
+            return None
         outcome = summarize(report)
         error = "\n".join(outcome.errors)
         seconds = finish_run(self.context.engine, run_id, ok=not outcome.errors, counts=outcome.counts, error=error)
@@ -220,3 +253,4 @@ class JobRunner:
             log.warning("job %s had errors in %.1f s: %s; %s", self.name, seconds, counts_text(outcome.counts), error)
         else:
             log.info("job %s done in %.1f s: %s", self.name, seconds, counts_text(outcome.counts))
+        return outcome

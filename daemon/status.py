@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from ..database import schema_revision
+from ..mailer.returnpath import bounce_routing_warning
 from ..models import JobRun, Lock
 from ..reports.status import queue_sizes
 from ..scheduler import JOBS, JobSpec, describe_schedule, is_interval, schedule_value, trigger_for
@@ -41,6 +42,7 @@ def collect_status(
             "queues": dataclasses.asdict(queue_sizes(session)),
             "last_errors": last_errors(session),
             "schema": schema_revision(session.connection()),
+            "warnings": [warning for warning in [bounce_routing_warning(settings)] if warning],
         }
 
 
@@ -110,8 +112,10 @@ STATE_NAMES = {
 QUEUE_NAMES = {
     "outbox_pending": "Phiếu chờ gửi (email, fax)",
     "outbox_claimed": "Phiếu đang gửi",
-    "outbox_uncertain": "Phiếu gửi không rõ kết quả (cần người kiểm tra)",
+    "outbox_uncertain": "Phiếu gửi không rõ kết quả (chờ gửi lại, hoặc người kiểm tra)",
+    "outbox_resent": "Phiếu đã gửi lại sau khi không rõ kết quả",
     "paper_waiting": "Phiếu giấy chờ in (bưu điện, tại quầy)",
+    "paper_unconfirmed": "Phiếu giấy đã in, chờ xác nhận đã gửi (khaosat print --confirm)",
     "review_open": "Mục chờ người xem lại",
     "uncertain_answers": "Phiếu có câu trả lời chưa chắc chắn",
 }
@@ -142,6 +146,8 @@ def render_status(data: dict[str, Any], console: Console, zone: tzinfo) -> None:
     for error in data["last_errors"]:
         console.print(f"[red]Lỗi[/] {error['job']} lúc {_local(error['at'], zone)}: {error['error']}", highlight=False)
     console.print(f"Lược đồ cơ sở dữ liệu: phiên bản {data['schema']}, đúng với khaosat này", highlight=False)
+    for warning in data["warnings"]:
+        console.print(warning, style="yellow", markup=False, highlight=False)
 
 
 def _local(moment: str | None, zone: tzinfo) -> str:

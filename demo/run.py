@@ -7,7 +7,7 @@ message as an .eml in the workspace (``mail_server``: the applicants' mailboxes)
 forms go in a print batch. Simulated applicants then answer about 85% of the forms (filled
 PDFs by email, paper scans, one bounce, one auto-reply) into the scan folder
 (``applicants``); the intake reads them; the rates are counted and the ISO board's status
-email, with its PDF, is sent and kept.
+email, with its PDF, is sent and kept; last, ``khaosat audit`` proves the figures add up.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import shutil
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -24,6 +25,7 @@ from sqlmodel import col, select
 
 from ..database import init_schema
 from ..dossiers import import_files
+from ..intake.archive import archive_path
 from ..intake.pipeline import IntakeReport
 from ..intake.run import intake_once
 from ..intake.scanfolder import ScanFolderSource
@@ -31,6 +33,7 @@ from ..mailer.dispatch import DispatchReport, dispatch_once
 from ..mailer.printing import build_print_batch, confirm_print_batch
 from ..mailer.status import send_status
 from ..models import Channel, Dossier, Survey, make_engine
+from ..reports.audit import AuditReport, audit
 from ..reports.rates import RatesReport, unit_rates
 from ..settings import Settings, load_settings
 from ..survey.personal import dossier_form
@@ -52,6 +55,7 @@ class DemoResult:
     intake: IntakeReport
     rates: RatesReport
     status_pdf: Path
+    audit: AuditReport
 
 
 def run_demo(workspace: Path, smtp_port: int) -> DemoResult:
@@ -90,9 +94,12 @@ def _loop(workspace: Path, settings: Settings, export: Path, mailbox: Mailbox) -
         status = send_status(engine, settings)
         status_pdf = workspace / "bao-cao-tien-do.pdf"
         shutil.copyfile(status.pdf_path, status_pdf)
+        with DbSession(engine) as session:
+            audited = audit(session, settings, raw_path=partial(archive_path, storage_dir=settings.storage.dir))
     finally:
         engine.dispose()
-    return DemoResult(workspace, report, sent_mail, batch.file if batch else None, replies, intake, rates, status_pdf)
+    printed = batch.file if batch else None
+    return DemoResult(workspace, report, sent_mail, printed, replies, intake, rates, status_pdf, audited)
 
 
 def _posted_forms(engine: Engine, settings: Settings, renderer: FormRenderer) -> list[bytes]:

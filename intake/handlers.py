@@ -4,6 +4,9 @@
 caller commits it together with the item's new state. A message goes to the handler of
 the kind it is classified as (one table, ``by_kind``); a delivery report that says a form
 did not arrive moves the survey on through the survey's lifecycle, as an SMTP 5xx does.
+Files are read through ``read`` (the pipeline's reading child, under the item's time
+limit); a message nested too deep, an archive past its limits or a file the reader
+refused goes to review with the reason, as an unreadable file always did.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 from pypdf import PdfReader
 from sqlmodel import Session
 
+from ..errors import ParseError
 from ..models import (
     InboundKind,
     InboundMessage,
@@ -29,25 +33,24 @@ from ..models import (
     ReviewKind,
     Survey,
 )
-from ..reader import read_document
 from ..reader.filetypes import READABLE_KINDS, sniff
-from ..reader.results import FormResult
+from ..reader.results import FormResult, ParseResult
 from ..review.audit_log import audit
 from ..review.queue import add_review
 from ..settings import Settings
 from ..survey import lifecycle
 from ..survey.codes import display_code
-from ..survey.layout import LayoutMap
 from ..survey.responses import ReadAnswers, record_response
-from .evidence import save_evidence
+from .evidence import EvidenceStore
 from .lookup import DatabaseLookup
 from .matching import Match, MessageEvidence, match_form, match_message
 from .messages.classify import Classification, MessageKind, classify
-from .messages.message import Attachment, attachments, body_text, header_text, message_ids, parse_message, sender
+from .messages.message import Attachment, attachments, body_text, header_text, message_ids, read_message, sender
 from .messages.optout import asks_to_opt_out
 
 log = logging.getLogger(__name__)
 MB = 1024 * 1024
+Read = Callable[[bytes, str], ParseResult]  # a file's bytes and name → what the reader found
 
 
 @dataclass
@@ -68,14 +71,16 @@ class ItemHandler:
         self,
         session: Session,
         settings: Settings,
-        layouts: Mapping[str, LayoutMap],
         inbound: InboundMessage,
         raw_path: str,
         *,
         now: datetime,
+        read: Read,
     ) -> None:
-        self.session, self.settings, self.layouts = session, settings, layouts
-        self.inbound, self.raw_path, self.now = inbound, raw_path, now
+        self.session, self.settings = session, settings
+        self.inbound, self.raw_path, self.now, self.read = inbound, raw_path, now, read
+        assert inbound.id is not None
+        self.evidence = EvidenceStore(settings.storage.dir, inbound.id, int(settings.intake.max_evidence_mb * MB))
         self.lookup = DatabaseLookup(session)
         self.result = Handled(kind=InboundKind.reply, state=InboundState.processed)
         self.by_kind: dict[MessageKind, Callable[[Message, Classification], Handled]] = {
@@ -90,7 +95,11 @@ class ItemHandler:
             self.result.kind = InboundKind.file
             self._attachments([Attachment(name, "", data, sniff(data))], None)
             return self.result
-        message = parse_message(data)
+        try:
+            message = read_message(data, max_depth=self.settings.intake.max_multipart_depth)
+        except ParseError as exc:
+            self._review(ReviewKind.attachment, f"Thư không đọc được: {exc}")
+            return self.result
         self._describe(message)
         found = classify(message, fax_gateway=self.settings.fax.gateway, our_domain=self.settings.message_domain)
         return self.by_kind[found.kind](message, found)
@@ -160,7 +169,11 @@ class ItemHandler:
     # --- replies and files ----------------------------------------------------------------
 
     def _reply(self, message: Message, found: Classification) -> Handled:
-        found_attachments, evidence = attachments(message), self._evidence(message)
+        limits = self.settings.intake
+        found_attachments = attachments(
+            message, max_unpacked=int(limits.max_unpacked_mb * MB), max_depth=limits.max_multipart_depth
+        )
+        evidence = self._evidence(message)
         if not found_attachments and asks_to_opt_out(
             evidence.subject, evidence.body, self.settings.reminders.opt_out_keywords
         ):
@@ -185,7 +198,7 @@ class ItemHandler:
             if problem:
                 unread.append((attachment, problem))
                 continue
-            result = read_document(attachment.data, attachment.name, self.layouts)
+            result = self.read(attachment.data, attachment.name)
             forms.extend((attachment, form) for form in result.forms)
             if not result.forms:
                 formless.append((attachment, "; ".join(result.errors) or "không tìm thấy phiếu khảo sát"))
@@ -202,6 +215,8 @@ class ItemHandler:
             self._form(attachment, form, evidence if form.code is None and codeless == 1 else None)
 
     def _problem(self, attachment: Attachment, limit: float) -> str:
+        if attachment.problem:  # an archive or a message kept whole: past a limit, or broken
+            return attachment.problem
         size = len(attachment.data)
         if size > limit:
             return f"quá lớn ({size / MB:.1f} MB; giới hạn {limit / MB:.0f} MB), không đọc"
@@ -279,12 +294,9 @@ class ItemHandler:
             )
 
     def _crops(self, form: FormResult) -> dict[str, str]:
-        assert self.inbound.id is not None
         prefix = f"{form.code or 'unknown'}-p{form.page}"
-        return {
-            name: str(save_evidence(self.settings.storage.dir, self.inbound.id, f"{prefix}-{name}.png", png))
-            for name, png in form.crops.items()
-        }
+        saved = {name: self.evidence.save(f"{prefix}-{name}.png", png) for name, png in form.crops.items()}
+        return {name: str(path) for name, path in saved.items() if path is not None}
 
     def _review(
         self,
@@ -299,8 +311,8 @@ class ItemHandler:
     ) -> None:
         assert self.inbound.id is not None
         evidence: dict[str, Any] = {"raw": self.raw_path, "crops": dict(crops or {})}
-        if attachment is not None:
-            saved = save_evidence(self.settings.storage.dir, self.inbound.id, attachment.name, attachment.data)
+        saved = self.evidence.save(attachment.name, attachment.data) if attachment is not None else None
+        if saved is not None:
             evidence["file"] = str(saved)
         add_review(
             self.session,

@@ -11,12 +11,18 @@ re-select); a second failure, a refused login or an unreachable server raise
 ``MailboxError``. Folder names in the configuration use "/" between levels; they are
 translated to the server's delimiter and personal namespace prefix. One client per
 source, used from one thread only.
+
+``wait_for_mail`` waits in IDLE (RFC 2177) for the server to announce a new message in the
+folder, never longer than it is told, and leaves IDLE before it returns; it reads nothing.
+A dropped connection there raises ``MailboxError`` at once: the caller decides when to try
+again.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from functools import partial
 from typing import TypeVar
@@ -36,6 +42,7 @@ CONNECT_TIMEOUT = 15.0  # seconds; the read timeout is [imap] timeout
 CONNECTION_LOST = (OSError, IMAPClientAbortError)  # socket, ssl and timeout errors are OSErrors
 WAITING = b"UID 1:* NOT DELETED"  # no CHARSET argument: Exchange rejects it
 DELETED = b"\\Deleted"
+IDLE_SLICE = 0.5  # seconds: how often a wait in IDLE looks at its stop flag
 
 
 def server_folder(name: str, delimiter: str, prefix: str = "") -> str:
@@ -56,7 +63,7 @@ def batches(uids: Sequence[int], size: int) -> Iterator[list[int]]:
 class ImapSource:
     """One mailbox folder; connects on first use. The password is the one the settings resolved
     at load, unless ``password`` is given. ``capabilities`` overrides what the server
-    advertises for MOVE/UIDPLUS decisions (tests use it to take the COPY path)."""
+    advertises for MOVE/UIDPLUS/IDLE decisions (tests use it to take the COPY path)."""
 
     def __init__(
         self, settings: ImapSettings, password: str | None = None, *, capabilities: Collection[str] | None = None
@@ -109,6 +116,25 @@ class ImapSource:
         if items:
             self._run("move", lambda client: self._move(client, items, target))
         return target
+
+    # waiting for new mail
+
+    def can_idle(self) -> bool:
+        """Whether the server offers IDLE (connects first)."""
+        self._connected()
+        return "IDLE" in self.capabilities
+
+    def wait_for_mail(self, seconds: float, should_stop: Callable[[], bool] = lambda: False) -> bool:
+        """Wait in IDLE at most ``seconds`` (less once ``should_stop``); True when a new message was announced."""
+        client = self._connected()
+        try:
+            client.idle()
+            arrived = _idle_until(client, time.monotonic() + seconds, should_stop)
+            _text, responses = client.idle_done()
+        except (*CONNECTION_LOST, IMAPClientError) as exc:
+            self._drop()
+            raise self._error("IDLE", exc) from exc
+        return arrived or any(_announces_mail(response) for response in responses)
 
     def close(self) -> None:
         """Log out; the source may then be used again, from any one thread."""
@@ -252,6 +278,28 @@ def _bodies(client: IMAPClient, uids: list[int]) -> dict[int, bytes]:
     """The raw bytes of ``uids`` (those still there), read without setting \\Seen."""
     response = client.fetch(uids, ["BODY.PEEK[]"])
     return {uid: bytes(item[b"BODY[]"]) for uid, item in response.items() if b"BODY[]" in item}
+
+
+def _idle_until(client: IMAPClient, deadline: float, should_stop: Callable[[], bool]) -> bool:
+    """Read IDLE responses until a new message is announced (True), the deadline, the stop
+    flag, or a wake-up with nothing to read, which is how a closed connection shows (False:
+    leaving IDLE then tells whether the connection still stands)."""
+    while not should_stop() and (left := deadline - time.monotonic()) > 0:
+        wait = min(left, IDLE_SLICE)
+        started = time.monotonic()
+        responses = client.idle_check(timeout=wait)
+        if any(_announces_mail(response) for response in responses):
+            return True
+        if not responses and time.monotonic() - started < wait / 2:
+            return False
+        if any(response[:1] == (b"BYE",) for response in responses):
+            return False
+    return False
+
+
+def _announces_mail(response: tuple[object, ...]) -> bool:
+    """``* n EXISTS``: the folder holds ``n`` messages, one or more of them new."""
+    return len(response) >= 2 and response[1] == b"EXISTS"
 
 
 def _text(value: bytes | str) -> str:

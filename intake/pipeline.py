@@ -10,29 +10,45 @@ Failures are contained per item: one bad message goes to review with its reason 
 run goes on. Only a failure of the source itself (the mailbox is down) ends the run. Once
 the cause is fixed, ``reprocess`` runs the same processing again on the archived bytes
 (what ``khaosat review resolve ID --retry`` calls).
+
+The work per item is bounded (``[intake]`` limits): the reader decodes no more pages and
+pixels than allowed, and it runs in a child process (``ReadingWorker``) that is stopped when
+the item's time is up or that dies without taking the intake with it; either way the file
+goes to review with the reason and the batch goes on.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import subprocess
+import sys
+import time
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from multiprocessing.connection import Connection
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from ..models import InboundKind, InboundMessage, InboundState, utcnow
+from ..reader import document
 from ..reader.filetypes import sniff
+from ..reader.images import MEGA, DecodeLimits
+from ..reader.results import ParseResult
 from ..settings import Settings
 from ..survey.layout import LayoutMap
 from .archive import archive_path, archive_raw, read_archived
-from .handlers import Handled, ItemHandler
+from .handlers import Handled, ItemHandler, Read
 from .sources import Incoming, Source
 
 log = logging.getLogger(__name__)
 SETTLE_GROUP = 50  # items moved on with one server command
+START_SECONDS = 60.0  # for a reading child to import the reader and say it is ready
+CHILD = "import sys, {module} as reader; reader.serve(int(sys.argv[1]))"
 
 
 @dataclass
@@ -57,7 +73,8 @@ class IntakeReport:
 
 
 class Intake:
-    """Takes everything waiting in a source; one instance per run."""
+    """Takes everything waiting in a source; one instance per run. Its files are read by
+    ``worker`` (one of its own, stopped at the end of ``run``, unless one is given)."""
 
     def __init__(
         self,
@@ -68,10 +85,13 @@ class Intake:
         should_stop: Callable[[], bool] = lambda: False,
         now: Callable[[], datetime] = utcnow,
         report: IntakeReport | None = None,
+        worker: ReadingWorker | None = None,
     ) -> None:
         self.engine, self.settings, self.layouts = engine, settings, layouts
         self.should_stop, self.now = should_stop, now
         self.report = report if report is not None else IntakeReport()
+        self.worker = worker or ReadingWorker(layouts, settings)
+        self._owns_worker = worker is None
 
     def run(self, source: Source) -> IntakeReport:
         """Take every item; items are moved on in groups, after their records are committed.
@@ -80,13 +100,17 @@ class Intake:
         run recognises them and moves them without processing them again.
         """
         done: dict[bool, list[tuple[Incoming, str]]] = {False: [], True: []}
-        for item in source.fetch():
-            if self.should_stop():
-                break
-            sha, review = self.take(item)
-            done[review].append((item, sha))
-            if len(done[review]) >= SETTLE_GROUP:
-                self._settle(source, done[review], review)
+        try:
+            for item in source.fetch():
+                if self.should_stop():
+                    break
+                sha, review = self.take(item)
+                done[review].append((item, sha))
+                if len(done[review]) >= SETTLE_GROUP:
+                    self._settle(source, done[review], review)
+        finally:
+            if self._owns_worker:
+                self.worker.close()
         for review, group in done.items():
             self._settle(source, group, review)
         return self.report
@@ -143,7 +167,8 @@ class Intake:
         return session.exec(select(InboundMessage).where(col(InboundMessage.sha256) == sha)).first()
 
     def _process(self, session: Session, inbound: InboundMessage, item: Incoming) -> None:
-        handler = _handler(session, inbound, self.settings, self.layouts, self.now())
+        read = self.worker.for_item(time.monotonic() + self.settings.intake.max_item_seconds)
+        handler = _handler(session, inbound, self.settings, self.now(), read)
         try:
             handled = handler.handle(item.data, item.name)
             inbound.kind = handled.kind
@@ -186,23 +211,114 @@ def reprocess(
     transaction (nothing is committed) and raises what the processing raises.
     """
     now = now or utcnow()
-    handled = _handler(session, inbound, settings, layouts, now).handle(
-        read_archived(inbound.sha256, settings.storage.dir), inbound.name
-    )
+    worker = ReadingWorker(layouts, settings)
+    try:
+        read = worker.for_item(time.monotonic() + settings.intake.max_item_seconds)
+        handled = _handler(session, inbound, settings, now, read).handle(
+            read_archived(inbound.sha256, settings.storage.dir), inbound.name
+        )
+    finally:
+        worker.close()
     inbound.kind = handled.kind
     _settled(inbound, handled, now)
     session.add(inbound)
     return handled
 
 
-def _handler(
-    session: Session, inbound: InboundMessage, settings: Settings, layouts: Mapping[str, LayoutMap], now: datetime
-) -> ItemHandler:
+def _handler(session: Session, inbound: InboundMessage, settings: Settings, now: datetime, read: Read) -> ItemHandler:
     raw_path = archive_path(inbound.sha256, settings.storage.dir)
-    return ItemHandler(session, settings, layouts, inbound, str(raw_path), now=now)
+    return ItemHandler(session, settings, inbound, str(raw_path), now=now, read=read)
 
 
 def _settled(inbound: InboundMessage, handled: Handled, now: datetime) -> None:
     inbound.state = handled.state
     inbound.reason = handled.reason or "; ".join(handled.notes)[:2000]
     inbound.processed_at = now
+
+
+class ReadingWorker:
+    """``read_document`` in a child process, under the item's time limit.
+
+    The reader is C libraries (pdfium, OpenCV, zxing) fed with strangers' files. In a child,
+    a file that takes too long or crashes the reader costs the child, not the intake: the
+    file is reported unreadable, with the reason, and the next file gets a new child. The
+    child is a fresh interpreter (``python -c``, not a fork: the daemon has threads) that
+    starts with the first file, in about half a second, and serves every file after it;
+    a child that cannot start at all is an error of the intake, not of the file.
+    """
+
+    def __init__(self, layouts: Mapping[str, LayoutMap], settings: Settings) -> None:
+        self.layouts = layouts
+        self.seconds = settings.intake.max_item_seconds
+        self.limits = DecodeLimits(
+            max_pages=settings.intake.max_pages, max_pixels=int(settings.intake.max_page_megapixels * MEGA)
+        )
+        self._child: tuple[subprocess.Popen[bytes], Connection, weakref.finalize] | None = None
+
+    def for_item(self, deadline: float) -> Read:
+        """What reads the files of one item: each in what is left before ``deadline`` (monotonic)."""
+        return lambda data, name: self.read(data, name, deadline - time.monotonic())
+
+    def read(self, data: bytes, name: str, seconds: float) -> ParseResult:
+        if seconds <= 0:
+            return _unread(name, f"hết {self.seconds:g} giây dành cho mục này trước khi đọc tệp: không đọc")
+        process, connection = self._started()
+        try:
+            connection.send((data, name))
+            if not connection.poll(seconds):
+                self.close()
+                return _unread(name, f"đọc quá {self.seconds:g} giây dành cho một mục: đã dừng, không đọc")
+            outcome = connection.recv()
+        except (EOFError, OSError):  # the child died reading it: a crash, or killed for its memory
+            self.close()
+            log.warning("the reading process died on %s (exit status %s)", name, process.returncode)
+            return _unread(name, f"trình đọc dừng đột ngột khi đọc tệp (mã {process.returncode}): không đọc")
+        if isinstance(outcome, Exception):
+            raise outcome
+        assert isinstance(outcome, ParseResult)
+        return outcome
+
+    @property
+    def pid(self) -> int | None:
+        """The process id of the child, while one runs."""
+        return self._child[0].pid if self._child is not None else None
+
+    def close(self) -> None:
+        """Stop the child, if any (also done when the worker is garbage-collected)."""
+        if self._child is not None:
+            finalizer = self._child[2]
+            self._child = None
+            finalizer()
+
+    def _started(self) -> tuple[subprocess.Popen[bytes], Connection]:
+        if self._child is not None and self._child[0].poll() is not None:
+            self.close()
+        if self._child is None:
+            layouts = dict(self.layouts)  # a plain dict crosses to the child
+            ours, theirs = multiprocessing.Pipe()
+            command = [sys.executable, "-c", CHILD.format(module=document.__name__), str(theirs.fileno())]
+            process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, pass_fds=[theirs.fileno()]
+            )
+            theirs.close()
+            self._child = (process, ours, weakref.finalize(self, _stop, process, ours))
+            try:
+                ours.send((layouts, self.limits))
+                if not ours.poll(START_SECONDS) or ours.recv() != document.READY:
+                    raise EOFError
+            except (EOFError, OSError) as exc:
+                self.close()
+                raise RuntimeError(f"the reading process did not start (exit status {process.returncode})") from exc
+        return self._child[0], self._child[1]
+
+
+def _stop(process: subprocess.Popen[bytes], connection: Connection) -> None:
+    """Kill the child: between files it holds nothing (waiting for its own exit costs 0.25 s)."""
+    connection.close()
+    process.kill()
+    process.wait()
+
+
+def _unread(name: str, problem: str) -> ParseResult:
+    log.info("not read: %s: %s", name, problem)
+    return ParseResult(file=name, errors=[f"{name}: {problem}"])

@@ -3,6 +3,7 @@
 Each source is polled under its lease (``intake:<source>``), renewed while the poll runs: an
 intake in another process, on this host or another, leaves the source alone meanwhile, and
 the lease of an intake that was killed expires at most ``LEASE_TTL`` after its death.
+The files of every source are read by one reading child process, stopped when the run ends.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from ..settings import Settings
 from ..survey.layout import LayoutMap
 from ..survey.layouts import questionnaire_layouts, stored_layouts
 from .imap import ImapSource
-from .pipeline import Intake, IntakeReport
+from .pipeline import Intake, IntakeReport, ReadingWorker
 from .scanfolder import ScanFolderSource
 from .sources import Source
 
@@ -59,16 +60,26 @@ def intake_once(
     layouts = known_layouts(engine, settings)
     report = IntakeReport()
     holder = leases.holder_name()
-    for source in sources if sources is not None else configured_sources(settings):
-        with leases.held(engine, f"intake:{source.name}", holder=holder, ttl=lease_ttl) as mine:
-            try:
-                if mine:
-                    Intake(engine, settings, layouts, should_stop=should_stop, report=report).run(source)
-                else:
-                    report.errors.append(f"{source.name}: another intake is polling it")
-            except MailboxError as exc:
-                log.error("intake from %s stopped: %s", source.name, exc)
-                report.errors.append(f"{source.name}: {exc}")
-            finally:
-                source.close()
+    worker = ReadingWorker(layouts, settings)
+    try:
+        for source in sources if sources is not None else configured_sources(settings):
+            intake = Intake(engine, settings, layouts, should_stop=should_stop, report=report, worker=worker)
+            _poll(engine, intake, source, holder, lease_ttl)
+    finally:
+        worker.close()
     return report
+
+
+def _poll(engine: Engine, intake: Intake, source: Source, holder: str, lease_ttl: timedelta) -> None:
+    """One source, under its lease; its failure is reported, not raised."""
+    with leases.held(engine, f"intake:{source.name}", holder=holder, ttl=lease_ttl) as mine:
+        try:
+            if mine:
+                intake.run(source)
+            else:
+                intake.report.errors.append(f"{source.name}: another intake is polling it")
+        except MailboxError as exc:
+            log.error("intake from %s stopped: %s", source.name, exc)
+            intake.report.errors.append(f"{source.name}: {exc}")
+        finally:
+            source.close()

@@ -1,8 +1,10 @@
 """Dispatch: give every new dossier its survey, then send every due email and fax form.
 
-One run: settle what a dead dispatcher left, queue new surveys, then claim batches of
-due outbox rows and send their forms over one reused SMTP connection, rendering the next
-form while the server takes the previous one, paced to ``max_per_minute``. Paper forms wait in the outbox for ``print``.
+One run: settle what a dead dispatcher left, queue new surveys and the uncertain sends
+whose grace period is over, then claim batches of due outbox rows and send their forms
+over one reused SMTP connection, rendering the next form while the server takes the
+previous one, paced to ``max_per_minute``. Each form's envelope sender is its bounce
+address (mailer/returnpath.py). Paper forms wait in the outbox for ``print``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
@@ -31,6 +33,7 @@ from ..survey.render import FormRenderer, ensure_layout, renderer_for
 from . import outbox
 from .compose import Invitation, compose_fax, compose_invitation, sender_envelope
 from .reminders import is_reminder, reminder_number, still_wanted
+from .returnpath import envelope_sender
 from .transport import SmtpTransport, Transport
 
 log = logging.getLogger(__name__)
@@ -44,6 +47,7 @@ class DispatchReport:
     retried: int = 0
     failed: int = 0
     uncertain: int = 0
+    resent: int = 0  # uncertain sends queued once more
     released: int = 0
     paper_waiting: int = 0
     cancelled: int = 0  # reminders no longer wanted
@@ -141,6 +145,7 @@ class Dispatcher:
         self.engine, self.settings, self.transport, self.renderer = engine, settings, transport, renderer
         self.should_stop, self.now = should_stop, now
         self.pacer = Pacer(settings.smtp.max_per_minute)
+        self.resend_grace = timedelta(minutes=settings.dispatch.resend_uncertain_after_minutes)
         self.report = DispatchReport()
 
     async def run(self) -> DispatchReport:
@@ -154,6 +159,8 @@ class Dispatcher:
                 today=self.now().astimezone(self.settings.organization.zone).date(),
             )
             self.report.queued, self.report.skipped = queued.created, dict(queued.skipped)
+            if self.settings.dispatch.resend_uncertain:
+                self.report.resent = outbox.requeue_uncertain(session, now=self.now(), grace=self.resend_grace)
             try:
                 while not self.report.stopped:
                     row_ids = outbox.claim(
@@ -201,9 +208,14 @@ class Dispatcher:
     async def _send_one(self, session: Session, delivery: Delivery, data: bytes) -> None:
         row = delivery.row
         await self.pacer.wait()
-        outbox.set_state(session, row.id or 0, OutboxState.transmitting)
+        sender = envelope_sender(self.settings, delivery.invitation.survey_code)
         try:
-            await self.transport.send(self.settings.smtp.from_address, [row.recipient], data)
+            await self.transport.send(
+                sender,
+                [row.recipient],
+                data,
+                before_data=lambda: outbox.mark_transmitting(session, row.id or 0, now=self.now()),
+            )
         except ServerUnavailableError as exc:
             outbox.set_state(session, row.id or 0, OutboxState.pending, claimed_by="", last_error=str(exc))
             self.report.errors.append(str(exc))

@@ -1,9 +1,11 @@
 """Unit follow-up: each unit head gets the list of the unit's dossiers still owing a reply.
 
 So that staff can phone the applicants (MISSION.md P4). Each unit's list goes only to that
-unit's heads (``[report] unit_heads``): contact details never leave the unit. A list the
-server refuses is recorded in the report's errors with its unit, and the other units' lists
-are still sent; only an unreachable server ends the run.
+unit's heads (``[report] unit_heads``): contact details never leave the unit. An applicant
+who asked for no more reminders (an opt-out) is on no list. A failure with one unit's list
+(a head's address refused, or one SMTP cannot carry) is recorded in the report's errors
+with its unit, and the other units' lists are still sent, each on a clean connection; only
+an unreachable server ends the run.
 """
 
 from __future__ import annotations
@@ -54,13 +56,14 @@ CHANNEL_NAMES = {"email": "Email", "fax": "Fax", "post": "Bưu điện", "counte
 
 
 def outstanding_by_unit(session: Session, *, today: date, now: datetime) -> list[UnitList]:
-    """Per unit, every sent survey of an open round without a reply, oldest first."""
+    """Per unit, every sent survey of an open round without a reply and without an opt-out, oldest first."""
     rows = session.exec(
         select(Survey, Dossier, Unit)
         .join(Dossier, col(Dossier.id) == col(Survey.dossier_id))
         .join(Unit, col(Unit.id) == col(Survey.unit_id))
         .join(Round, col(Round.id) == col(Survey.round_id))
         .where(col(Survey.responded).is_(False), col(Survey.status) == SurveyStatus.sent, col(Round.ends_on) >= today)
+        .where(col(Survey.opted_out_at).is_(None))
         .order_by(col(Unit.code), col(Survey.sent_at))
     ).all()
     lists: dict[str, UnitList] = {}
@@ -103,9 +106,14 @@ async def _send(lists: list[UnitList], settings: Settings, transport: Transport,
             except ServerUnavailableError as exc:  # no server at all: no other list can go either
                 report.errors.append(str(exc))
                 break
-            except DeliveryError as exc:
+            except DeliveryError as exc:  # the server answered: the connection is ready for the next list
                 report.errors.append(f"{unit.unit_code}: {exc}")
                 log.warning("follow-up list of %s not sent to %s: %s", unit.unit_code, ", ".join(heads), exc)
+                continue
+            except Exception as exc:  # e.g. an address SMTP cannot carry: contained to this unit
+                report.errors.append(f"{unit.unit_code}: {type(exc).__name__}: {exc}")
+                log.exception("follow-up list of %s not sent to %s", unit.unit_code, ", ".join(heads))
+                await transport.close()  # it may have stopped mid-transaction: the next list starts afresh
                 continue
             report.sent += 1
             report.dossiers += len(unit.rows)

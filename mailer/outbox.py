@@ -2,10 +2,13 @@
 
 States: pending → claimed → transmitting → sent, with failed, uncertain and (for paper)
 batched beside them. Claiming is a conditional UPDATE whose row count says who won, so
-two dispatchers on one PostgreSQL database never take the same row. A crash leaves rows
-``claimed`` (nothing left: released again) or ``transmitting`` (may have left: uncertain,
-never resent on its own). What a delivery means for the survey (sent, moved to its next
-channel, failed) is decided in survey/lifecycle.py.
+two dispatchers on one PostgreSQL database never take the same row. A row is
+``transmitting`` from the moment its DATA starts. A crash leaves rows ``claimed`` (nothing
+left, even during MAIL or RCPT: released again) or ``transmitting`` (may have left:
+uncertain). An uncertain email or fax is queued once more after a grace period, with its
+Message-ID kept, and ``resent_at`` set so that it never is again (intake counts a reply per
+survey, so a second copy is harmless). What a delivery means for the survey (sent, moved to
+its next channel, failed) is decided in survey/lifecycle.py.
 """
 
 from __future__ import annotations
@@ -75,7 +78,7 @@ def recover_abandoned(session: Session, *, now: datetime) -> tuple[int, int]:
             released += 1
         else:
             row.state = OutboxState.uncertain
-            row.last_error = "dispatcher stopped during the SMTP transaction"
+            row.last_error = "dispatcher stopped during the SMTP DATA"
             uncertain += 1
         session.add(row)
     session.commit()
@@ -116,6 +119,42 @@ def claim(session: Session, *, channels: tuple[Channel, ...], limit: int, now: d
     return [row_id for row_id in claimed if row_id is not None]
 
 
+def requeue_uncertain(session: Session, *, now: datetime, grace: timedelta) -> int:
+    """Queue once more every uncertain email or fax whose DATA started ``grace`` ago or more; commits.
+
+    Not when its survey has a reply. The row keeps its Message-ID; ``resent_at`` is set by
+    the same conditional UPDATE that takes it, so two dispatchers queue it once between
+    them, and never again after. ``claimed_at`` is the moment its DATA started
+    (``mark_transmitting``), so a changed ``grace`` applies to every row at once.
+    """
+    due = session.exec(
+        select(OutboxMessage.id)
+        .join(Survey, col(Survey.id) == col(OutboxMessage.survey_id))
+        .where(
+            col(OutboxMessage.state) == OutboxState.uncertain,
+            col(OutboxMessage.channel).in_(ELECTRONIC),
+            col(OutboxMessage.resent_at).is_(None),
+            sa.or_(col(OutboxMessage.claimed_at).is_(None), col(OutboxMessage.claimed_at) <= now - grace),
+            col(Survey.responded).is_(False),
+        )
+        .order_by(col(OutboxMessage.id))
+    ).all()
+    requeued = 0
+    for row_id in due:
+        result = session.execute(
+            sa.update(OutboxMessage)
+            .where(
+                col(OutboxMessage.id) == row_id,
+                col(OutboxMessage.state) == OutboxState.uncertain,
+                col(OutboxMessage.resent_at).is_(None),
+            )
+            .values(state=OutboxState.pending, claimed_by="", next_attempt_at=now, resent_at=now)
+        )
+        requeued += result.rowcount  # type: ignore[attr-defined]
+    session.commit()
+    return requeued
+
+
 def set_state(session: Session, row_id: int, state: OutboxState, **values: object) -> None:
     session.execute(sa.update(OutboxMessage).where(col(OutboxMessage.id) == row_id).values(state=state, **values))
     session.commit()
@@ -127,6 +166,11 @@ def mark_sent(session: Session, row: OutboxMessage, *, now: datetime) -> None:
     session.add(row)
     lifecycle.sent(session, row, now=now)
     session.commit()
+
+
+def mark_transmitting(session: Session, row_id: int, *, now: datetime) -> None:
+    """Its DATA starts: from now on the form may have left. The claim's time becomes this moment."""
+    set_state(session, row_id, OutboxState.transmitting, claimed_at=now)
 
 
 def mark_retry(session: Session, row: OutboxMessage, error: str, *, now: datetime, delays: list[int]) -> bool:

@@ -1,17 +1,22 @@
 """The SMTP transport: one reused aiosmtplib connection, errors translated at the boundary.
 
-``send`` runs MAIL, RCPT and DATA itself so it knows how far a failure got:
+``send`` runs MAIL, RCPT and DATA itself so it knows how far a failure got, and calls
+``before_data`` just before DATA: until then nothing of the message has left, so a process
+killed during MAIL or RCPT has sent nothing.
 
 - a 4xx reply, or a connection lost before DATA: ``TemporaryDeliveryError`` (retry later);
-- a 5xx reply: ``PermanentDeliveryError`` (the address or message is refused);
+- a 5xx reply: ``PermanentDeliveryError`` (the address or message is refused); to MAIL,
+  ``ServerUnavailableError``: the sender itself is refused (a VERP address the server does
+  not let this login use), so no message can go and no survey is moved on;
 - a timeout or lost connection during or after DATA: ``UncertainDeliveryError`` (the
-  server may have accepted it; never resent on its own);
+  server may have accepted it; dispatch sends it once more, later);
 - no connection at all: ``ServerUnavailableError`` (the run stops; nothing was sent).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol
 
@@ -32,7 +37,9 @@ log = logging.getLogger(__name__)
 class Transport(Protocol):
     """Something that hands a serialised message to a mail server."""
 
-    async def send(self, sender: str, recipients: list[str], data: bytes) -> None: ...
+    async def send(
+        self, sender: str, recipients: list[str], data: bytes, *, before_data: Callable[[], None] | None = None
+    ) -> None: ...
 
     async def close(self) -> None: ...
 
@@ -74,7 +81,10 @@ class SmtpTransport:
         log.info("connected to SMTP %s:%s", settings.host, settings.port)
         return client
 
-    async def send(self, sender: str, recipients: list[str], data: bytes) -> None:
+    async def send(
+        self, sender: str, recipients: list[str], data: bytes, *, before_data: Callable[[], None] | None = None
+    ) -> None:
+        """Hand ``data`` over for ``recipients``; ``before_data`` runs once the envelope is accepted."""
         if self._client is None or not self._client.is_connected:
             self._client = await self._connect()
         client = self._client
@@ -83,6 +93,8 @@ class SmtpTransport:
         except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, OSError) as exc:
             await self._drop()
             raise TemporaryDeliveryError(f"connection lost before DATA: {exc}") from exc
+        if before_data is not None:
+            before_data()
         try:
             await client.data(data)
         except aiosmtplib.SMTPResponseException as exc:
@@ -101,6 +113,9 @@ class SmtpTransport:
         except aiosmtplib.SMTPResponseException as exc:
             what = "RCPT" if isinstance(exc, aiosmtplib.SMTPRecipientRefused) else "MAIL"
             await self._reset(client, exc.code)
+            if what == "MAIL" and exc.code >= 500:  # our sender, not the recipient: no message can go
+                refused = f"SMTP server refuses the sender {sender}: {exc.code} {exc.message}"
+                raise ServerUnavailableError(refused) from exc
             raise _reply_error(exc.code, exc.message, what) from exc
 
     async def _reset(self, client: aiosmtplib.SMTP, code: int) -> None:

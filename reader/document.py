@@ -3,14 +3,19 @@
 ``read_document`` is what the intake (per attachment) and ``khaosat parse`` call. A PDF
 whose AcroForm carries answers (filled on screen) is read from its fields; everything else
 by its marks. Failures are reported in ``errors``, never raised; a file of another kind
-(a message, an archive) is an error too: opening those is the intake's job.
+(a message, an archive) is an error too: opening those is the intake's job. A file past
+``limits`` (pages, pixels) is not decoded: its error says which limit, in Vietnamese.
+``serve`` is the same over a connection: the loop of the child process the intake reads in.
 """
 
 from __future__ import annotations
 
 import logging
+import pickle
 import re
+import traceback
 from collections.abc import Mapping
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -20,15 +25,20 @@ from ..survey.codes import normalise_code
 from ..survey.layout import LayoutMap
 from .acroform import read_acroform
 from .filetypes import sniff
-from .images import load_pages
+from .images import DEFAULT_LIMITS, DecodeLimits, load_pages
 from .page import DEFAULT_OPTIONS, ReadOptions, read_images
 from .results import FormResult, PageResult, ParseResult, join_pages
 
 log = logging.getLogger(__name__)
+READY = "ready"  # what a reading child says once it can read
 
 
 def read_document(
-    data: bytes, name: str, layouts: Mapping[str, LayoutMap], options: ReadOptions = DEFAULT_OPTIONS
+    data: bytes,
+    name: str,
+    layouts: Mapping[str, LayoutMap],
+    options: ReadOptions = DEFAULT_OPTIONS,
+    limits: DecodeLimits = DEFAULT_LIMITS,
 ) -> ParseResult:
     """Every form in the file ``data`` (called ``name``), read with ``layouts``."""
     result = ParseResult(file=name)
@@ -38,7 +48,7 @@ def read_document(
         code = _printed_code(data) if fields else None
         forms = _filled_on_screen(fields, code, layouts) if fields and code else None
         if forms is None:
-            pages = read_images(load_pages(data), layouts, options)
+            pages = read_images(load_pages(data, limits), layouts, options)
             forms = join_pages(pages)
             if fields and forms:  # filled on screen; the code (if any) read from the QR
                 forms = _filled_on_screen(fields, forms[0].code, layouts) or forms
@@ -51,6 +61,30 @@ def read_document(
     result.forms.extend(forms)
     result.errors.extend(f"{name}: {error}" for page in pages for error in page.errors)
     return result
+
+
+def serve(fd: int) -> None:
+    """The loop of a reading child process, over the connection on file descriptor ``fd``:
+    first ``(layouts, limits)``, answered with READY; then every ``(data, name)`` is answered
+    with its result, or with the exception reading raised (a bug: raised again on the other
+    side), until the connection closes."""
+    connection = Connection(fd)
+    layouts, limits = connection.recv()
+    connection.send(READY)
+    while True:
+        try:
+            data, name = connection.recv()
+        except EOFError:
+            return
+        try:
+            outcome: ParseResult | Exception = read_document(data, name, layouts, limits=limits)
+        except Exception as exc:
+            exc.add_note(f"in the reading process:\n{traceback.format_exc()}")
+            outcome = exc
+        try:
+            connection.send(outcome)
+        except (pickle.PicklingError, TypeError, AttributeError):  # an exception that does not pickle
+            connection.send(RuntimeError(repr(outcome)))
 
 
 def _filled_fields(data: bytes) -> dict[str, str | None]:

@@ -2,21 +2,31 @@
 
 Every page comes out as an 8-bit grey numpy array with square pixels: a standard
 resolution fax page (204×98 dpi) has its rows doubled before anything else looks at it,
-and a photo is turned upright by its EXIF orientation. Big photos are decoded at a
-reduced scale and huge pages scaled down: the markers make the exact scale irrelevant.
+and a photo is turned upright by its EXIF orientation. The markers make the exact scale
+irrelevant, so nothing is decoded bigger than the reader needs: a PDF page is rendered at
+a scale chosen from its size in points (at most MAX_SIDE pixels long), a big JPEG is
+decoded at 1/2, 1/4 or 1/8 scale and any other big image reduced right after decoding.
+
+What one file may cost is bounded by ``DecodeLimits``, checked from headers before
+anything is decoded: its number of pages, and the pixels of one image (a frame of an image
+file, or all the images placed on one PDF page). A file past them raises ``ParseError``
+saying so in Vietnamese: the person who reviews it reads that reason.
 """
 
 from __future__ import annotations
 
 import io
+import struct
+import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
-from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, ImageSequence, JpegImagePlugin, PngImagePlugin, TiffImagePlugin
 
 from ..errors import ParseError
 from .filetypes import sniff
@@ -25,7 +35,25 @@ PDF_DPI = 200.0
 MAX_SIDE = 3600  # pixels; A4 at ~300 dpi
 MIN_DRAFT_SIDE = 1600  # a JPEG is decoded at 1/2, 1/4 or 1/8 scale while it stays this long
 FAX_WIDTHS = range(1700, 1760)  # 1728 pixels is the width of a fax line
-Image.MAX_IMAGE_PIXELS = 120_000_000
+IMAGE_DEPTH = 4  # levels of Form XObjects searched for the images placed on a PDF page
+MEGA = 1_000_000
+HEADER_READERS: dict[str, type[ImageFile.ImageFile]] = {
+    "tiff": TiffImagePlugin.TiffImageFile,
+    "jpeg": JpegImagePlugin.JpegImageFile,
+    "png": PngImagePlugin.PngImageFile,
+}
+BAD_IMAGE = (SyntaxError, OSError, ValueError, IndexError, TypeError, EOFError, struct.error)  # what Pillow raises
+
+
+@dataclass(frozen=True)
+class DecodeLimits:
+    """How much of one file is decoded; a file past a limit is refused before decoding."""
+
+    max_pages: int = 200
+    max_pixels: int = 50 * MEGA  # of one frame of an image file, or of all the images on one PDF page
+
+
+DEFAULT_LIMITS = DecodeLimits()
 
 
 @dataclass(frozen=True)
@@ -35,29 +63,32 @@ class PageImage:
     bilevel: bool  # came from a 1-bit image (fax, black-and-white scan)
 
 
-def load_pages(data: bytes) -> Iterator[PageImage]:
+def load_pages(data: bytes, limits: DecodeLimits = DEFAULT_LIMITS) -> Iterator[PageImage]:
     """The pages of a PDF or image file, in order; ParseError when it cannot be read."""
     kind = sniff(data)
     if kind == "pdf":
-        yield from pdf_pages(data)
+        yield from pdf_pages(data, limits)
     elif kind in ("tiff", "jpeg", "png"):
-        yield from image_pages(data)
+        yield from image_pages(data, limits)
     else:
         raise ParseError("not a PDF, TIFF, JPEG or PNG file")
 
 
-def pdf_pages(data: bytes, dpi: float = PDF_DPI) -> Iterator[PageImage]:
+def pdf_pages(data: bytes, limits: DecodeLimits = DEFAULT_LIMITS, dpi: float = PDF_DPI) -> Iterator[PageImage]:
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         raise ParseError(f"broken PDF: {exc}") from exc
     try:
+        _check_pages(len(document), limits)
         for index in range(len(document)):
             page = document[index]
             try:
-                bitmap = page.render(scale=dpi / 72.0, grayscale=True)
+                bilevel = _check_images(page, index, limits)
+                bitmap = page.render(scale=render_scale(page.get_size(), dpi), grayscale=True)
                 pixels = _grey(bitmap.to_numpy())
-                bilevel = _one_bit_scan(page)
+            except pdfium.PdfiumError as exc:
+                raise ParseError(f"page {index + 1} of the PDF cannot be read: {exc}") from exc
             finally:
                 page.close()
             yield PageImage(_limit(pixels), index, bilevel=bilevel)
@@ -65,26 +96,80 @@ def pdf_pages(data: bytes, dpi: float = PDF_DPI) -> Iterator[PageImage]:
         document.close()
 
 
-def _one_bit_scan(page: pdfium.PdfPage) -> bool:
-    """A page that is one 1-bit image (a fax or b/w scan delivered as PDF): read as bilevel."""
-    images = list(page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE], max_depth=1))
-    if len(images) != 1:
-        return False
-    image = images[0]
+def render_scale(size_pt: tuple[float, float], dpi: float = PDF_DPI) -> float:
+    """Pixels per point: ``dpi``, or less for a page that would come out longer than MAX_SIDE."""
+    return min(dpi / 72.0, MAX_SIDE / max(*size_pt, 1.0))
+
+
+def _check_images(page: pdfium.PdfPage, index: int, limits: DecodeLimits) -> bool:
+    """Refuse a page whose images hold more than ``max_pixels`` in all (pdfium decodes each
+    whole, whatever the scale); return whether the page is one 1-bit image (a fax or b/w
+    scan delivered as PDF: read as bilevel)."""
+    images = list(page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE], max_depth=IMAGE_DEPTH))
     try:
-        return bool(image.get_metadata().bits_per_pixel == 1)
+        pixels = sum(width * height for width, height in (image.get_px_size() for image in images))
+        if pixels > limits.max_pixels:
+            raise ParseError(
+                f"trang {index + 1} có ảnh tổng cộng {pixels / MEGA:.0f} triệu điểm ảnh, "
+                f"quá giới hạn {limits.max_pixels / MEGA:g} triệu: không đọc"
+            )
+        placed = [image for image in images if image.level == 0]
+        return len(placed) == 1 and placed[0].get_metadata().bits_per_pixel == 1
     finally:
-        image.close()
+        for image in images:
+            image.close()
 
 
-def image_pages(data: bytes) -> Iterator[PageImage]:
+def image_pages(data: bytes, limits: DecodeLimits = DEFAULT_LIMITS) -> Iterator[PageImage]:
     try:
-        image = Image.open(io.BytesIO(data))
+        image = _header(data)
+        _check_pages(getattr(image, "n_frames", 1), limits)
         _draft(image)
         for index, frame in enumerate(ImageSequence.Iterator(image)):
-            yield _frame_page(frame, index)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+            _check_pixels(frame.size, index, limits)
+            with _own_bomb_check(limits):
+                page = _frame_page(frame, index)
+            yield page
+    except BAD_IMAGE as exc:
         raise ParseError(f"unreadable image: {exc}") from exc
+
+
+def _header(data: bytes) -> ImageFile.ImageFile:
+    """The image with its header read and nothing decoded, by the reader of the kind sniffed:
+    ``Image.open`` would try every format and run Pillow's own bomb check on the way."""
+    reader = HEADER_READERS.get(sniff(data) or "")
+    if reader is None:
+        raise ParseError("not a TIFF, JPEG or PNG image")
+    return reader(io.BytesIO(data))
+
+
+def _check_pages(count: int, limits: DecodeLimits) -> None:
+    if count > limits.max_pages:
+        raise ParseError(f"tệp có {count} trang, quá giới hạn {limits.max_pages} trang: không đọc")
+
+
+def _check_pixels(size: tuple[int, int], index: int, limits: DecodeLimits) -> None:
+    width, height = size
+    if width * height > limits.max_pixels:
+        where = f"trang {index + 1}: " if index else ""
+        raise ParseError(
+            f"{where}ảnh {width}×{height} điểm ({width * height / MEGA:.0f} triệu điểm ảnh), "
+            f"quá giới hạn {limits.max_pixels / MEGA:g} triệu: không giải nén"
+        )
+
+
+@contextmanager
+def _own_bomb_check(limits: DecodeLimits) -> Iterator[None]:
+    """Pillow's decompression-bomb check, made ours: its warning is silenced (``_check_pixels``
+    decides), its error (at twice its own limit, above any of ours) is a refusal too."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            yield
+        except Image.DecompressionBombError as exc:
+            raise ParseError(
+                f"ảnh quá giới hạn {limits.max_pixels / MEGA:g} triệu điểm ảnh: không giải nén ({exc})"
+            ) from exc
 
 
 def _draft(image: Image.Image) -> None:
@@ -104,7 +189,11 @@ def _frame_page(frame: Image.Image, index: int) -> PageImage:
     dpi = _dpi(frame)
     if frame.format != "TIFF" or index == 0:
         frame = ImageOps.exif_transpose(frame) or frame
-    pixels = np.asarray(frame.convert("L"), dtype=np.uint8)
+    grey = frame if frame.mode == "L" else frame.convert("L")
+    factor = max(grey.size) // MAX_SIDE
+    if factor >= 2:  # a box filter while still in Pillow, so that the array below is small
+        grey = grey.reduce(factor)
+    pixels = np.asarray(grey, dtype=np.uint8)
     pixels = square_pixels(pixels, dpi)
     return PageImage(_limit(pixels), index, bilevel=bilevel)
 

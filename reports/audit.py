@@ -1,50 +1,59 @@
-"""``khaosat audit``: the counters the reports read, against the same figures recounted from the rows.
+"""``khaosat audit``: proof that each round's figures add up, per unit, down to the raw files.
 
-Per round, every counter (each unit, procedure and channel apart) must equal its recount
-(``survey.counts.recount``), and each unit's figures must keep dossiers ≥ sent ≥ returned.
-The comparison is pure. The counters and the rows are read in one snapshot, so a daemon
-working meanwhile never shows as a difference: its change and its counter commit together.
+Per round and unit, with the categories of reports/reconcile.py (sent, pending and failed
+dossiers; returned and outstanding forms):
+
+- ``dossiers``: dossiers = sent + pending + failed, from the rows;
+- ``sent``: sent = returned + outstanding, from the rows;
+- ``counter``: every counter the reports read (each unit, procedure and channel apart)
+  equals its recount from the rows (``survey.counts.recount``);
+- ``survey``: no survey row contradicts itself or its dossier (responded and failed, "sent"
+  without a date, another unit or round than its dossier's…);
+- ``reply``: a survey is returned exactly when one of its replies counts, and no reply
+  lacks its survey;
+- ``raw``: every counted reply points to its archived raw message or file, which is there
+  and (with ``--hashes``) still hashes to its name (reports/raw_files.py).
+
+Every mismatch is one ``Problem`` naming its unit and what is wrong. The counters and the
+rows are read in one snapshot, so a daemon working meanwhile never shows as a difference:
+its change and its counter commit together.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-from rich import box
-from rich.table import Table
 from sqlmodel import Session, col, select
 
 from ..models import Procedure, Round, Unit
 from ..settings import Settings
 from ..survey.counts import FIGURES, CountKey, Counts, recount, stored
 from .rates import resolve_round
+from .raw_files import RawPath, counted_replies, raw_problems
+from .reconcile import (
+    Ledger,
+    Names,
+    Problem,
+    contradictions,
+    ledger_problems,
+    replies_without_survey,
+    reply_problems,
+    round_days,
+    survey_faults,
+    survey_problem,
+    waiting,
+)
 
+CHECKS = {
+    "dossiers": "Hồ sơ = Đã gửi + Chờ gửi + Thất bại",
+    "sent": "Đã gửi = Trả lời + Chưa trả lời",
+    "counter": "bộ đếm = đếm lại từ dữ liệu",
+    "survey": "trạng thái phiếu",
+    "reply": "phiếu trả lời được tính",
+    "raw": "tệp gốc của phiếu trả lời",
+}
 LABELS = {"dossiers": "Hồ sơ", "surveys": "Phiếu", "sent": "Đã gửi", "returned": "Trả lời", "failed": "Thất bại"}
-ORDER = (("sent", "dossiers"), ("returned", "sent"))  # (figure, the figure it may not exceed)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something that does not reconcile in a unit's figures."""
-
-    unit: str  # the unit's code
-    check: str  # "counter": a counter differs from its recount; "order": dossiers ≥ sent ≥ returned broken
-    figure: str  # a name of FIGURES
-    found: int  # the counter ("counter"), or the unit's recounted figure ("order")
-    expected: int  # the recount ("counter"), or the figure it may not exceed ("order")
-    procedure: str = ""  # the procedure's code ("counter")
-    channel: str = ""  # the survey channel, "" for the dossiers' own counter ("counter")
-
-    @property
-    def message(self) -> str:
-        label = LABELS[self.figure]
-        if self.check == "order":
-            above = LABELS[dict(ORDER)[self.figure]]
-            return f"{self.unit}: {label} ({self.found}) nhiều hơn {above} ({self.expected})"
-        where = f"thủ tục {self.procedure}, {f'kênh {self.channel}' if self.channel else 'hồ sơ'}"
-        return f"{self.unit}: {label} — bộ đếm {self.found}, đếm lại từ dữ liệu {self.expected} ({where})"
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,7 @@ class UnitAudit:
     name: str
     counters: Counts  # summed over procedures and channels
     recount: Counts
+    ledger: Ledger
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,7 @@ class RoundAudit:
     round: str
     units: list[UnitAudit]
     problems: list[Problem]
+    replies_checked: int = 0  # counted replies traced to their raw file
 
     @property
     def ok(self) -> bool:
@@ -69,10 +80,11 @@ class RoundAudit:
 @dataclass(frozen=True)
 class AuditReport:
     rounds: list[RoundAudit]
+    problems: list[Problem]  # those of no round: replies whose survey is gone
 
     @property
     def ok(self) -> bool:
-        return all(audit.ok for audit in self.rounds)
+        return not self.problems and all(audit.ok for audit in self.rounds)
 
 
 # --- pure -----------------------------------------------------------------------------------
@@ -89,6 +101,16 @@ def differences(
     return [difference for difference in found if difference[2] != difference[3]]
 
 
+def counter_problem(unit: str, procedure: str, channel: str, figure: str, counter: int, counted: int) -> Problem:
+    where = f"thủ tục {procedure}, {f'kênh {channel}' if channel else 'hồ sơ'}"
+    return Problem(
+        unit,
+        "counter",
+        f"{unit}: {LABELS[figure]} — bộ đếm {counter}, đếm lại từ dữ liệu {counted} ({where})",
+        {"figure": figure, "found": counter, "expected": counted, "procedure": procedure, "channel": channel},
+    )
+
+
 def per_unit(counts: Mapping[CountKey, Counts]) -> dict[int, Counts]:
     totals: dict[int, Counts] = {}
     for key, figures in counts.items():
@@ -96,36 +118,37 @@ def per_unit(counts: Mapping[CountKey, Counts]) -> dict[int, Counts]:
     return totals
 
 
-def order_breaks(figures: Counts) -> list[tuple[str, int, int]]:
-    """(figure, value, the value it exceeds) where dossiers ≥ sent ≥ returned does not hold."""
-    values = asdict(figures)
-    return [(name, values[name], values[above]) for name, above in ORDER if values[name] > values[above]]
+def ledger_of(figures: Counts, waiting: tuple[int, int]) -> Ledger:
+    """A unit's ledger from its recounted figures and its (pending, outstanding)."""
+    pending, outstanding = waiting
+    return Ledger(figures.dossiers, figures.sent, pending, figures.failed, figures.returned, outstanding)
 
 
 def round_audit(
     name: str,
     counters: Mapping[CountKey, Counts],
     recounted: Mapping[CountKey, Counts],
-    units: Mapping[int, tuple[str, str]],
+    waiting: Mapping[int, tuple[int, int]],
+    units: Names,
     procedures: Mapping[int, str],
+    rows: Sequence[Problem] = (),
+    replies_checked: int = 0,
 ) -> RoundAudit:
-    """The round's units (by code) and its problems, from both sets of figures and the names of the ids."""
+    """The round's units (by code) and every problem: the counters', the ledgers', and ``rows`` (the rows' own)."""
     kept, truth = per_unit(counters), per_unit(recounted)
     problems = [
-        Problem(units[key.unit_id][0], "counter", figure, counter, counted, procedures[key.procedure_id], key.channel)
+        counter_problem(units[key.unit_id][0], procedures[key.procedure_id], key.channel, figure, counter, counted)
         for key, figure, counter, counted in differences(counters, recounted)
     ]
-    for unit_id, figures in truth.items():
-        problems += [Problem(units[unit_id][0], "order", *broken) for broken in order_breaks(figures)]
-    audited = [
-        UnitAudit(*units[unit_id], kept.get(unit_id, Counts()), truth.get(unit_id, Counts()))
-        for unit_id in kept.keys() | truth.keys()
-    ]
-    return RoundAudit(
-        name,
-        sorted(audited, key=lambda unit: unit.unit),
-        sorted(problems, key=lambda p: (p.unit, p.check, FIGURES.index(p.figure), p.procedure, p.channel)),
-    )
+    audited = []
+    for unit_id in kept.keys() | truth.keys() | waiting.keys():
+        code, unit_name = units[unit_id]
+        ledger = ledger_of(truth.get(unit_id, Counts()), waiting.get(unit_id, (0, 0)))
+        audited.append(UnitAudit(code, unit_name, kept.get(unit_id, Counts()), truth.get(unit_id, Counts()), ledger))
+        problems += ledger_problems(code, ledger)
+    checks = list(CHECKS)
+    problems = sorted([*problems, *rows], key=lambda problem: (problem.unit, checks.index(problem.check)))
+    return RoundAudit(name, sorted(audited, key=lambda unit: unit.unit), problems, replies_checked)
 
 
 # --- database -------------------------------------------------------------------------------
@@ -140,75 +163,48 @@ def _one_snapshot(session: Session) -> None:
         session.connection().exec_driver_sql("BEGIN")
 
 
-def audit(session: Session, settings: Settings, round_name: str | None = None) -> AuditReport:
-    """Every round of the database (or the one named) audited, by start."""
+def audit(
+    session: Session, settings: Settings, round_name: str | None = None, *, raw_path: RawPath, rehash: bool = False
+) -> AuditReport:
+    """Every round of the database (or the one named) audited, by start; ``raw_path`` finds an archived file.
+
+    With ``rehash`` every raw file is read and hashed again, not only looked up.
+    """
     _one_snapshot(session)
     query = select(Round.id, Round.name).order_by(col(Round.starts_on))
     if round_name is not None:
         query = query.where(col(Round.name) == resolve_round(settings, round_name, None).name)
     rounds = [(round_id, name) for round_id, name in session.exec(query).all() if round_id is not None]
-    figures = {round_id: (stored(session, round_id), recount(session, round_id)) for round_id, _ in rounds}
-    keys = [key for both in figures.values() for counts in both for key in counts]
-    units = _names(session, Unit, {key.unit_id for key in keys})
-    procedures = {
-        key: code for key, (code, _) in _names(session, Procedure, {key.procedure_id for key in keys}).items()
-    }
-    return AuditReport([round_audit(name, *figures[round_id], units, procedures) for round_id, name in rounds])
+    units = _names(session, Unit)
+    procedures = {key: code for key, (code, _) in _names(session, Procedure).items()}
+    audited = [_audit_round(session, round_id, name, units, procedures, raw_path, rehash) for round_id, name in rounds]
+    return AuditReport(audited, replies_without_survey(session))
 
 
-def _names(session: Session, model: type[Unit] | type[Procedure], ids: set[int]) -> dict[int, tuple[str, str]]:
-    if not ids:
-        return {}
-    rows = session.exec(select(model.id, model.code, model.name).where(col(model.id).in_(ids))).all()
+def _audit_round(
+    session: Session,
+    round_id: int,
+    name: str,
+    units: Names,
+    procedures: Mapping[int, str],
+    raw_path: RawPath,
+    rehash: bool,
+) -> RoundAudit:
+    days = round_days(session, round_id)
+    rows = [
+        survey_problem(row, faults, units)
+        for row in contradictions(session, round_id, days)
+        if (faults := survey_faults(row, days, name, units))
+    ]
+    replies = counted_replies(session, round_id)
+    rows += reply_problems(session, round_id, units) + raw_problems(replies, raw_path, units, rehash=rehash)
+    counters, recounted = stored(session, round_id), recount(session, round_id)
+    return round_audit(
+        name, counters, recounted, waiting(session, round_id, days), units, procedures, rows, len(replies)
+    )
+
+
+def _names(session: Session, model: type[Unit] | type[Procedure]) -> Names:
+    """Every row's (code, name): units and procedures are a few hundred rows at most."""
+    rows = session.exec(select(model.id, model.code, model.name)).all()
     return {row_id: (code, name) for row_id, code, name in rows if row_id is not None}
-
-
-# --- shown ----------------------------------------------------------------------------------
-
-
-def audit_json(report: AuditReport) -> dict[str, Any]:
-    """The contract for scripts: ``ok``, and per round its units' figures and its problems."""
-    return {
-        "ok": report.ok,
-        "rounds": [
-            {
-                "round": audited.round,
-                "ok": audited.ok,
-                "units": [
-                    {"unit": u.unit, "name": u.name, "counters": asdict(u.counters), "recount": asdict(u.recount)}
-                    for u in audited.units
-                ],
-                "problems": [{**asdict(problem), "message": problem.message} for problem in audited.problems],
-            }
-            for audited in report.rounds
-        ],
-    }
-
-
-def _cell(counter: int, counted: int) -> str:
-    return str(counter) if counter == counted else f"[red]{counter} ≠ {counted}[/]"
-
-
-def audit_table(audited: RoundAudit) -> Table:
-    """One round: each unit's counters, a red "counter ≠ recount" where they differ."""
-    table = Table(title=f"Đối soát số liệu — đợt {audited.round}", title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("Đơn vị", min_width=16, overflow="fold")
-    for name in FIGURES:
-        table.add_column(LABELS[name], justify="right", no_wrap=True)
-    table.add_column("Kết quả", justify="center")
-    troubled = {problem.unit for problem in audited.problems}
-    for unit in audited.units:
-        cells = [_cell(getattr(unit.counters, name), getattr(unit.recount, name)) for name in FIGURES]
-        verdict = "[red]✗[/]" if unit.unit in troubled else "[green]✓[/]"
-        table.add_row(f"{unit.name} [dim]({unit.unit})[/]", *cells, verdict)
-    return table
-
-
-def audit_notes(report: AuditReport) -> list[str]:
-    """The lines under the tables: every problem, then the verdict."""
-    if not report.rounds:
-        return ["Chưa có đợt khảo sát nào có số liệu."]
-    problems = [problem.message for audited in report.rounds for problem in audited.problems]
-    if not problems:
-        return [f"Khớp: bộ đếm của {len(report.rounds)} đợt bằng số đếm lại từ dữ liệu; Hồ sơ ≥ Đã gửi ≥ Trả lời."]
-    return [*problems, f"Không khớp: {len(problems)} vấn đề."]

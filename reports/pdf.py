@@ -2,12 +2,15 @@
 
 A4 landscape, the shipped DejaVu faces (never a system font), a table per round and a
 horizontal bar chart of each unit's return rate with its target marked, drawn with
-reportlab's own graphics.
+reportlab's own graphics. Text from outside (names, codes, titles from the config) goes
+into a Paragraph escaped (``literal.markup``) and wraps within its column: a code breaks
+after its hyphens (``code_cell``), any longer word where it must.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -22,8 +25,9 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ..survey.fonts import BOLD, REGULAR, register_fonts, text_width
-from .rates_format import percent
-from .status_view import HEADERS, RoundView, RowView, StatusView
+from .literal import markup
+from .rates_format import NO_RATE, percent
+from .status_view import HEADERS, PAPER_UNCONFIRMED, RESENT, UNCERTAIN, RoundView, RowView, StatusView
 
 PAGE = landscape(A4)
 MARGIN = 15 * mm
@@ -36,6 +40,9 @@ RED = colors.HexColor("#b3261e")
 PINK = colors.HexColor("#fdecea")
 GREEN = colors.HexColor("#2e7d4f")
 GREY = colors.HexColor("#555555")
+PADDING = 4  # left and right in a table cell
+FOOTER_SIZE = 8
+_CODE_PIECES = re.compile(r"[^-]*-+|[^-]+")  # "CHI-CUC-TDC" → "CHI-", "CUC-", "TDC"
 
 
 def styles() -> dict[str, ParagraphStyle]:
@@ -51,6 +58,7 @@ def styles() -> dict[str, ParagraphStyle]:
             "h2", parent=base, fontName=BOLD, fontSize=12.5, leading=16, textColor=NAVY, keepWithNext=1
         ),
         "cell": ParagraphStyle("cell", parent=base, fontSize=9, leading=11),
+        "code": ParagraphStyle("code", parent=base, fontSize=8, leading=10),
         "head": ParagraphStyle("head", parent=base, fontName=BOLD, fontSize=9, leading=11, textColor=colors.white),
         "head_right": ParagraphStyle(
             "head_right", parent=base, fontName=BOLD, fontSize=9, leading=11, textColor=colors.white, alignment=TA_RIGHT
@@ -84,10 +92,12 @@ def _footer(text: str) -> Callable[[Canvas, Any], None]:
         canvas.saveState()
         canvas.setStrokeColor(GRID)
         canvas.line(MARGIN, MARGIN, PAGE[0] - MARGIN, MARGIN)
-        canvas.setFont(REGULAR, 8)
+        canvas.setFont(REGULAR, FOOTER_SIZE)
         canvas.setFillColor(GREY)
-        canvas.drawString(MARGIN, MARGIN - 11, text)
-        canvas.drawRightString(PAGE[0] - MARGIN, MARGIN - 11, f"Trang {document.page}")
+        page = f"Trang {document.page}"
+        room = WIDTH - text_width(page, False, FOOTER_SIZE) - 6 * mm
+        canvas.drawString(MARGIN, MARGIN - 11, _fit(text, room, FOOTER_SIZE))
+        canvas.drawRightString(PAGE[0] - MARGIN, MARGIN - 11, page)
         canvas.restoreState()
 
     return draw
@@ -95,10 +105,10 @@ def _footer(text: str) -> Callable[[Canvas, Any], None]:
 
 def heading(style: dict[str, ParagraphStyle], organization: str, title: str, subtitle: str) -> list[Flowable]:
     return [
-        Paragraph(organization.upper(), style["org"]),
+        Paragraph(markup(organization.upper()), style["org"]),
         Spacer(1, 2 * mm),
-        Paragraph(title.upper(), style["title"]),
-        Paragraph(subtitle, style["small"]),
+        Paragraph(markup(title.upper()), style["title"]),
+        Paragraph(markup(subtitle), style["small"]),
         Spacer(1, 5 * mm),
     ]
 
@@ -114,6 +124,8 @@ def grid_table(
         ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
         ("ALIGN", (2, 0), (-1, -1), "RIGHT"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
         ("BOX", (0, 0), (-1, -1), 0.8, NAVY),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
@@ -137,14 +149,43 @@ def header_row(style: dict[str, ParagraphStyle], headers: Sequence[str], size: f
     for index, text in enumerate(headers):
         base = style["head"] if index < 2 else style["head_right"]
         cells.append(
-            Paragraph(text, ParagraphStyle(f"{base.name}-{size}", parent=base, fontSize=size, leading=size + 2))
+            Paragraph(markup(text), ParagraphStyle(f"{base.name}-{size}", parent=base, fontSize=size, leading=size + 2))
         )
     return cells
 
 
-def rates_rows(style: dict[str, ParagraphStyle], rows: Sequence[RowView], total: RowView) -> list[list[Any]]:
+def code_cell(style: dict[str, ParagraphStyle], code: str, column: float) -> Paragraph:
+    """A code in a column ``column`` wide, broken after its hyphens where it must ("CHI-CUC-TIEU-…").
+
+    reportlab breaks lines at spaces only (and a word too long for a line anywhere), so the
+    lines are made here; a piece still too long is split by reportlab.
+    """
+    cell = style["code"]
+    room = column - 2 * PADDING
+    lines = [""]
+    for piece in _CODE_PIECES.findall(code):
+        if lines[-1] and text_width(lines[-1] + piece, False, cell.fontSize) > room:
+            lines.append(piece)
+        else:
+            lines[-1] += piece
+    return Paragraph("<br/>".join(markup(line) for line in lines), cell)
+
+
+def name_cell(style: dict[str, ParagraphStyle], name: str) -> Paragraph:
+    return Paragraph(markup(name), style["cell"])
+
+
+def rates_rows(
+    style: dict[str, ParagraphStyle], rows: Sequence[RowView], total: RowView, code_column: float
+) -> list[list[Any]]:
     body: list[list[Any]] = [
-        [row.unit, Paragraph(row.name, style["cell"]), *row.cells()[:3], _rate_cell(row), *row.cells()[4:]]
+        [
+            code_cell(style, row.unit, code_column),
+            name_cell(style, row.name),
+            *row.cells()[:3],
+            _rate_cell(row),
+            *row.cells()[4:],
+        ]
         for row in rows
     ]
     return [*body, ["Tổng cộng", "", *total.cells()[:3], _rate_cell(total), *total.cells()[4:]]]
@@ -162,17 +203,19 @@ def rates_table(
 ) -> Table:
     """The rates of each unit and the total; rows below target tinted, their rate in red."""
     columns = len(HEADERS) if change else len(HEADERS) - 2
-    body = [header_row(style, HEADERS[:columns])] + [row[:columns] for row in rates_rows(style, rows, total)]
-    marked = [index + 1 for index, row in enumerate(rows) if row.below]
     widths = RATE_WIDTHS[:columns] if change else (RATE_WIDTHS[0], RATE_WIDTHS[1] + 44 * mm, *RATE_WIDTHS[2:columns])
+    body = [header_row(style, HEADERS[:columns])]
+    body += [row[:columns] for row in rates_rows(style, rows, total, widths[0])]
+    marked = [index + 1 for index, row in enumerate(rows) if row.below]
     table = grid_table(body, widths, marked=marked)
     for index in marked:
         table.setStyle(TableStyle([("TEXTCOLOR", (5, index), (5, index), RED), ("FONT", (5, index), (5, index), BOLD)]))
     return table
 
 
-def rate_chart(rates: Sequence[tuple[str, str, float, float]], width: float = WIDTH) -> Drawing:
-    """Horizontal bars of (code, name, rate, target): green at or over the target, red under it."""
+def rate_chart(rates: Sequence[tuple[str, str, float | None, float]], width: float = WIDTH) -> Drawing:
+    """Horizontal bars of (code, name, rate, target): green at or over the target, red under it;
+    no bar and "—" for a unit that has sent nothing (rate None)."""
     register_fonts()
     label_width, bar_height, gap, top, bottom = 75 * mm, 12.0, 7.0, 8.0, 22.0
     plot = width - label_width - 40
@@ -186,9 +229,13 @@ def rate_chart(rates: Sequence[tuple[str, str, float, float]], width: float = WI
         y = height - top - (index + 1) * (bar_height + gap) + gap / 2
         label = _fit(f"{code} · {name}", label_width - 8, 8.5)
         drawing.add(String(label_width - 6, y + 3, label, fontName=REGULAR, fontSize=8.5, textAnchor="end"))
-        fill = GREEN if rate >= target else RED
-        drawing.add(Rect(label_width, y, plot * min(rate, 1.0), bar_height, fillColor=fill, strokeColor=None))
-        drawing.add(String(label_width + plot * min(rate, 1.0) + 4, y + 3, percent(rate), fontName=BOLD, fontSize=8))
+        if rate is None:
+            drawing.add(String(label_width + 4, y + 3, NO_RATE, fontName=BOLD, fontSize=8))
+        else:
+            fill = GREEN if rate >= target else RED
+            drawing.add(Rect(label_width, y, plot * min(rate, 1.0), bar_height, fillColor=fill, strokeColor=None))
+            bar_end = label_width + plot * min(rate, 1.0) + 4
+            drawing.add(String(bar_end, y + 3, percent(rate), fontName=BOLD, fontSize=8))
         x = label_width + plot * target
         drawing.add(Line(x, y - 2, x, y + bar_height + 2, strokeColor=NAVY, strokeWidth=1.6, strokeDashArray=[3, 2]))
     drawing.add(Line(label_width, bottom - 3, label_width, height - top + 2, strokeColor=GREY, strokeWidth=0.8))
@@ -213,22 +260,22 @@ def _fit(text: str, width: float, size: float) -> str:
 
 def _round_story(style: dict[str, ParagraphStyle], view: RoundView) -> list[Flowable]:
     summary = (
-        f"Hạn chót <b>{view.deadline}</b> — <b>{view.days}</b>. Tỷ lệ chung <b>{view.total.rate}</b> "
+        f"Hạn chót <b>{markup(view.deadline)}</b> — <b>{markup(view.days)}</b>. Tỷ lệ chung <b>{view.total.rate}</b> "
         f"({view.total.returned}/{view.total.sent} phiếu); còn thiếu <b>{view.total.needed}</b> phiếu để đạt chỉ tiêu."
     )
     below = (
-        Paragraph(f"<b>Chưa đạt chỉ tiêu ({len(view.below)}):</b> {', '.join(view.below)}.", style["alert"])
+        Paragraph(f"<b>Chưa đạt chỉ tiêu ({len(view.below)}):</b> {markup(', '.join(view.below))}.", style["alert"])
         if view.below
         else Paragraph("<b>Tất cả đơn vị đã đạt chỉ tiêu.</b>", style["ok"])
     )
     names = {row.unit: row.name for row in view.rows}
     chart = rate_chart([(code, names[code], rate, target) for code, rate, target in view.rates])
     return [
-        Paragraph(f"Đợt {view.name} ({view.period})", style["h2"]),
+        Paragraph(markup(f"Đợt {view.name} ({view.period})"), style["h2"]),
         Paragraph(summary, style["body"]),
         Spacer(1, 2 * mm),
         rates_table(style, view.rows, view.total),
-        Paragraph(view.compared, style["small"]),
+        Paragraph(markup(view.compared), style["small"]),
         Spacer(1, 1.5 * mm),
         below,
         Spacer(1, 4 * mm),
@@ -247,10 +294,13 @@ def status_pdf(view: StatusView) -> bytes:
     story += [
         Paragraph("Việc cần xử lý", style["h2"]),
         Paragraph(f"Phiếu chờ người xem xét: <b>{view.review_open}</b>", style["body"]),
-        Paragraph(f"Thư gửi phiếu chưa rõ đã đến người nhận hay chưa: <b>{view.uncertain}</b>", style["body"]),
+        Paragraph(f"{UNCERTAIN}: <b>{view.uncertain}</b>", style["body"]),
+        Paragraph(f"{RESENT}: <b>{view.resent}</b>", style["body"]),
+        Paragraph(f"{PAPER_UNCONFIRMED}: <b>{view.paper_unconfirmed}</b>", style["body"]),
         Spacer(1, 3 * mm),
         Paragraph(
-            "✗: chưa đạt chỉ tiêu. Còn thiếu: số phiếu cần thu thêm để đạt chỉ tiêu. "
+            "✗: chưa đạt chỉ tiêu; —: chưa gửi được phiếu nào, chưa có tỷ lệ. "
+            "Còn thiếu: số phiếu cần thu thêm để đạt chỉ tiêu. "
             "± Phiếu, ± Tỷ lệ: thay đổi số phiếu trả lời và tỷ lệ (điểm phần trăm) so với báo cáo trước.",
             style["small"],
         ),

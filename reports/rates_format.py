@@ -1,7 +1,8 @@
 """Return rates as JSON rows, CSV and a rich table (Vietnamese headers).
 
 The JSON is the contract of DESIGN.md: a list of one object per unit, without the total
-(scripts sum the list). The CSV and the table end with a total row.
+(scripts sum the list). The CSV and the table end with a total row. Where nothing was sent
+there is no rate: people read "—" (never "0,0% ✓"); the JSON and CSV keep the number 0.
 """
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ import io
 from typing import Any
 
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
+from .literal import csv_row
 from .rates import TOTAL_LABEL, RatesReport, UnitRate
 
 JSON_KEYS = ("unit", "name", "dossiers", "sent", "returned", "rate", "target", "needed", "failed")
+NO_RATE = "—"  # nothing sent: no rate, neither reached nor missed
 
 
 def rate_row(rate: UnitRate) -> dict[str, Any]:
@@ -32,14 +36,24 @@ def rates_csv(report: RatesReport) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=JSON_KEYS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rates_json(report))
-    writer.writerow({**rate_row(report.total), "unit": TOTAL_LABEL, "name": ""})
+    writer.writerows(csv_row(row) for row in rates_json(report))  # "=HYPERLINK(…)" as text (literal.py)
+    writer.writerow(csv_row({**rate_row(report.total), "unit": TOTAL_LABEL, "name": ""}))
     return buffer.getvalue()
 
 
 def percent(value: float) -> str:
     """A rate as a Vietnamese percentage: 0.8333 → "83,3%"."""
     return f"{value * 100:.1f}%".replace(".", ",")
+
+
+def rate_text(rate: UnitRate) -> str:
+    """The rate a person reads: "83,3%", or "—" when nothing was sent."""
+    return percent(rate.rate) if rate.sent else NO_RATE
+
+
+def rate_mark(rate: UnitRate) -> str:
+    """✗ below the target, ✓ at or over it, "—" when nothing was sent."""
+    return NO_RATE if not rate.sent else "✗" if rate.below_target else "✓"
 
 
 def _day(value: Any) -> str:
@@ -50,12 +64,16 @@ HEADERS = ("Mã", "Đơn vị", "Hồ sơ", "Đã gửi", "Trả lời", "Tỷ l
 
 
 def _cells(rate: UnitRate) -> list[str]:
-    mark = "[red]✗[/]" if rate.below_target else "[green]✓[/]"
-    shown = f"[red]{percent(rate.rate)}[/]" if rate.below_target else percent(rate.rate)
+    if not rate.sent:
+        shown = f"[dim]{NO_RATE}[/]"
+    elif rate.below_target:
+        shown = f"[red]{rate_text(rate)} ✗[/]"
+    else:
+        shown = f"{rate_text(rate)} [green]✓[/]"
     needed = f"[red]{rate.needed}[/]" if rate.needed else "0"
     failed = f"[yellow]{rate.failed}[/]" if rate.failed else "0"
     counts = [str(rate.dossiers), str(rate.sent), str(rate.returned)]
-    return [*counts, f"{shown} {mark}", percent(rate.target), needed, failed]
+    return [*counts, shown, percent(rate.target), needed, failed]
 
 
 def rates_table(report: RatesReport) -> Table:
@@ -71,7 +89,7 @@ def rates_table(report: RatesReport) -> Table:
     for header in HEADERS[2:columns]:
         table.add_column(header, justify="right", no_wrap=True)
     for rate in report.units:
-        table.add_row(f"{rate.name} [dim]({rate.unit})[/]", *_cells(rate)[: columns - 2])
+        table.add_row(f"{escape(rate.name)} [dim]({escape(rate.unit)})[/]", *_cells(rate)[: columns - 2])
     table.add_section()
     table.add_row(TOTAL_LABEL, *_cells(report.total)[: columns - 2], style="bold")
     return table
@@ -82,6 +100,8 @@ def rates_notes(report: RatesReport) -> list[str]:
     if not report.units:
         return [f"Không có hồ sơ nào trong đợt {report.round.name}."]
     notes = ["✗: chưa đạt chỉ tiêu; Còn thiếu: số phiếu cần thu thêm để đạt chỉ tiêu."]
+    if any(not rate.sent for rate in report.units):
+        notes.append(f"{NO_RATE}: đơn vị chưa gửi được phiếu nào, chưa có tỷ lệ.")
     if report.total.failed:
         notes.append(
             f"{report.total.failed} phiếu không gửi được qua kênh nào (không tính vào Đã gửi): "

@@ -1,4 +1,7 @@
-"""The round report as a PDF: return rates with their chart, then satisfaction per unit, procedure and item."""
+"""The round report as a PDF: return rates with their chart, then satisfaction per unit, procedure and item.
+
+Names, codes and the questionnaire's texts are escaped and wrap within their columns (pdf.py).
+"""
 
 from __future__ import annotations
 
@@ -9,15 +12,18 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from .literal import markup
 from .pdf import (
     BOLD,
     LIGHT,
     WIDTH,
     build_pdf,
     chart_legend,
+    code_cell,
     grid_table,
     header_row,
     heading,
+    name_cell,
     rate_chart,
     rates_table,
     styles,
@@ -40,14 +46,17 @@ def _score_table(
     rest = WIDTH - 20 * mm - 13 * mm - (factors + 1) * 21 * mm - 3 * 16 * mm
     widths = [20 * mm, rest, 13 * mm, *[21 * mm] * (factors + 1), *[16 * mm] * 3]
     body: list[list[Any]] = [header_row(style, headers, size=8)]
-    for row in [*rows, view.overall]:
-        name = Paragraph(row.name, style["cell"]) if row is not view.overall else ""
-        key = row.key if row is not view.overall else row.name
-        body.append([key, name, row.responses, *row.factors, row.index, *row.levels])
+    for row in rows:
+        body.append([code_cell(style, row.key, widths[0]), name_cell(style, row.name), row.responses, *_figures(row)])
+    body.append([view.overall.name, "", view.overall.responses, *_figures(view.overall)])
     table = grid_table(body, widths)
     index_column = 3 + factors
     table.setStyle(TableStyle([("FONT", (index_column, 1), (index_column, -1), BOLD, 9)]))
     return table
+
+
+def _figures(row: ScoreRow) -> list[str]:
+    return [*row.factors, row.index, *row.levels]
 
 
 def _item_table(style: dict[str, ParagraphStyle], blocks: Sequence[FactorBlock], overall: Sequence[ItemRow]) -> Table:
@@ -57,8 +66,11 @@ def _item_table(style: dict[str, ParagraphStyle], blocks: Sequence[FactorBlock],
     factor_rows = []
     for block in [*blocks, FactorBlock("Đánh giá chung", "", list(overall))]:
         factor_rows.append(len(body))
-        body.append(["", Paragraph(f"<b>{block.title}</b>", style["cell"]), "", block.index, "", "", "", ""])
-        body += [[i.code, Paragraph(i.text, style["cell"]), i.valid, i.percent, i.mean, *i.levels] for i in block.items]
+        body.append(["", Paragraph(f"<b>{markup(block.title)}</b>", style["cell"]), "", block.index, "", "", "", ""])
+        body += [
+            [code_cell(style, i.code, widths[0]), name_cell(style, i.text), i.valid, i.percent, i.mean, *i.levels]
+            for i in block.items
+        ]
     table = grid_table(body, widths, total=False)
     table.setStyle(TableStyle([("BACKGROUND", (0, r), (-1, r), LIGHT) for r in factor_rows]))
     table.setStyle(TableStyle([("FONT", (3, r), (3, r), BOLD, 9) for r in factor_rows]))
@@ -70,13 +82,13 @@ def _summary(style: dict[str, ParagraphStyle], view: RoundReportView) -> list[Fl
     total, overall = view.rates_total, view.overall
     levels = ", ".join(f"{label.lower()} {value}" for label, value in zip(LEVEL_HEADERS, overall.levels, strict=True))
     lines = [
-        f"Đợt {view.name} ({view.period}): {view.state}.",
+        markup(f"Đợt {view.name} ({view.period}): {view.state}."),
         f"Tỷ lệ thu hồi phiếu: <b>{total.rate}</b> ({total.returned}/{total.sent} phiếu đã gửi; "
         f"{total.dossiers} hồ sơ).",
         f"Chỉ số hài lòng chung: <b>{overall.index}</b> trên {overall.responses} phiếu; đánh giá chung: {levels}.",
     ]
     if view.below:
-        lines.append(f"<font color='#b3261e'>Đơn vị chưa đạt chỉ tiêu thu hồi: {', '.join(view.below)}.</font>")
+        lines.append(f"<font color='#b3261e'>Đơn vị chưa đạt chỉ tiêu thu hồi: {markup(', '.join(view.below))}.</font>")
     return [Paragraph(line, style["body"]) for line in lines]
 
 

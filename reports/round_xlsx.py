@@ -2,7 +2,9 @@
 
 Sheets: return rates per unit; satisfaction per unit; per procedure; per item. Rates and
 satisfaction are stored as fractions of 1 with a percentage format, so sums and charts in
-a spreadsheet work on the real values; a missing figure is an empty cell.
+a spreadsheet work on the real values; a missing figure is an empty cell. Text is stored
+as text: a name from an export such as "=HYPERLINK(…)" or "@SUM(…)" is a string cell,
+marked to stay one when edited (``literal.formula_like``), never a formula.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .literal import formula_like
 from .rates import UnitRate
 from .round import RoundReport
 from .round_view import LEVEL_HEADERS, short_title
@@ -46,9 +50,19 @@ def _shares(levels: Levels) -> list[float | None]:
     return [float(value) for value in shares] if shares else [None, None, None]
 
 
+def _append(sheet: Worksheet, values: Sequence[Any]) -> None:
+    """Add a row whose text stays text; control characters a workbook cannot hold are left out."""
+    sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value for value in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            if formula_like(cell.value):
+                cell.quotePrefix = True
+
+
 def _sheet(book: Workbook, title: str, headers: Sequence[str], widths: Sequence[int]) -> Worksheet:
     sheet = book.create_sheet(title)
-    sheet.append(list(headers))
+    _append(sheet, headers)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     for cell in sheet[1]:
@@ -72,11 +86,11 @@ def _rate_cells(rate: UnitRate) -> list[Any]:
 def _rates_sheet(book: Workbook, report: RoundReport) -> None:
     sheet = _sheet(book, "Tỷ lệ thu hồi", RATE_HEADERS, [12, 44, 9, 9, 11, 9, 9, 10, 12])
     for rate in report.rates.units:
-        sheet.append([*_rate_cells(rate), rate.failed])
+        _append(sheet, [*_rate_cells(rate), rate.failed])
         if rate.below_target:
             for cell in sheet[sheet.max_row]:
                 cell.fill = BELOW_FILL
-    sheet.append(["Tổng cộng", "", *_rate_cells(report.rates.total)[2:], report.rates.total.failed])
+    _append(sheet, ["Tổng cộng", "", *_rate_cells(report.rates.total)[2:], report.rates.total.failed])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     _formats(sheet, [5, 6])
@@ -90,7 +104,7 @@ def _score_sheet(book: Workbook, title: str, first: str, report: RoundReport, gr
         factor_values = [_number(group.factors[factor.code]) for factor in report.scheme.factors]
         key = group.key or group.name
         name = group.name if group.key else ""
-        sheet.append([key, name, group.responses, *factor_values, _number(group.index), *_shares(group.levels)])
+        _append(sheet, [key, name, group.responses, *factor_values, _number(group.index), *_shares(group.levels)])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     _formats(sheet, range(3, len(headers)))
@@ -115,12 +129,12 @@ def _items_sheet(book: Workbook, report: RoundReport) -> None:
     for factor in report.scheme.factors:
         title = short_title(factor.title)
         for code in factor.items:
-            sheet.append(_item_cells(title, items[code], report.questions[code]))
-        sheet.append([title, "", "Chỉ số của yếu tố", None, _number(report.overall.factors[factor.code])])
+            _append(sheet, _item_cells(title, items[code], report.questions[code]))
+        _append(sheet, [title, "", "Chỉ số của yếu tố", None, _number(report.overall.factors[factor.code])])
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
     for code in report.scheme.overall:
-        sheet.append(_item_cells("Đánh giá chung", items[code], report.questions[code]))
+        _append(sheet, _item_cells("Đánh giá chung", items[code], report.questions[code]))
     for row in sheet.iter_rows(min_row=2):
         row[5].number_format = "0.00"
     _formats(sheet, [4, 6, 7, 8])

@@ -76,6 +76,8 @@ class StatusReport:
     rounds: list[RoundStatus]
     review_open: int
     uncertain: int
+    resent: int  # uncertain emails and faxes sent once more ([dispatch] resend_uncertain)
+    paper_unconfirmed: int  # paper forms printed in a batch whose posting nobody has confirmed yet
 
 
 # --- pure -----------------------------------------------------------------------------------
@@ -152,19 +154,27 @@ def last_snapshot(session: Session, round_name: str, before: datetime) -> tuple[
 
 @dataclass(frozen=True)
 class QueueSizes:
-    """How much waits: forms to send, being sent or uncertain, paper to print, items for a person."""
+    """How much waits: forms to send, being sent or uncertain, paper to print or to confirm, items for a person."""
 
     outbox_pending: int
     outbox_claimed: int  # claimed or on the wire
-    outbox_uncertain: int  # may have left: a person checks
+    outbox_uncertain: int  # may have left: resent after the grace period, or a person checks
+    outbox_resent: int  # sent once more after an uncertain send
     paper_waiting: int
+    paper_unconfirmed: int  # printed in a batch not yet confirmed as posted or handed out: not counted as sent
     review_open: int
     uncertain_answers: int  # open review items of kind "uncertain"
 
 
 def queue_sizes(session: Session) -> QueueSizes:
     """The queues as they stand (for ``khaosat status`` and the status report)."""
-    waiting = [OutboxState.pending, OutboxState.claimed, OutboxState.transmitting, OutboxState.uncertain]
+    waiting = [
+        OutboxState.pending,
+        OutboxState.claimed,
+        OutboxState.transmitting,
+        OutboxState.uncertain,
+        OutboxState.batched,
+    ]
     outbox: Counter[tuple[str, bool]] = Counter()
     for state, channel, count in session.exec(
         select(OutboxMessage.state, OutboxMessage.channel, sa.func.count())
@@ -183,7 +193,9 @@ def queue_sizes(session: Session) -> QueueSizes:
         outbox_pending=outbox["pending", False],
         outbox_claimed=outbox["claimed", False] + outbox["transmitting", False],
         outbox_uncertain=outbox["uncertain", False],
+        outbox_resent=session.exec(select(sa.func.count()).where(col(OutboxMessage.resent_at).is_not(None))).one(),
         paper_waiting=outbox["pending", True],
+        paper_unconfirmed=outbox["batched", True] + outbox["batched", False],
         review_open=sum(review.values()),
         uncertain_answers=review["uncertain"],
     )
@@ -206,7 +218,16 @@ def build_status(session: Session, settings: Settings, now: datetime) -> StatusR
         previous_at, snapshot = last_snapshot(session, rates.round.name, now)
         rounds.append(round_status(rates, today, snapshot, previous_at))
     queues = queue_sizes(session)
-    return StatusReport(now, today, settings.organization.name, rounds, queues.review_open, queues.outbox_uncertain)
+    return StatusReport(
+        now,
+        today,
+        settings.organization.name,
+        rounds,
+        queues.review_open,
+        queues.outbox_uncertain,
+        queues.outbox_resent,
+        queues.paper_unconfirmed,
+    )
 
 
 def take_snapshot(session: Session, report: StatusReport, now: datetime) -> int:

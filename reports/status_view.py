@@ -1,7 +1,8 @@
 """The status report as the strings a person reads: one view for the email, the PDF and the terminal.
 
 Every figure is formatted here, once, so the HTML table, the plain text, the PDF and the
-terminal table cannot disagree. Vietnamese number style: "83,3%", "+2,5".
+terminal table cannot disagree. Vietnamese number style: "83,3%", "+2,5". A unit that has
+sent nothing has no rate: "—", neither ✓ nor ✗.
 """
 
 from __future__ import annotations
@@ -11,13 +12,17 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
-from .rates_format import percent
+from .rates_format import percent, rate_mark, rate_text
 from .status import Change, RoundStatus, StatusReport, StatusRow
 
 NONE = "—"
 TITLE = "Báo cáo tiến độ thu hồi phiếu khảo sát sự hài lòng"
+PAPER_UNCONFIRMED = "Phiếu giấy đã in, chưa xác nhận đã gửi (chưa tính vào Đã gửi)"
+UNCERTAIN = "Thư gửi phiếu chưa rõ đã đến người nhận hay chưa"
+RESENT = "Thư gửi phiếu đã được gửi lại sau khi chưa rõ kết quả"
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,7 @@ class RowView:
     returned_change: str
     rate_change: str
     below: bool
+    mark: str  # ✗ below the target, ✓ at or over it, "—" nothing sent
 
     def cells(self) -> list[str]:
         """The table's columns after the unit code and name."""
@@ -72,7 +78,7 @@ class RoundView:
     rows: list[RowView]
     total: RowView
     below: list[str]  # names of the units below target
-    rates: list[tuple[str, float, float]]  # (unit code, rate, target) for the chart
+    rates: list[tuple[str, float | None, float]]  # (unit code, rate or None when nothing sent, target) for the chart
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,8 @@ class StatusView:
     rounds: list[RoundView]
     review_open: int
     uncertain: int
+    resent: int
+    paper_unconfirmed: int  # printed paper forms not yet confirmed as posted
     file_stem: str  # "Báo-cáo-tiến-độ-2026-11-30"
 
 
@@ -125,12 +133,13 @@ def row_view(row: StatusRow) -> RowView:
         dossiers=str(rate.dossiers),
         sent=str(rate.sent),
         returned=str(rate.returned),
-        rate=percent(rate.rate),
+        rate=rate_text(rate),
         target=percent(rate.target),
         needed=str(rate.needed),
         returned_change=returned_change,
         rate_change=rate_change,
         below=rate.below_target,
+        mark=rate_mark(rate),
     )
 
 
@@ -151,7 +160,7 @@ def round_view(status: RoundStatus, zone: ZoneInfo) -> RoundView:
         rows=[row_view(row) for row in status.rows],
         total=row_view(status.total),
         below=[rate.name for rate in status.below_target],
-        rates=[(row.rate.unit, row.rate.rate, row.rate.target) for row in status.rows],
+        rates=[(row.rate.unit, row.rate.rate if row.rate.sent else None, row.rate.target) for row in status.rows],
     )
 
 
@@ -166,6 +175,8 @@ def status_view(report: StatusReport, zone: ZoneInfo) -> StatusView:
         rounds=[round_view(status, zone) for status in report.rounds],
         review_open=report.review_open,
         uncertain=report.uncertain,
+        resent=report.resent,
+        paper_unconfirmed=report.paper_unconfirmed,
         file_stem=f"Báo-cáo-tiến-độ-{report.today.isoformat()}",
     )
 
@@ -201,7 +212,7 @@ def console_tables(view: StatusView, width: int = 120) -> list[Table]:
         for row in round_view.rows:
             style = "red" if row.below else None
             rate = f"{row.rate} ✗" if row.below else row.rate
-            table.add_row(row.unit, row.name, *row.cells()[:3], rate, *row.cells()[4:], style=style)
+            table.add_row(escape(row.unit), escape(row.name), *row.cells()[:3], rate, *row.cells()[4:], style=style)
         table.add_section()
         total = round_view.total
         table.add_row("", "Tổng cộng", *total.cells(), style="bold")

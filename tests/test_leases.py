@@ -20,7 +20,7 @@ from khaosat.intake.run import intake_once
 from khaosat.leases import acquire, held, holder_alive, holder_name, release
 from khaosat.models import Lock, utcnow
 
-from .support.dovecot import Dovecot, User, dovecot, imap_user  # noqa: F401
+from .support.dovecot import Dovecot, User, dovecot, imap_user, message  # noqa: F401
 from .support.processes import wait_for
 from .support.settings import make_settings
 
@@ -147,10 +147,11 @@ def silent_server() -> Iterator[int]:
         yield listener.getsockname()[1]
 
 
-def test_a_killed_intake_holds_the_mailbox_one_ttl_at_most(
+def test_after_kill_9_of_a_polling_intake_the_next_one_polls_at_once(
     engine, database_url, tmp_path: Path, dovecot: Dovecot, imap_user: User, silent_server: int
 ):
-    """An intake killed while polling stops renewing: its lease ends within one TTL and the next intake polls."""
+    """An intake renews its lease while it polls; killed with SIGKILL, it stops, and an intake started right away
+    takes the mailbox over without waiting for the lease to expire."""
     ttl = timedelta(seconds=2)
     stuck = dovecot.settings(imap_user, port=silent_server, timeout=600)
     process = subprocess.Popen(
@@ -169,13 +170,34 @@ def test_a_killed_intake_holds_the_mailbox_one_ttl_at_most(
         with Session(engine) as session:  # still polling, past its first expiry: renewed
             assert not acquire(session, name, holder="another:1", ttl=ttl)
     finally:
-        process.kill()
+        process.kill()  # SIGKILL
         process.communicate()
-    killed_at = utcnow()
-    last = lease_row(engine, name)
-    assert last is not None and last.holder == first.holder and last.expires_at <= killed_at + ttl
-    wait_for(lambda: utcnow() > last.expires_at)
+    with Session(engine) as session:  # left with a default intake's minute to run: only its death can free it
+        left = session.get(Lock, name)
+        assert left is not None and left.holder == first.holder
+        left.expires_at = utcnow() + timedelta(minutes=1)
+        session.commit()
+    dovecot.append(imap_user, "INBOX", message("Phiếu trả lời"))
     settings = make_settings(tmp_path, database={"url": database_url})
     report = intake_once(engine, settings, sources=[ImapSource(dovecot.settings(imap_user), imap_user.password)])
-    assert report.errors == []
+    assert (report.errors, report.received) == ([], 1)
     assert lease_row(engine, name) is None
+
+
+def test_a_lease_whose_holder_died_on_this_host_is_taken_at_once(engine):
+    """A holder process of this host that is gone leaves its lease at once; a live one, or one elsewhere, keeps it."""
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    here = f"{socket.gethostname()}:{process.pid}"
+    elsewhere = f"elsewhere.example.gov.vn:{process.pid}"
+    with Session(engine) as session:
+        assert acquire(session, NAME, holder=here, ttl=HOUR)
+        assert acquire(session, "elsewhere", holder=elsewhere, ttl=HOUR)
+        try:
+            assert not acquire(session, NAME, holder="daemon-b", ttl=HOUR)  # it still runs
+        finally:
+            process.kill()
+            process.wait()
+        assert acquire(session, NAME, holder="daemon-b", ttl=HOUR)
+        assert not acquire(session, "elsewhere", holder="daemon-b", ttl=HOUR)  # nobody here can tell
+    taken = lease_row(engine, NAME)
+    assert taken is not None and taken.holder == "daemon-b"

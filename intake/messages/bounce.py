@@ -1,9 +1,15 @@
 """Delivery failures: RFC 3464 reports read here, every other format through flufl.bounce.
 
 A message is a bounce only when it looks like one (a delivery-status report, a mail-daemon
-sender, an "Undeliverable"-like subject, an X-Failed-Recipients header) and either names the
-failed recipients or carries two of those signs. flufl.bounce's heuristics alone would also
-fire on a person's message that quotes a bounce.
+sender, an "Undeliverable"-like subject, an X-Failed-Recipients header, delivery to a VERP
+address) and either names the failed recipients or carries two of those signs.
+flufl.bounce's heuristics alone would also fire on a person's message that quotes a bounce.
+
+A form's envelope sender is a VERP address, ``phieukhaosat+7KX3M9QD@...`` (mailer/returnpath.py),
+and a mail server sends its report there: the survey's code is read back from the address
+the report was delivered to (To, Delivered-To, X-Original-To, Envelope-To), or from the
+Return-Path of the returned original, so it names its survey even when its body is mangled.
+Only a sub-address that is a valid survey code (its check symbol included) counts.
 """
 
 from __future__ import annotations
@@ -13,12 +19,14 @@ import re
 from dataclasses import dataclass
 from email.message import Message
 from email.parser import Parser
+from email.utils import getaddresses
 
 from flufl.bounce import all_failures
 
+from ...survey.codes import normalise_code
 from ...text import fold
 from .dsnstatus import describe
-from .message import RETURNED_TYPES, body_text, decode_text, header_text, sender
+from .message import RETURNED_TYPES, body_text, decode_text, header_text, header_values, returned_headers, sender
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +41,9 @@ NDR_SUBJECTS = re.compile(
     r"|could not send|khong the chuyen phat|khong gui duoc|thong bao trang thai gui|chuyen thu that bai"
 )
 DELAY_WORDS = re.compile(r"delay|retried|will retry|not yet been delivered|warning|tri hoan")
+# Where a mail server or the intake's own server writes the address a message was delivered to.
+DELIVERY_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "To")
+SUBADDRESS_DELIMITER = "+"
 
 
 @dataclass(frozen=True)
@@ -47,11 +58,13 @@ class Bounce:
     permanent: bool
     failed_recipients: tuple[str, ...]
     reason: str
+    survey_codes: tuple[str, ...] = ()  # read from the VERP address it was sent to
 
 
 def read_bounce(message: Message) -> Bounce | None:
     """The delivery failure the message reports, or None when it is not a bounce."""
-    signs = bounce_signs(message)
+    codes = verp_codes(message)
+    signs = bounce_signs(message) | ({"verp"} if codes else set())
     if not signs - {"returned"}:
         return None
     failures = dsn_failures(message) or flufl_failures(message)
@@ -61,11 +74,11 @@ def read_bounce(message: Message) -> Bounce | None:
         chosen = [failure for failure in failures if failure.permanent == permanent]
         status = next((f.status for f in chosen if f.status), "") or status_in(text, permanent)
         addresses = tuple(dict.fromkeys(failure.address for failure in chosen))
-        return Bounce(permanent, addresses, describe(permanent, status))
+        return Bounce(permanent, addresses, describe(permanent, status), codes)
     if len(signs) < 2 or success_report(message):
         return None
     permanent = not DELAY_WORDS.search(fold(text))
-    return Bounce(permanent, (), describe(permanent, status_in(text, permanent), unknown_recipient=True))
+    return Bounce(permanent, (), describe(permanent, status_in(text, permanent), unknown_recipient=True), codes)
 
 
 def bounce_signs(message: Message) -> set[str]:
@@ -82,6 +95,20 @@ def bounce_signs(message: Message) -> set[str]:
     if types & RETURNED_TYPES:
         signs.add("returned")
     return signs
+
+
+def verp_codes(message: Message) -> tuple[str, ...]:
+    """The survey codes of the VERP addresses the message was delivered to, in order."""
+    values = [value for name in DELIVERY_HEADERS for value in header_values(message, name)]
+    values += [value for headers in returned_headers(message) for value in header_values(headers, "Return-Path")]
+    codes = [_subaddress_code(address) for _name, address in getaddresses(values)]
+    return tuple(dict.fromkeys(code for code in codes if code))
+
+
+def _subaddress_code(address: str) -> str | None:
+    local, at, _domain = address.strip().strip("<>").rpartition("@")
+    _mailbox, delimiter, detail = local.partition(SUBADDRESS_DELIMITER)
+    return normalise_code(detail) if at and delimiter else None
 
 
 def _daemon_sender(message: Message) -> bool:

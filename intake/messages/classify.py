@@ -51,7 +51,7 @@ class Classification:
     permanent: bool = False  # bounces: a permanent failure (5.x.x, or the server gave up)
     failed_recipients: tuple[str, ...] = ()  # lower case
     original_message_ids: tuple[str, ...] = ()  # of the message this one reports on or answers
-    survey_codes: tuple[str, ...] = ()  # X-Khaosat-Survey values of the returned original
+    survey_codes: tuple[str, ...] = ()  # of the VERP address it came to, and the original's X-Khaosat-Survey
     fax_status: Literal["delivered", "failed", ""] = ""
     fax_number: str = ""  # digits, "+" kept when the report wrote one
     reason: str = ""  # a short explanation for people, in Vietnamese
@@ -103,7 +103,7 @@ def _bounce(message: Message, our_domain: str) -> Classification | None:
         permanent=bounce.permanent,
         failed_recipients=bounce.failed_recipients,
         original_message_ids=ids,
-        survey_codes=codes,
+        survey_codes=tuple(dict.fromkeys(bounce.survey_codes + codes)),  # its VERP address first
         reason=bounce.reason,
     )
 

@@ -13,6 +13,11 @@ sent as raw 8-bit bytes (RFC 6532) and zip member names without the UTF-8 flag i
 ``attachments`` gives their bytes, forwarded messages read recursively and zip archives
 opened (what the intake reads). Bodies, a bounce's returned original and delivery reports
 are never files; a small logo inside multipart/related is decoration, not a file.
+
+Bounded work: ``read_message`` refuses a message nested deeper than a limit (the parser and
+every walk over the parts recurse once a level), and the zip archives of one message
+unpack to at most ``max_unpacked`` bytes in all; an archive past that is kept whole, with
+the reason, for a person.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.errors import HeaderParseError
 from email.header import Header, decode_header
 from email.message import EmailMessage, Message
@@ -32,6 +37,7 @@ from email.parser import BytesParser, Parser
 from email.utils import getaddresses
 from html.parser import HTMLParser
 
+from ...errors import ParseError
 from ...reader.filetypes import Kind, sniff
 from ...text import nfc
 
@@ -39,9 +45,11 @@ FALLBACK_CHARSETS = ("utf-8", "cp1258")  # cp1258: what Vietnamese Windows write
 BODY_LIMIT = 20_000  # characters of body text kept
 MAX_TEXT_PART_BYTES = 1024 * 1024  # of one text part decoded for the body
 SMALL_INLINE_IMAGE = 16 * 1024  # logos and DSN icons; a photographed or scanned form is larger
+MB = 1024 * 1024
 MAX_ZIP_MEMBERS = 500
-MAX_ZIP_BYTES = 256 * 1024 * 1024
+MAX_UNPACKED_BYTES = 50 * MB  # what the zip archives of one message may unpack to, in all
 MAX_NESTING = 8  # forwarded messages inside forwarded messages; deeper ones go to review whole
+MAX_DEPTH = 50  # parts inside parts; a deeper message is not read
 ZIP_UTF8_FLAG = 0x800
 
 MESSAGE_ID = re.compile(r"<[^<>\s]+@[^<>\s]+>")
@@ -62,6 +70,16 @@ class Attachment:
     content_type: str
     data: bytes
     kind: Kind | None  # sniffed from data, never from the name
+    problem: str = ""  # why an archive or a message was kept whole instead of opened
+
+
+@dataclass
+class _Limits:
+    """What the zip archives of one message may still unpack to; how deep an attached message may nest."""
+
+    unpack_limit: int
+    unpack_left: int
+    max_depth: int
 
 
 def parse_message(message: bytes | Message) -> Message:
@@ -73,6 +91,31 @@ def parse_message(message: bytes | Message) -> Message:
     if isinstance(message, EmailMessage) or message.policy is not email.policy.compat32:
         return email.message_from_bytes(message.as_bytes(policy=email.policy.compat32))
     return message
+
+
+def read_message(data: bytes, *, max_depth: int = MAX_DEPTH) -> Message:
+    """``parse_message``, refusing (ParseError) a message whose parts nest deeper than ``max_depth``."""
+    try:
+        message = parse_message(data)
+    except RecursionError:  # Python's parser recurses once a level: ~1,000 levels stop it
+        raise ParseError(f"thư lồng quá nhiều tầng (giới hạn {max_depth} tầng): không đọc") from None
+    depth = nesting_depth(message)
+    if depth > max_depth:
+        raise ParseError(f"thư lồng {depth} tầng, quá giới hạn {max_depth} tầng: không đọc")
+    return message
+
+
+def nesting_depth(message: Message) -> int:
+    """How many levels of parts the message has below itself (0: a single part), counted
+    without recursion."""
+    deepest, waiting = 0, [(message, 0)]
+    while waiting:
+        part, depth = waiting.pop()
+        deepest = max(deepest, depth)
+        payload = part.get_payload()
+        if isinstance(payload, list):
+            waiting += [(child, depth + 1) for child in payload if isinstance(child, Message)]
+    return deepest
 
 
 # --- text ---------------------------------------------------------------------------------
@@ -300,61 +343,76 @@ def _decoration(parent: Message, part: Message) -> bool:
     return bool(part.get("Content-ID")) and isinstance(data, bytes) and len(data) < SMALL_INLINE_IMAGE
 
 
-def attachments(message: bytes | Message) -> list[Attachment]:
+def attachments(
+    message: bytes | Message, *, max_unpacked: int = MAX_UNPACKED_BYTES, max_depth: int = MAX_DEPTH
+) -> list[Attachment]:
     """Every file of the message that could be a form, in order, with forwarded messages
-    read and zip archives opened; an unknown kind is kept (the intake sends it to review)."""
+    read and zip archives opened (``max_unpacked`` bytes in all); an unknown kind is kept
+    (the intake sends it to review), and so is an attached message nested too deep."""
     found: list[Attachment] = []
-    _collect(parse_message(message), found, nesting=0)
+    _collect(parse_message(message), found, nesting=0, limits=_Limits(max_unpacked, max_unpacked, max_depth))
     return found
 
 
-def _collect(message: Message, found: list[Attachment], *, nesting: int) -> None:
+def _collect(message: Message, found: list[Attachment], *, nesting: int, limits: _Limits) -> None:
     for part in possible_forms(message):
         if part.get_content_type() in FORWARDED_TYPES:
-            _forwarded(part, found, nesting=nesting)
+            _forwarded(part, found, nesting=nesting, limits=limits)
             continue
         data = _payload(part) or b""
         name = filename(part) or _default_name(part.get_content_subtype() or "bin", len(found))
-        _expand(Attachment(name, part.get_content_type(), data, sniff(data)), found, nesting=nesting)
+        attachment = Attachment(name, part.get_content_type(), data, sniff(data))
+        _expand(attachment, found, nesting=nesting, limits=limits)
 
 
-def _forwarded(part: Message, found: list[Attachment], *, nesting: int) -> None:
+def _forwarded(part: Message, found: list[Attachment], *, nesting: int, limits: _Limits) -> None:
     """The files of an attached message; one nested too deep is kept whole, for review."""
     payload = part.get_payload()
     inner = payload[0] if isinstance(payload, list) and payload and isinstance(payload[0], Message) else None
     if inner is not None and nesting < MAX_NESTING:
-        _collect(inner, found, nesting=nesting + 1)
+        _collect(inner, found, nesting=nesting + 1, limits=limits)
         return
     data = inner.as_bytes() if inner is not None else part.as_bytes()
     name = filename(part) or _default_name("eml", len(found))
     found.append(Attachment(name, part.get_content_type(), data, sniff(data)))
 
 
-def _expand(attachment: Attachment, found: list[Attachment], *, nesting: int) -> None:
+def _expand(attachment: Attachment, found: list[Attachment], *, nesting: int, limits: _Limits) -> None:
     """The attachment itself, a message's own files, or the members of a zip archive."""
     if attachment.kind == "eml" and nesting < MAX_NESTING:
-        _collect(parse_message(attachment.data), found, nesting=nesting + 1)
+        try:
+            inner = read_message(attachment.data, max_depth=limits.max_depth)
+        except ParseError as exc:
+            found.append(replace(attachment, problem=str(exc)))
+            return
+        _collect(inner, found, nesting=nesting + 1, limits=limits)
     elif attachment.kind == "zip":
-        found += _zip_members(attachment) or [attachment]
+        members, problem = _zip_members(attachment, limits)
+        found += members or [replace(attachment, problem=problem)]
     else:
         found.append(attachment)
 
 
-def _zip_members(archive: Attachment) -> list[Attachment]:
-    """The archive's files; [] when it cannot be opened or passes the limits (the archive
-    is then kept whole and a person opens it)."""
+def _zip_members(archive: Attachment, limits: _Limits) -> tuple[list[Attachment], str]:
+    """The archive's files, or none and why: it cannot be opened or passes the limits (the
+    archive is then kept whole and a person opens it). Sizes are the ones the archive
+    declares; ``zipfile`` never unpacks a member past its declared size."""
     try:
         with zipfile.ZipFile(io.BytesIO(archive.data)) as bundle:
             files = [info for info in bundle.infolist() if not info.is_dir()]
-            if len(files) > MAX_ZIP_MEMBERS or sum(info.file_size for info in files) > MAX_ZIP_BYTES:
-                return []
+            size = sum(info.file_size for info in files)
+            if len(files) > MAX_ZIP_MEMBERS:
+                return [], f"tệp nén có {len(files)} tệp, quá giới hạn {MAX_ZIP_MEMBERS} tệp: không mở"
+            if size > limits.unpack_left:
+                return [], f"tệp nén giải ra {size / MB:.1f} MB, quá giới hạn {limits.unpack_limit / MB:g} MB: không mở"
+            limits.unpack_left -= size
             members = [(info, bundle.read(info)) for info in files]
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError, EOFError):
-        return []
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError, EOFError) as exc:
+        return [], f"tệp nén không mở được ({exc})"
     return [
         Attachment(f"{archive.name}/{_member_name(info)}", "application/octet-stream", data, sniff(data))
         for info, data in members
-    ]
+    ], ""
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:

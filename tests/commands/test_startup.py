@@ -46,8 +46,8 @@ def test_status_imports_no_form_or_image_library(tmp_path: Path):
     assert imported("status", "--config", str(config)) & FOR_STATUS == set()
 
 
-def test_report_rates_imports_no_pdf_image_workbook_or_template_library(tmp_path: Path):
-    """`khaosat report rates` reads and prints: SQLAlchemy, reportlab, OpenCV, pdfium, openpyxl, jinja2 stay unloaded."""
+def test_report_rates_imports_no_database_pdf_image_workbook_or_template_library(tmp_path: Path):
+    """`khaosat report rates` reads and prints: SQLAlchemy, reportlab, OpenCV, pdfium, openpyxl, jinja2 unloaded."""
     config = tmp_path / "config.toml"
     config.write_text('[storage]\ndir = "data"\n', encoding="utf-8")
     assert imported("init", "--config", str(config))

@@ -125,7 +125,7 @@ def test_a_bad_cron_line_is_refused_naming_its_key(expression):
 def test_scheduler_jobs_never_overlap_coalesce_and_have_the_grace(tmp_path, engine):
     """max_instances=1, coalescing, the configured grace; a job at 0 minutes is switched off."""
     settings = make_settings(tmp_path, schedule={"intake_minutes": 0, "followup_cron": "", "misfire_grace_minutes": 10})
-    built = scheduler.build_scheduler(engine, settings, threading.Event())
+    built, _wakeups = scheduler.build_scheduler(engine, settings, threading.Event())
     built.start(paused=True)
     jobs_by_id = {job.id: job for job in built.get_jobs()}
     built.shutdown()
@@ -322,8 +322,8 @@ def test_status_while_the_daemon_runs_elsewhere(engine, database_url, tmp_path, 
     assert by_name["reminders"]["next_run"] is not None
     queues = data["queues"]
     assert queues["outbox_pending"] + queues["outbox_claimed"] > 0
-    assert set(queues) == {"outbox_pending", "outbox_claimed", "outbox_uncertain", "paper_waiting", "review_open",
-                           "uncertain_answers"}  # fmt: skip
+    assert set(queues) == {"outbox_pending", "outbox_claimed", "outbox_uncertain", "outbox_resent", "paper_waiting",
+                           "paper_unconfirmed", "review_open", "uncertain_answers"}  # fmt: skip
 
 
 def test_run_without_a_database_exits_1_with_one_line(tmp_path):

@@ -19,6 +19,7 @@ def test_the_demo_runs_the_whole_loop(tmp_path):
     assert result.rates.total.returned == result.intake.responses
     assert 0.8 <= result.rates.total.rate <= 0.95
     assert result.status_pdf.read_bytes().startswith(b"%PDF")
+    assert result.audit.ok and result.audit.rounds[0].replies_checked == result.intake.responses
     assert (tmp_path / "demo" / "scans" / "processed").is_dir()
 
 
@@ -26,3 +27,4 @@ def test_demo_command_says_where_to_look(tmp_path):
     outcome = CliRunner().invoke(app, ["demo", "--workspace", str(tmp_path / "w")])
     assert outcome.exit_code == 0, outcome.output
     assert "Tỷ lệ thu hồi" in outcome.output and str(tmp_path / "w") in outcome.output.replace("\n", "")
+    assert "Đối soát số liệu" in outcome.output and "Khớp:" in outcome.output

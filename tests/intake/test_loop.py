@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ from khaosat.cli import app
 from khaosat.demo import replies
 from khaosat.demo.hand import fill_page, render_pages
 from khaosat.demo.scanners import fax_fine, scan_grey_300
+from khaosat.intake.archive import archive_path
 from khaosat.intake.pipeline import Intake
 from khaosat.intake.run import intake_once, known_layouts
 from khaosat.intake.sources import Incoming
@@ -35,6 +37,7 @@ from khaosat.models import (
     Survey,
     SurveyStatus,
 )
+from khaosat.reports.audit import audit
 from khaosat.reports.rates import unit_rates
 
 from ..support.dovecot import Dovecot, User, dovecot, imap_user  # noqa: F401
@@ -231,6 +234,9 @@ def test_every_kind_of_reply_is_kept_read_matched_and_counted_once(engine, world
     with Session(engine) as session:
         assert len(session.exec(select(InboundMessage)).all()) == len(messages)
         assert unit_rates(session, settings).units[0].returned == 5
+    with Session(engine) as session:  # and every figure is proved, down to the archived raw messages
+        audited = audit(session, settings, raw_path=partial(archive_path, storage_dir=settings.storage.dir))
+    assert audited.ok and audited.rounds[0].replies_checked == 5, audited
 
 
 def _dossier_code(engine, survey_id: int) -> str:

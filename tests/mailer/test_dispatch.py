@@ -165,7 +165,7 @@ def test_dropped_connection_mid_batch(engine, config, smtp):
     assert len(smtp.received) == 4
     states = outbox_states(engine)
     assert sorted(states.values()).count(OutboxState.uncertain) == 1
-    # The uncertain one is never resent on its own.
+    # The uncertain one is not resent before its grace period (tests/mailer/test_uncertain.py: after it).
     assert dispatch_once(engine, config).sent == 0
     assert len(smtp.received) == 4
 

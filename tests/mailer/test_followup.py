@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from khaosat.mailer.dispatch import dispatch_once
 from khaosat.mailer.followup import send_followups
-from khaosat.models import utcnow
+from khaosat.models import Dossier, Survey, utcnow
+from khaosat.survey.lifecycle import opted_out
 
 from ..support.factories import add_dossier, local_today
 from ..support.settings import make_settings
@@ -79,3 +80,34 @@ def test_server_down_is_one_error_and_nothing_sent(engine, config, smtp, tmp_pat
     down = make_settings(tmp_path, smtp={"port": free_port()}, report={"unit_heads": heads})
     report = send_followups(engine, down, now=three_days_on())
     assert report.sent == 0 and len(report.errors) == 1 and "cannot reach SMTP server" in report.errors[0]
+
+
+def test_applicants_who_opted_out_are_left_off_the_list(engine, config, smtp):
+    """An opt-out asked for no more reminders: the unit's staff do not phone them either."""
+    with Session(engine) as session:
+        for code in ("HS-1", "HS-2"):
+            add_dossier(session, code, received_on=local_today(config), email=f"{code.lower()}@example.vn")
+    assert dispatch_once(engine, config).sent == 2
+    with Session(engine) as session:
+        survey = session.exec(select(Survey).join(Dossier).where(Dossier.code == "HS-2")).one()
+        assert opted_out(session, survey, now=utcnow())
+        session.commit()
+    smtp.reset()
+    report = send_followups(engine, config, now=three_days_on())
+    assert (report.sent, report.dossiers) == (1, 1)
+    html = smtp.received[0].message.get_body(("html",)).get_content()
+    assert "HS-1" in html and "HS-2" not in html
+
+
+def test_an_address_smtp_cannot_carry_is_contained_to_its_unit(engine, tmp_path, smtp):
+    """KHTC's head has an address with diacritics (no SMTPUTF8): KHTC's error is recorded, and QLCN's list,
+    after it, still goes on a clean connection."""
+    heads = {"KHTC": ["kếtoán@skhcn.example.gov.vn"], "QLCN": [QLCN_HEAD]}
+    config = make_settings(tmp_path, smtp={"port": smtp.port}, report={"unit_heads": heads})
+    dispatched_in_two_units(engine, config)
+    smtp.reset()
+    report = send_followups(engine, config, now=three_days_on())
+    assert (report.sent, report.dossiers) == (1, 1)
+    [error] = report.errors
+    assert error.startswith("KHTC: ")
+    assert [received.rcpt_tos for received in smtp.received] == [[QLCN_HEAD]]

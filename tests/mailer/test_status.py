@@ -163,7 +163,7 @@ def test_queues_are_reported(engine, config, smtp):
     send_status(engine, config, now=NOW)
     table = RatesTable()
     table.feed(smtp.received[0].message.get_body(("html",)).get_content())
-    assert table.queues == {"review": "1", "uncertain": "1"}
+    assert table.queues == {"review": "1", "uncertain": "1", "resent": "0", "paper_unconfirmed": "0"}
 
 
 def test_no_board_emails_is_a_clear_error(engine, tmp_path, database_url, smtp):

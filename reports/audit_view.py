@@ -1,0 +1,159 @@
+"""The audit as a person reads it (a table per round that fits 80 columns, then its problems) and as JSON.
+
+The JSON lists every problem; under a table each check shows at most ``SHOWN_PER_CHECK``
+of a round's problems and says how many more the JSON has.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from .audit import CHECKS, AuditReport, RoundAudit, UnitAudit
+from .reconcile import Problem
+
+SHOWN_PER_CHECK = 20
+COLUMNS = (  # (header, ledger figure, the counter it is also kept in)
+    ("Hồ sơ", "dossiers", "dossiers"),
+    ("Đã gửi", "sent", "sent"),
+    ("Chờ gửi", "pending", ""),
+    ("Thất bại", "failed", "failed"),
+    ("Trả lời", "returned", "returned"),
+    ("Chưa trả lời", "outstanding", ""),
+)
+EQUATIONS = "Phải có: Hồ sơ = Đã gửi + Chờ gửi + Thất bại; Đã gửi = Trả lời + Chưa trả lời."
+COUNTER_NOTE = "Đỏ “a ≠ b”: bộ đếm a, đếm lại từ dữ liệu b."
+
+
+def problem_json(problem: Problem) -> dict[str, Any]:
+    return {"unit": problem.unit, "check": problem.check, "message": problem.message, **problem.facts}
+
+
+def audit_json(report: AuditReport) -> dict[str, Any]:
+    """The contract for scripts: ``ok``, each round's units and problems, then the problems of no round."""
+    return {
+        "ok": report.ok,
+        "rounds": [
+            {
+                "round": audited.round,
+                "ok": audited.ok,
+                "replies_checked": audited.replies_checked,
+                "units": [_unit_json(unit, audited) for unit in audited.units],
+                "problems": [problem_json(problem) for problem in audited.problems],
+            }
+            for audited in report.rounds
+        ],
+        "problems": [problem_json(problem) for problem in report.problems],
+    }
+
+
+def _unit_json(unit: UnitAudit, audited: RoundAudit) -> dict[str, Any]:
+    return {
+        "unit": unit.unit,
+        "name": unit.name,
+        "ok": unit.unit not in _troubled(audited),
+        "ledger": asdict(unit.ledger),
+        "counters": asdict(unit.counters),
+        "recount": asdict(unit.recount),
+    }
+
+
+def _troubled(audited: RoundAudit) -> set[str]:
+    return {problem.unit for problem in audited.problems}
+
+
+def _cell(unit: UnitAudit, figure: str, counter: str) -> str:
+    value = getattr(unit.ledger, figure)
+    kept = getattr(unit.counters, counter) if counter else value
+    return str(value) if kept == value else f"[red]{kept} ≠ {value}[/]"
+
+
+def _plain(cell: str) -> str:
+    return Text.from_markup(cell).plain
+
+
+def audit_table(audited: RoundAudit, width: int = 80) -> Table:
+    """One round for a terminal ``width`` columns wide: each unit's ledger, a red "counter ≠ rows"
+    where a counter differs, ✗ on a unit with a problem. The figures are never cut; the unit's
+    name is shortened to make room."""
+    differs = any(problem.check == "counter" for problem in audited.problems)
+    table = Table(
+        title=f"Đối soát số liệu — đợt {audited.round}",
+        title_justify="left",
+        caption=EQUATIONS + (f" {COUNTER_NOTE}" if differs else ""),
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    troubled = _troubled(audited)
+    rows = [
+        [
+            escape(unit.unit),
+            escape(unit.name),
+            *(_cell(unit, figure, counter) for _, figure, counter in COLUMNS),
+            "[red]✗[/]" if unit.unit in troubled else "[green]✓[/]",
+        ]
+        for unit in audited.units
+    ]
+    figures = [
+        max([len(header), *(len(_plain(row[index + 2])) for row in rows)])
+        for index, (header, _, _) in enumerate(COLUMNS)
+    ]
+    code_width = max([2, *(len(unit.unit) for unit in audited.units)])
+    names = max([6, *(len(unit.name) for unit in audited.units)])
+    name_width = max(6, min(names, width - code_width - sum(figures) - 1 - 2 * (len(figures) + 3)))  # gaps, edges
+    table.add_column("Mã", no_wrap=True, min_width=code_width)
+    table.add_column("Đơn vị", no_wrap=True, overflow="ellipsis", width=name_width)
+    for (header, _, _), figure_width in zip(COLUMNS, figures, strict=True):
+        table.add_column(header, justify="right", no_wrap=True, min_width=figure_width)
+    table.add_column("", justify="center", no_wrap=True, min_width=1)
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def problem_lines(problems: list[Problem], shown: int = SHOWN_PER_CHECK) -> list[str]:
+    """Each problem's sentence, at most ``shown`` per check, then how many more of that check."""
+    lines, seen = [], Counter[str]()
+    for problem in problems:
+        seen[problem.check] += 1
+        if seen[problem.check] <= shown:
+            lines.append(f"[red]✗[/] {escape(problem.message)}")
+    for check, count in seen.items():
+        if count > shown:
+            lines.append(f"  … và {count - shown} vấn đề khác về {CHECKS[check]} (đủ cả trong --format json)")
+    return lines
+
+
+def closing_lines(report: AuditReport) -> list[str]:
+    """The problems of no round, then the verdict."""
+    if not report.rounds and not report.problems:
+        return ["Chưa có đợt khảo sát nào có số liệu."]
+    lines = problem_lines(report.problems)
+    problems = len(report.problems) + sum(len(audited.problems) for audited in report.rounds)
+    if problems:
+        return [*lines, f"[red]Không khớp:[/] {problems} vấn đề."]
+    replies = sum(audited.replies_checked for audited in report.rounds)
+    return [
+        f"[green]Khớp:[/] {len(report.rounds)} đợt; mỗi đơn vị Hồ sơ = Đã gửi + Chờ gửi + Thất bại và "
+        f"Đã gửi = Trả lời + Chưa trả lời; bộ đếm bằng số đếm lại từ dữ liệu; {replies} phiếu trả lời "
+        "được tính đều có tệp gốc nguyên vẹn trong kho lưu."
+    ]
+
+
+def render_audit(report: AuditReport, console: Console) -> None:
+    """Each round's table and problems, then the problems of no round and the verdict."""
+    for audited in report.rounds:
+        console.print(audit_table(audited, console.width))
+        for line in problem_lines(audited.problems):
+            console.print(line, highlight=False)
+    for line in closing_lines(report):
+        console.print(line, highlight=False)

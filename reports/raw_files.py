@@ -1,0 +1,120 @@
+"""Every counted reply traced to the raw file it was read from, and that file found (or read byte for byte).
+
+The intake archives each message and scanned file before anything else, under its SHA-256
+(``InboundMessage.sha256``; intake/archive.py lays the files out). A counted reply must point
+to such a record (``Response.inbound_id``), and the file must be there (and, with ``rehash``
+or ``khaosat audit --hashes``, still hash to its name). Where the archive lies is passed in
+(``RawPath``: a SHA-256 → its file), so this room reads files without knowing the intake's
+layout. A file shared by several replies (a scanned stack of forms) is checked once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import stat
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import NamedTuple
+
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from ..models import InboundMessage, Response, Survey
+from ..survey.codes import display_code
+from .reconcile import Names, Problem
+
+RawPath = Callable[[str], Path]  # a SHA-256 hex digest → where its archived file is
+
+
+class CountedReply(NamedTuple):
+    response_id: int
+    survey_code: str
+    unit_id: int
+    inbound_id: int | None  # None: no raw message recorded
+    sha256: str | None  # None: the recorded message's row is gone
+
+
+class FileFault(NamedTuple):
+    kind: str  # "missing", "altered", "unreadable", "bad-name"
+    path: str
+    detail: str = ""  # the digest found, or the error
+
+
+def counted_replies(session: Session, round_id: int) -> list[CountedReply]:
+    """The counted replies of the round's surveys, with the SHA-256 of their raw message."""
+    query = (
+        sa.select(
+            col(Response.id),
+            col(Survey.code),
+            col(Survey.unit_id),
+            col(Response.inbound_id),
+            col(InboundMessage.sha256),
+        )
+        .join(Survey, col(Survey.id) == col(Response.survey_id))
+        .outerjoin(InboundMessage, col(InboundMessage.id) == col(Response.inbound_id))
+        .where(col(Survey.round_id) == round_id, col(Response.counted).is_(True))
+    )  # in no order: sorting every reply costs more than sorting the problems
+    return [CountedReply(*row) for row in session.execute(query)]
+
+
+def file_fault(sha256: str, raw_path: RawPath, *, rehash: bool) -> FileFault | None:
+    """None when the archived file of ``sha256`` is there (and, with ``rehash``, still hashes to it).
+
+    Without ``rehash`` a file is only looked up (a ``stat``): the archive of a province holds
+    hundreds of gigabytes, which ``khaosat audit --hashes`` reads in full.
+    """
+    try:
+        path = raw_path(sha256)
+    except ValueError as exc:
+        return FileFault("bad-name", "", str(exc))
+    try:
+        if not rehash:
+            return None if stat.S_ISREG(path.stat().st_mode) else FileFault("unreadable", str(path), "không phải tệp")
+        with path.open("rb") as file:
+            digest = hashlib.file_digest(file, "sha256").hexdigest()
+    except FileNotFoundError:
+        return FileFault("missing", str(path))
+    except OSError as exc:
+        return FileFault("unreadable", str(path), exc.strerror or str(exc))
+    return None if digest == sha256 else FileFault("altered", str(path), digest)
+
+
+FAULT_TEXT = {
+    "missing": "thiếu tệp gốc {path}",
+    "altered": "tệp gốc {path} đã bị thay đổi (SHA-256 hiện là {detail})",
+    "unreadable": "không đọc được tệp gốc {path}: {detail}",
+    "bad-name": "thư gốc ghi mã băm không hợp lệ: {detail}",
+}
+
+
+def raw_problems(replies: Iterable[CountedReply], raw_path: RawPath, units: Names, *, rehash: bool) -> list[Problem]:
+    """One problem per counted reply without its raw file (or, with ``rehash``, an intact one), by reply."""
+    checked: dict[str, FileFault | None] = {}
+    problems = []
+    for reply in replies:
+        if reply.inbound_id is None:
+            problems.append(_problem(reply, units, "no-raw", "không có thư hay tệp gốc nào được ghi nhận"))
+        elif reply.sha256 is None:
+            text = f"thư gốc số {reply.inbound_id} không còn trong cơ sở dữ liệu"
+            problems.append(_problem(reply, units, "no-inbound", text))
+        else:
+            if reply.sha256 not in checked:
+                checked[reply.sha256] = file_fault(reply.sha256, raw_path, rehash=rehash)
+            fault = checked[reply.sha256]
+            if fault is not None:
+                text = FAULT_TEXT[fault.kind].format(path=fault.path, detail=fault.detail)
+                found = {"sha256": reply.sha256, "file": fault.path, "found": fault.detail}
+                problems.append(_problem(reply, units, fault.kind, text, found))
+    return sorted(problems, key=lambda problem: problem.facts["response"])
+
+
+def _problem(reply: CountedReply, units: Names, fault: str, text: str, found: dict[str, str] | None = None) -> Problem:
+    unit, code = units[reply.unit_id][0], display_code(reply.survey_code)
+    facts = {
+        "survey": code,
+        "response": reply.response_id,
+        "inbound": reply.inbound_id,
+        "fault": fault,
+        **(found or {}),
+    }
+    return Problem(unit, "raw", f"{unit}: phiếu {code} (phiếu trả lời số {reply.response_id}): {text}", facts)

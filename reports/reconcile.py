@@ -1,0 +1,292 @@
+"""A round's reconciliation from the rows, per unit: where every dossier stands, and the rows that contradict it.
+
+Each dossier of a round falls in exactly one of these categories, read from its survey's row
+(the statuses of models.py, changed only by survey/lifecycle.py):
+
+- **sent** (Đã gửi): the form reached the applicant — an invitation delivered (``sent_at``)
+  or a reply received (a form handed out at the counter); the reports' and counters' ``sent``;
+- **pending** (Chờ gửi): no survey yet, or a survey in status ``pending`` (waiting in the
+  outbox, at the printer, or for its next channel);
+- **failed** (Thất bại): a survey in status ``failed`` (every channel failed);
+
+and each survey sent in exactly one of:
+
+- **returned** (Trả lời): a counted reply (``responded``, status ``responded``);
+- **outstanding** (Chưa trả lời): status ``sent`` — delivered, no reply counted yet.
+
+So per unit: dossiers = sent + pending + failed, and sent = returned + outstanding. Rows that
+agree with themselves always reconcile; ``contradictions`` and ``reply_faults`` list each row
+that does not (a survey both responded and failed, a "sent" survey without a date, a survey
+of another unit or round than its dossier, a returned survey with no counted reply or two,
+a reply whose survey is gone), so a broken equation always comes with its cause.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, NamedTuple
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from ..models import Dossier, Response, Round, Survey, SurveyStatus
+from ..survey.codes import display_code
+
+Names = dict[int, tuple[str, str]]  # id → (code, name)
+STATUS_NAMES = {"pending": "chờ gửi", "sent": "đã gửi", "failed": "thất bại", "responded": "đã trả lời"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that does not reconcile: the unit's code ("" when none can be named), the check
+    (``audit.CHECKS``), the sentence a person reads, and what was found, for scripts."""
+
+    unit: str
+    check: str
+    message: str
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """A unit's dossiers by category (see the module docstring)."""
+
+    dossiers: int = 0
+    sent: int = 0
+    pending: int = 0
+    failed: int = 0
+    returned: int = 0
+    outstanding: int = 0
+
+
+class RoundDays(NamedTuple):
+    """The days whose dossiers belong to a round: after the previous round's deadline, up to its own."""
+
+    after: date | None
+    ends_on: date
+
+    def contains(self, day: date) -> bool:
+        return day <= self.ends_on and (self.after is None or day > self.after)
+
+    def condition(self, column: Any) -> sa.ColumnElement[bool]:
+        within = column <= self.ends_on
+        return within if self.after is None else sa.and_(column > self.after, within)
+
+
+class SurveyRow(NamedTuple):
+    code: str
+    dossier: str
+    unit_id: int
+    dossier_unit_id: int
+    status: str
+    responded: bool
+    sent_at: datetime | None
+    received_on: date
+
+
+# --- pure -----------------------------------------------------------------------------------
+
+
+def ledger_problems(unit: str, ledger: Ledger) -> list[Problem]:
+    """The unit's two equations, each that fails one problem."""
+    problems = []
+    parts = ledger.sent + ledger.pending + ledger.failed
+    if ledger.dossiers != parts:
+        problems.append(
+            Problem(
+                unit,
+                "dossiers",
+                f"{unit}: Hồ sơ {ledger.dossiers} ≠ Đã gửi {ledger.sent} + Chờ gửi {ledger.pending} "
+                f"+ Thất bại {ledger.failed} = {parts}",
+                {"found": ledger.dossiers, "expected": parts},
+            )
+        )
+    answered = ledger.returned + ledger.outstanding
+    if ledger.sent != answered:
+        problems.append(
+            Problem(
+                unit,
+                "sent",
+                f"{unit}: Đã gửi {ledger.sent} ≠ Trả lời {ledger.returned} + Chưa trả lời {ledger.outstanding} "
+                f"= {answered}",
+                {"found": ledger.sent, "expected": answered},
+            )
+        )
+    return problems
+
+
+def survey_faults(row: SurveyRow, days: RoundDays, round_name: str, units: Names) -> dict[str, str]:
+    """What is wrong with one survey's row: fault key → the sentence a person reads."""
+    status = STATUS_NAMES.get(row.status, row.status)
+    faults = {}
+    if row.responded and row.status == SurveyStatus.failed:
+        faults["responded_and_failed"] = "được tính là đã trả lời mà vẫn ở trạng thái “thất bại”"
+    elif row.responded and row.status != SurveyStatus.responded:
+        faults["responded_not_in_status"] = f"được tính là đã trả lời nhưng trạng thái là “{status}”"
+    if not row.responded and row.status == SurveyStatus.responded:
+        faults["status_without_reply"] = "trạng thái “đã trả lời” nhưng không được tính là đã trả lời"
+    if row.status == SurveyStatus.sent and row.sent_at is None:
+        faults["sent_without_date"] = "trạng thái “đã gửi” nhưng không có ngày gửi"
+    if row.status in (SurveyStatus.pending, SurveyStatus.failed) and row.sent_at is not None:
+        faults["dated_but_not_sent"] = f"có ngày gửi (tính vào Đã gửi) nhưng trạng thái là “{status}”"
+    if row.unit_id != row.dossier_unit_id:
+        faults["unit_differs"] = f"hồ sơ thuộc đơn vị {units[row.dossier_unit_id][0]}"
+    if not days.contains(row.received_on):
+        faults["round_differs"] = f"hồ sơ nhận ngày {row.received_on:%d/%m/%Y}, không thuộc đợt {round_name}"
+    return faults
+
+
+def survey_problem(row: SurveyRow, faults: dict[str, str], units: Names) -> Problem:
+    unit = units[row.unit_id][0]
+    code = display_code(row.code)
+    return Problem(
+        unit,
+        "survey",
+        f"{unit}: phiếu {code} (hồ sơ {row.dossier}) {'; '.join(faults.values())}",
+        {"survey": code, "dossier": row.dossier, "status": row.status, "faults": list(faults)},
+    )
+
+
+def reply_fault(responded: bool, counted: int) -> tuple[str, str] | None:
+    """(fault key, sentence) when a survey's returned flag and its counted replies disagree."""
+    if responded and counted == 0:
+        return "returned_without_reply", "được tính là đã trả lời nhưng không có phiếu trả lời nào được tính"
+    if counted > 1:
+        return "several_counted", f"có {counted} phiếu trả lời cùng được tính (chỉ được một)"
+    if not responded and counted:
+        return "reply_not_returned", "có phiếu trả lời được tính nhưng không được tính là đã trả lời"
+    return None
+
+
+# --- database -------------------------------------------------------------------------------
+
+
+def _count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+def round_days(session: Session, round_id: int) -> RoundDays:
+    """The round's days as ``survey.counts.recount`` reads them from the Round rows."""
+    ends_on = session.exec(select(col(Round.ends_on)).where(col(Round.id) == round_id)).one()
+    after = session.exec(select(sa.func.max(col(Round.ends_on))).where(col(Round.ends_on) < ends_on)).one()
+    return RoundDays(after, ends_on)
+
+
+def waiting(session: Session, round_id: int, days: RoundDays) -> dict[int, tuple[int, int]]:
+    """unit id → (pending, outstanding): dossiers of the round without a survey and surveys in
+    status pending; surveys in status sent."""
+    found: dict[int, tuple[int, int]] = {}
+    no_survey = (
+        select(Dossier.unit_id, sa.func.count())
+        .where(days.condition(col(Dossier.received_on)))
+        .where(~sa.exists().where(col(Survey.dossier_id) == col(Dossier.id)))
+        .group_by(col(Dossier.unit_id))
+    )
+    for unit_id, count in session.exec(no_survey):
+        found[unit_id] = (count, 0)
+    by_status = (
+        sa.select(
+            col(Survey.unit_id),
+            _count_if(col(Survey.status) == SurveyStatus.pending),
+            _count_if(col(Survey.status) == SurveyStatus.sent),
+        )
+        .where(col(Survey.round_id) == round_id)
+        .group_by(col(Survey.unit_id))
+    )
+    for unit_id, pending, outstanding in session.execute(by_status):
+        before = found.get(unit_id, (0, 0))
+        found[unit_id] = (before[0] + int(pending), int(outstanding))
+    return found
+
+
+def contradictions(session: Session, round_id: int, days: RoundDays) -> list[SurveyRow]:
+    """The round's surveys whose row contradicts itself or its dossier (``survey_faults``)."""
+    status, responded, sent_at = col(Survey.status), col(Survey.responded), col(Survey.sent_at)
+    is_responded = status == SurveyStatus.responded
+    query = (
+        sa.select(
+            col(Survey.code),
+            col(Dossier.code),
+            col(Survey.unit_id),
+            col(Dossier.unit_id),
+            status,
+            responded,
+            sent_at,
+            col(Dossier.received_on),
+        )
+        .join(Dossier, col(Dossier.id) == col(Survey.dossier_id))
+        .where(col(Survey.round_id) == round_id)
+        .where(
+            sa.or_(
+                sa.and_(responded.is_(True), ~is_responded),
+                sa.and_(responded.is_(False), is_responded),
+                sa.and_(status == SurveyStatus.sent, sent_at.is_(None)),
+                sa.and_(status.in_([SurveyStatus.pending, SurveyStatus.failed]), sent_at.is_not(None)),
+                col(Survey.unit_id) != col(Dossier.unit_id),
+                ~days.condition(col(Dossier.received_on)),
+            )
+        )
+        .order_by(col(Survey.code))
+    )
+    return [
+        SurveyRow(code, dossier, unit_id, dossier_unit_id, str(status), bool(flag), sent, received)
+        for code, dossier, unit_id, dossier_unit_id, status, flag, sent, received in session.execute(query)
+    ]
+
+
+def reply_faults(session: Session, round_id: int) -> list[tuple[str, int, bool, int]]:
+    """(survey code, unit id, returned flag, counted replies) of the round's surveys where the two disagree.
+
+    The surveys are grouped by id and flag alone, which the counting index holds: the survey
+    rows are read only for those that disagree.
+    """
+    counted = sa.func.count(col(Response.id)).label("counted")
+    responded = col(Survey.responded)
+    disagree = (
+        sa.select(col(Survey.id).label("survey_id"), counted)
+        .select_from(Survey)
+        .outerjoin(Response, sa.and_(col(Response.survey_id) == col(Survey.id), col(Response.counted).is_(True)))
+        .where(col(Survey.round_id) == round_id)
+        .group_by(col(Survey.id), responded)
+        .having(counted != sa.case((responded.is_(True), 1), else_=0))
+        .subquery()
+    )
+    query = (
+        sa.select(col(Survey.code), col(Survey.unit_id), responded, disagree.c.counted)
+        .join(disagree, disagree.c.survey_id == col(Survey.id))
+        .order_by(col(Survey.code))
+    )
+    return [(code, unit_id, bool(flag), int(count)) for code, unit_id, flag, count in session.execute(query)]
+
+
+def reply_problems(session: Session, round_id: int, units: Names) -> list[Problem]:
+    problems = []
+    for code, unit_id, responded, counted in reply_faults(session, round_id):
+        fault = reply_fault(responded, counted)
+        if fault is not None:
+            unit, shown = units[unit_id][0], display_code(code)
+            problems.append(
+                Problem(unit, "reply", f"{unit}: phiếu {shown} {fault[1]}", {"survey": shown, "fault": fault[0]})
+            )
+    return problems
+
+
+def replies_without_survey(session: Session) -> list[Problem]:
+    """Replies whose survey row is gone (possible only where foreign keys were not enforced)."""
+    query = (
+        sa.select(col(Response.id), col(Response.survey_id), col(Response.counted))
+        .select_from(Response)
+        .outerjoin(Survey, col(Survey.id) == col(Response.survey_id))
+        .where(col(Survey.id).is_(None))
+        .order_by(col(Response.id))
+    )
+    return [
+        Problem(
+            "",
+            "reply",
+            f"phiếu trả lời số {response_id} thuộc phiếu khảo sát số {survey_id}, không còn trong cơ sở dữ liệu",
+            {"response": response_id, "survey_id": survey_id, "counted": bool(counted), "fault": "no_survey"},
+        )
+        for response_id, survey_id, counted in session.execute(query)
+    ]
