@@ -38,7 +38,7 @@ from khaosat.database import init_schema
 from khaosat.demo.hand import render_pages
 from khaosat.demo.replies import fill_on_screen
 from khaosat.demo.scanners import scan_grey_300
-from khaosat.intake.pipeline import ReadingWorker
+from khaosat.intake.reading import ReadingWorker
 from khaosat.models import Response, ReviewItem, make_engine
 from khaosat.reader import read_document
 from khaosat.settings import load_settings

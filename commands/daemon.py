@@ -36,6 +36,7 @@ def run_daemon(
     )
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # our runner writes the one line per run
     logging.getLogger("flufl.bounce").setLevel(logging.WARNING)  # one INFO line per detector it tries
+    logging.getLogger("watchfiles").setLevel(logging.WARNING)  # "1 change detected" for every file dropped
     run(load_settings(config))
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from ..database import schema_revision
+from ..leases import holder_alive
 from ..mailer.returnpath import bounce_routing_warning
 from ..models import JobRun, Lock
 from ..reports.status import queue_sizes
@@ -47,8 +48,9 @@ def collect_status(
 
 
 def _lease_holders(session: Session, now: datetime) -> dict[str, str]:
+    """job → the process that runs it now: its lease has not expired, and it is not known to be dead."""
     rows = session.exec(select(Lock).where(col(Lock.name).startswith("job:"), col(Lock.expires_at) > now)).all()
-    return {row.name.removeprefix("job:"): row.holder for row in rows}
+    return {row.name.removeprefix("job:"): row.holder for row in rows if holder_alive(row.holder) is not False}
 
 
 def _job(session: Session, spec: JobSpec, settings: Settings, now: datetime, holder: str | None) -> dict[str, Any]:

@@ -22,7 +22,8 @@ from ..settings import Settings
 from ..survey.layout import LayoutMap
 from ..survey.layouts import questionnaire_layouts, stored_layouts
 from .imap import ImapSource
-from .pipeline import Intake, IntakeReport, ReadingWorker
+from .pipeline import Intake, IntakeReport
+from .reading import ReadingWorker
 from .scanfolder import ScanFolderSource
 from .sources import Source
 

@@ -177,7 +177,11 @@ class Dispatcher:
     async def _send_batch(self, session: Session, deliveries: list[Delivery]) -> None:
         """Render and compose each message while the previous one is in the server's hands."""
         in_flight: asyncio.Task[None] | None = None
-        for delivery in deliveries:
+        renewed = self.now()
+        for position, delivery in enumerate(deliveries):
+            if self.now() - renewed >= outbox.RENEW_EVERY:  # paced sending: keep the rest of the batch ours
+                renewed = self.now()
+                outbox.renew_claims(session, [waiting.row.id or 0 for waiting in deliveries[position:]], now=renewed)
             if self.report.stopped or self.should_stop():
                 self.report.stopped = True
                 outbox.release(session, [delivery.row.id or 0])

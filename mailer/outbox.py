@@ -5,10 +5,13 @@ batched beside them. Claiming is a conditional UPDATE whose row count says who w
 two dispatchers on one PostgreSQL database never take the same row. A row is
 ``transmitting`` from the moment its DATA starts. A crash leaves rows ``claimed`` (nothing
 left, even during MAIL or RCPT: released again) or ``transmitting`` (may have left:
-uncertain). An uncertain email or fax is queued once more after a grace period, with its
-Message-ID kept, and ``resent_at`` set so that it never is again (intake counts a reply per
-survey, so a second copy is harmless). What a delivery means for the survey (sent, moved to
-its next channel, failed) is decided in survey/lifecycle.py.
+uncertain). A dispatcher renews its claims while it sends (``renew_claims``, for paced
+batches); a claim is abandoned when its holder, a process of this host, is gone, or when
+it was not renewed for ``LEASE`` (another host's). An uncertain email or fax is queued once
+more after a grace period, with its Message-ID kept, and ``resent_at`` set so that it never
+is again (intake counts a reply per survey, so a second copy is harmless). What a delivery
+means for the survey (sent, moved to its next channel, failed) is decided in
+survey/lifecycle.py.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from ..survey import lifecycle
 from ..survey.rounds import period_for
 from ..survey.surveys import add_outbox, ensure_survey
 
-LEASE = timedelta(minutes=15)
+LEASE = timedelta(minutes=2)  # a claim not renewed for this long, by a process of another host, is abandoned
+RENEW_EVERY = LEASE / 4
 ELECTRONIC = (Channel.email, Channel.fax)
 
 
@@ -194,6 +198,21 @@ def mark_failed(session: Session, row: OutboxMessage, error: str, settings: Sett
     following = lifecycle.delivery_failed(session, row, error, settings)
     session.commit()
     return following
+
+
+def renew_claims(session: Session, row_ids: list[int], *, now: datetime) -> None:
+    """This process still works on its claimed rows: their claim's time becomes ``now``. Commits."""
+    if row_ids:
+        session.execute(
+            sa.update(OutboxMessage)
+            .where(
+                col(OutboxMessage.id).in_(row_ids),
+                col(OutboxMessage.state) == OutboxState.claimed,
+                col(OutboxMessage.claimed_by) == holder_name(),
+            )
+            .values(claimed_at=now)
+        )
+        session.commit()
 
 
 def release(session: Session, row_ids: list[int]) -> None:

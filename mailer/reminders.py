@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from ..models import Channel, Dossier, OutboxMessage, OutboxState, Round, Survey, SurveyStatus
 from ..settings import Settings
-from ..survey.surveys import add_outbox
+from ..survey.surveys import INVITATION, add_outbox
 
 REMINDABLE = (Channel.email, Channel.fax, Channel.post)
 
@@ -76,7 +76,7 @@ def _candidates(session: Session, today: date) -> list[tuple[Survey, Dossier, Ou
             col(Survey.opted_out_at).is_(None),
             col(Survey.status) == SurveyStatus.sent,
             col(Round.ends_on) >= today,
-            col(OutboxMessage.kind) == "invitation",
+            col(OutboxMessage.kind) == INVITATION,
             col(OutboxMessage.state) == OutboxState.sent,
             col(OutboxMessage.channel).in_(REMINDABLE),
             col(OutboxMessage.channel) == col(Survey.channel),

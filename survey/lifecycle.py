@@ -24,7 +24,7 @@ from sqlmodel import Session
 from ..models import Channel, Dossier, OutboxMessage, OutboxState, Survey, SurveyStatus
 from ..settings import Settings
 from . import counts
-from .surveys import add_outbox, channels_for, next_channel
+from .surveys import INVITATION, add_outbox, channels_for, next_channel
 
 
 def sent(session: Session, row: OutboxMessage, *, now: datetime) -> None:
@@ -41,23 +41,29 @@ def sent(session: Session, row: OutboxMessage, *, now: datetime) -> None:
 def delivery_failed(session: Session, row: OutboxMessage, error: str, settings: Settings) -> Channel | None:
     """``row`` failed for good: the survey moves to its next channel (returned), or fails.
 
-    A failure reported after the message left (a bounce, a failed fax) takes back the
-    survey's "sent": it was not delivered.
+    A failure reported after the invitation left (a bounce, a failed fax) takes back the
+    survey's "sent": it was not delivered. What the survey already has stays: a reply counted
+    (a late bounce changes nothing but the row), and a delivered invitation when a reminder
+    fails (the reminder goes by the next channel, if any; the survey stays sent).
     """
     survey = _survey_of(session, row)
     with counts.survey_change(session, survey):
-        if row.state is OutboxState.sent and survey.status is SurveyStatus.sent:
-            survey.status, survey.sent_at = SurveyStatus.pending, None
+        undelivered = row.kind == INVITATION and row.state is OutboxState.sent
         row.state, row.last_error = OutboxState.failed, error
+        session.add(row)
+        if survey.responded:
+            return None
+        if undelivered and survey.status is SurveyStatus.sent:
+            survey.status, survey.sent_at = SurveyStatus.pending, None
         dossier = session.get(Dossier, survey.dossier_id)
         assert dossier is not None
         following = next_channel(row.channel, channels_for(dossier, settings))
-        if following is None:
-            survey.status = SurveyStatus.failed
-        else:
+        if following is not None:
             survey.channel = following
             add_outbox(session, survey, dossier, settings, kind=row.kind)
-        session.add_all([row, survey])
+        elif survey.sent_at is None:
+            survey.status = SurveyStatus.failed
+        session.add(survey)
     return following
 
 

@@ -15,6 +15,8 @@ from . import counts
 from .codes import new_code, new_token
 from .rounds import period_for
 
+INVITATION = "invitation"  # an outbox row's kind; reminders are "reminder-1", "reminder-2"…
+
 
 def channels_for(dossier: Dossier, settings: Settings) -> list[Channel]:
     """The channels that can reach the applicant, in the configured order of preference.
@@ -66,7 +68,7 @@ def new_message_id(domain: str) -> str:
 
 
 def add_outbox(
-    session: Session, survey: Survey, dossier: Dossier, settings: Settings, *, kind: str = "invitation"
+    session: Session, survey: Survey, dossier: Dossier, settings: Settings, *, kind: str = INVITATION
 ) -> OutboxMessage:
     """Queue the survey's form (``kind``: the invitation or a reminder) on its current channel."""
     message = OutboxMessage(

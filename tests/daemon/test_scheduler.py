@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -397,3 +400,14 @@ def test_the_round_report_goes_out_on_the_deadline_evening_only(engine, database
     assert json.loads(run.summary) == {"sent": 1, "round": "2024-1", "recipients": 1}
     (received,) = smtp.received
     assert received.rcpt_tos == ["iso@skhcn.example.gov.vn"]
+
+
+def test_status_shows_no_job_running_on_a_process_that_is_gone(engine, settings):
+    """A job lease held by a live process is "running on"; one whose holder died on this host is not."""
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_holder = f"{socket.gethostname()}:{int(dead.stdout)}"
+    with Session(engine) as session:
+        assert leases.acquire(session, "job:dispatch", holder=leases.holder_name(), ttl=timedelta(minutes=1))
+        assert leases.acquire(session, "job:intake", holder=dead_holder, ttl=timedelta(minutes=1))
+    jobs_now = {job["name"]: job["running_on"] for job in collect_status(engine, settings, now=utcnow())["jobs"]}
+    assert (jobs_now["dispatch"], jobs_now["intake"]) == (leases.holder_name(), None)

@@ -16,7 +16,7 @@ from PIL import Image
 from sqlmodel import Session, select
 
 from khaosat.database import init_schema
-from khaosat.intake.pipeline import ReadingWorker
+from khaosat.intake.reading import ReadingWorker
 from khaosat.intake.run import intake_once
 from khaosat.intake.scanfolder import ScanFolderSource
 from khaosat.models import Response, ReviewItem, make_engine

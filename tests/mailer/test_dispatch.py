@@ -7,10 +7,13 @@ from datetime import timedelta
 
 import pdfplumber
 import pytest
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from khaosat.mailer import outbox
 from khaosat.mailer.dispatch import dispatch_once
-from khaosat.models import Channel, OutboxMessage, OutboxState, Survey, SurveyStatus
+from khaosat.mailer.outbox import queue_new_surveys
+from khaosat.models import Channel, OutboxMessage, OutboxState, Survey, SurveyStatus, utcnow
 from khaosat.survey.codes import display_code, normalise_code
 
 from ..support.factories import add_dossier, local_today
@@ -202,3 +205,32 @@ def test_pacing(engine, config, smtp):
 
     asyncio.run(three())
     assert waits == [2.0, 2.0]
+
+
+def test_another_host_s_claim_is_abandoned_two_minutes_after_its_last_renewal(engine, config):
+    """A claim held by a process of another host is released once not renewed for LEASE; renewing keeps it.
+    A dispatcher renews only its own claims."""
+    seed(engine, config)
+    now = utcnow()
+    with Session(engine, expire_on_commit=False) as session:
+        queue_new_surveys(session, config, form_version="1", today=local_today(config))
+        mine = outbox.claim(session, channels=outbox.ELECTRONIC, limit=10, now=now - timedelta(minutes=3))
+        assert len(mine) == 4  # three emails and a fax
+        _stale, renewed, theirs, kept = mine
+        outbox.renew_claims(session, [renewed], now=now - timedelta(seconds=30))
+        session.execute(
+            sa.update(OutboxMessage).where(col(OutboxMessage.id).in_(mine)).values(claimed_by="may-khac:4242")
+        )
+        session.execute(
+            sa.update(OutboxMessage).where(col(OutboxMessage.id) == kept).values(claimed_at=now - timedelta(seconds=90))
+        )
+        session.commit()
+        outbox.renew_claims(session, [theirs], now=now)  # not ours any more: left as it was
+        assert outbox.recover_abandoned(session, now=now) == (2, 0)
+        states = {row.id: row.state for row in session.exec(select(OutboxMessage)).all()}
+    assert [states[row_id] for row_id in mine] == [
+        OutboxState.pending,
+        OutboxState.claimed,
+        OutboxState.pending,
+        OutboxState.claimed,
+    ]

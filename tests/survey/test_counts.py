@@ -38,6 +38,7 @@ from khaosat.survey import lifecycle
 from khaosat.survey.counts import Counts, ensure_dossier_rounds, rebuild_counts, recount, stored, survey_figures
 from khaosat.survey.responses import ReadAnswers, record_response
 from khaosat.survey.rounds import period_for
+from khaosat.survey.surveys import add_outbox
 
 from ..support.factories import local_today
 from ..support.processes import khaosat, write_config
@@ -319,3 +320,27 @@ def test_survey_figures_follow_the_rates_definitions():
     assert survey_figures(survey) == Counts(surveys=1, sent=1, returned=1)
     survey.responded, survey.status = False, SurveyStatus.failed
     assert survey_figures(survey) == Counts(surveys=1, failed=1)
+
+
+def test_a_late_failure_never_takes_back_what_the_survey_has(engine, config):
+    """A bounce after the reply was counted changes only its row; a reminder refused on the last channel
+    leaves the delivered survey sent. Neither makes a survey both returned (or sent) and failed."""
+    today, name = local_today(config), period_for(local_today(config), config.rounds).name
+    store(engine, config, record("HS-1", today, email="a@example.vn"), record("HS-2", today, email="b@example.vn"))
+    queue(engine, config)
+    with Session(engine, expire_on_commit=False) as session:
+        for code in ("HS-1", "HS-2"):
+            mark_sent(session, latest_row(session, code), now=utcnow())
+        reply(session, "HS-1", {"D1": "5"})
+        assert lifecycle.delivery_failed(session, latest_row(session, "HS-1"), "bounce", config) is None
+        add_outbox(session, survey_of(session, "HS-2"), session.get(Dossier, survey_of(session, "HS-2").dossier_id),
+                   config, kind="reminder-1")  # fmt: skip
+        session.flush()
+        reminder = latest_row(session, "HS-2")
+        assert mark_failed(session, reminder, "550 không có người nhận", config) is Channel.counter
+        mark_failed(session, latest_row(session, "HS-2"), "không phát được", config)  # the counter: the last channel
+        session.commit()
+        first, second = survey_of(session, "HS-1"), survey_of(session, "HS-2")
+        assert (first.status, first.responded) == (SurveyStatus.responded, True)
+        assert (second.status, second.sent_at is not None) == (SurveyStatus.sent, True)
+    assert in_step(engine)[name, "QLCN"] == Counts(dossiers=2, surveys=2, sent=2, returned=1)
