@@ -28,14 +28,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from khaosat.database import open_database
-from khaosat.intake.archive import archive_path
+from khaosat.intake.archive import archive_files
 from khaosat.reports.audit import audit
 from khaosat.reports.raw_files import counted_replies, raw_problems
 from khaosat.settings import Settings, load_settings
 
 
 def measure(engine: Engine, settings: Settings, config: Path, runs: int) -> dict[str, Any]:
-    raw_path = partial(archive_path, storage_dir=settings.storage.dir)
+    raw_path = archive_files(settings.storage.dir)
 
     def whole() -> None:
         with Session(engine) as session:

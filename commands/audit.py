@@ -28,17 +28,16 @@ def audit(
 ) -> None:
     """Đối soát từng đơn vị: Hồ sơ = Đã gửi + Chờ gửi + Thất bại, Đã gửi = Trả lời + Chưa trả lời, bộ đếm bằng
     số đếm lại, mỗi phiếu trả lời được tính có tệp gốc (--hashes: nguyên vẹn); mã thoát 1 khi có chỗ không khớp."""
-    from functools import partial
 
     from sqlmodel import Session
 
-    from ..intake.archive import archive_path
+    from ..intake.archive import archive_files
     from ..reports.audit import audit as audit_rounds
     from ..reports.audit_view import audit_json, render_audit
     from ..settings import load_settings
 
     settings = load_settings(config)
-    raw_path = partial(archive_path, storage_dir=settings.storage.dir)
+    raw_path = archive_files(settings.storage.dir)
     with open_database(settings) as engine, Session(engine) as session:
         report = audit_rounds(session, settings, round_name, raw_path=raw_path, rehash=hashes)
     if output_format is AuditFormat.json:

@@ -16,7 +16,6 @@ import shutil
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -25,7 +24,7 @@ from sqlmodel import col, select
 
 from ..database import init_schema
 from ..dossiers import import_files
-from ..intake.archive import archive_path
+from ..intake.archive import archive_files
 from ..intake.pipeline import IntakeReport
 from ..intake.run import intake_once
 from ..intake.scanfolder import ScanFolderSource
@@ -95,7 +94,7 @@ def _loop(workspace: Path, settings: Settings, export: Path, mailbox: Mailbox) -
         status_pdf = workspace / "bao-cao-tien-do.pdf"
         shutil.copyfile(status.pdf_path, status_pdf)
         with DbSession(engine) as session:
-            audited = audit(session, settings, raw_path=partial(archive_path, storage_dir=settings.storage.dir))
+            audited = audit(session, settings, raw_path=archive_files(settings.storage.dir))
     finally:
         engine.dispose()
     printed = batch.file if batch else None

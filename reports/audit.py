@@ -81,6 +81,7 @@ class RoundAudit:
 class AuditReport:
     rounds: list[RoundAudit]
     problems: list[Problem]  # those of no round: replies whose survey is gone
+    rehashed: bool = False  # every raw file read and hashed again, not only found
 
     @property
     def ok(self) -> bool:
@@ -178,7 +179,7 @@ def audit(
     units = _names(session, Unit)
     procedures = {key: code for key, (code, _) in _names(session, Procedure).items()}
     audited = [_audit_round(session, round_id, name, units, procedures, raw_path, rehash) for round_id, name in rounds]
-    return AuditReport(audited, replies_without_survey(session))
+    return AuditReport(audited, replies_without_survey(session), rehashed=rehash)
 
 
 def _audit_round(

@@ -40,6 +40,7 @@ def audit_json(report: AuditReport) -> dict[str, Any]:
     """The contract for scripts: ``ok``, each round's units and problems, then the problems of no round."""
     return {
         "ok": report.ok,
+        "raw_files_rehashed": report.rehashed,
         "rounds": [
             {
                 "round": audited.round,
@@ -142,10 +143,11 @@ def closing_lines(report: AuditReport) -> list[str]:
     if problems:
         return [*lines, f"[red]Không khớp:[/] {problems} vấn đề."]
     replies = sum(audited.replies_checked for audited in report.rounds)
+    files = "có tệp gốc nguyên vẹn (đã đọc lại, đúng mã SHA-256)" if report.rehashed else "có tệp gốc"
     return [
         f"[green]Khớp:[/] {len(report.rounds)} đợt; mỗi đơn vị Hồ sơ = Đã gửi + Chờ gửi + Thất bại và "
         f"Đã gửi = Trả lời + Chưa trả lời; bộ đếm bằng số đếm lại từ dữ liệu; {replies} phiếu trả lời "
-        "được tính đều có tệp gốc nguyên vẹn trong kho lưu."
+        f"được tính đều {files} trong kho lưu."
     ]
 
 

@@ -27,7 +27,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 from ..survey.fonts import BOLD, REGULAR, register_fonts, text_width
 from .literal import markup
 from .rates_format import NO_RATE, percent
-from .status_view import HEADERS, PAPER_UNCONFIRMED, RESENT, UNCERTAIN, RoundView, RowView, StatusView
+from .status_view import HEADERS, PAPER_UNCONFIRMED, RESENT_SHORT, UNCERTAIN, RoundView, RowView, StatusView
 
 PAGE = landscape(A4)
 MARGIN = 15 * mm
@@ -294,8 +294,7 @@ def status_pdf(view: StatusView) -> bytes:
     story += [
         Paragraph("Việc cần xử lý", style["h2"]),
         Paragraph(f"Phiếu chờ người xem xét: <b>{view.review_open}</b>", style["body"]),
-        Paragraph(f"{UNCERTAIN}: <b>{view.uncertain}</b>", style["body"]),
-        Paragraph(f"{RESENT}: <b>{view.resent}</b>", style["body"]),
+        Paragraph(f"{UNCERTAIN}: <b>{view.uncertain}</b> ({RESENT_SHORT}: <b>{view.resent}</b>)", style["body"]),
         Paragraph(f"{PAPER_UNCONFIRMED}: <b>{view.paper_unconfirmed}</b>", style["body"]),
         Spacer(1, 3 * mm),
         Paragraph(

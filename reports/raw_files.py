@@ -11,9 +11,9 @@ layout. A file shared by several replies (a scanned stack of forms) is checked o
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -23,7 +23,7 @@ from ..models import InboundMessage, Response, Survey
 from ..survey.codes import display_code
 from .reconcile import Names, Problem
 
-RawPath = Callable[[str], Path]  # a SHA-256 hex digest → where its archived file is
+RawPath = Callable[[str], str]  # a SHA-256 hex digest → where its archived file is
 
 
 class CountedReply(NamedTuple):
@@ -69,14 +69,14 @@ def file_fault(sha256: str, raw_path: RawPath, *, rehash: bool) -> FileFault | N
         return FileFault("bad-name", "", str(exc))
     try:
         if not rehash:
-            return None if stat.S_ISREG(path.stat().st_mode) else FileFault("unreadable", str(path), "không phải tệp")
-        with path.open("rb") as file:
+            return None if stat.S_ISREG(os.stat(path).st_mode) else FileFault("unreadable", path, "không phải tệp")
+        with open(path, "rb") as file:
             digest = hashlib.file_digest(file, "sha256").hexdigest()
     except FileNotFoundError:
-        return FileFault("missing", str(path))
+        return FileFault("missing", path)
     except OSError as exc:
-        return FileFault("unreadable", str(path), exc.strerror or str(exc))
-    return None if digest == sha256 else FileFault("altered", str(path), digest)
+        return FileFault("unreadable", path, exc.strerror or str(exc))
+    return None if digest == sha256 else FileFault("altered", path, digest)
 
 
 FAULT_TEXT = {

@@ -22,7 +22,7 @@ NONE = "—"
 TITLE = "Báo cáo tiến độ thu hồi phiếu khảo sát sự hài lòng"
 PAPER_UNCONFIRMED = "Phiếu giấy đã in, chưa xác nhận đã gửi (chưa tính vào Đã gửi)"
 UNCERTAIN = "Thư gửi phiếu chưa rõ đã đến người nhận hay chưa"
-RESENT = "Thư gửi phiếu đã được gửi lại sau khi chưa rõ kết quả"
+RESENT_SHORT = "đã tự gửi lại sau thời gian chờ"
 
 
 @dataclass(frozen=True)

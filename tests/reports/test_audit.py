@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
 from khaosat.cli import app
-from khaosat.intake.archive import archive_path, archive_raw
+from khaosat.intake.archive import archive_files, archive_path, archive_raw
 from khaosat.intake.run import intake_once
 from khaosat.models import InboundMessage, Response, Round, RoundCount, Survey, SurveyStatus, Unit, utcnow
 from khaosat.reports.audit import round_audit
@@ -125,7 +125,7 @@ def test_a_counted_reply_needs_its_raw_file_intact(tmp_path):
         CountedReply(4, "ABCD2348", 2, None, None),
         CountedReply(5, "ABCD2349", 2, 13, None),
     ]
-    problems = raw_problems(replies, lambda sha: archive_path(sha, tmp_path), UNITS, rehash=True)
+    problems = raw_problems(replies, archive_files(tmp_path), UNITS, rehash=True)
     assert [(p.unit, p.facts["response"], p.facts["fault"]) for p in problems] == [
         ("QLCN", 2, "missing"),
         ("KHTC", 3, "altered"),
@@ -134,7 +134,7 @@ def test_a_counted_reply_needs_its_raw_file_intact(tmp_path):
     ]
     assert str(archive_path(missing, tmp_path)) in problems[0].message
     assert problems[1].facts["found"] == hashlib.sha256(b"edited").hexdigest()
-    looked_up = raw_problems(replies, lambda sha: archive_path(sha, tmp_path), UNITS, rehash=False)
+    looked_up = raw_problems(replies, archive_files(tmp_path), UNITS, rehash=False)
     assert [p.facts["fault"] for p in looked_up] == ["missing", "no-raw", "no-inbound"]  # an edit needs --hashes
 
 
@@ -323,7 +323,8 @@ def test_the_whole_loop_reconciles_until_a_raw_file_is_deleted(
     assert result.exit_code == 0, result.output
     [audited] = json.loads(result.stdout)["rounds"]
     assert audited["replies_checked"] == 5 and audited["units"][0]["ledger"]["returned"] == 5
-    assert audit(path, "--hashes").exit_code == 0  # every archived reply read again: intact
+    rehashed = audit(path, "--hashes")  # every archived reply read again: intact
+    assert rehashed.exit_code == 0 and "đúng mã SHA-256" in rehashed.stdout.replace("\n", " ")
     with Session(engine) as session:
         sha256 = session.exec(
             select(InboundMessage.sha256).join(Response, col(Response.inbound_id) == col(InboundMessage.id))
