@@ -5,7 +5,8 @@
 Each benchmark is its own script; this only runs them with their default sizes (or small
 ones with --quick) and stops at the first that fails. The figures go in bench/README.md.
 bench/scale.py runs at its default 10,000 dossiers on SQLite; bench/soak.py is not run here
-(it needs PostgreSQL and lasts 30 minutes): run it on its own.
+(it needs PostgreSQL and lasts 30 minutes): run it on its own. bench/latency.py takes a few
+seconds a trial on the present code (minutes on a tree without folder watching and IDLE).
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ BENCHMARKS = [
     ("imap_fetch.py", ["--messages", "200"]),
     ("intake.py", ["--replies", "200"]),
     ("scale.py", ["--dossiers", "2000", "--runs", "2"]),
+    ("audit.py", ["--dossiers", "2000", "--runs", "1"]),
+    ("kill_dispatch.py", ["--trials", "2", "--resend-after", "0"]),
+    ("poison.py", ["--only", "png-15000", "zip-of-zeros"]),
+    ("latency.py", ["--trials", "1"]),
 ]
 
 
