@@ -14,7 +14,6 @@ archive from disk.
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import subprocess
@@ -23,15 +22,14 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from scale import KHAOSAT, attach_raw_files, fill, run_times, workspace, write_config
+from scale import KHAOSAT, arguments, filled, run_times
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from khaosat.database import open_database
 from khaosat.intake.archive import archive_files
 from khaosat.reports.audit import audit
 from khaosat.reports.raw_files import counted_replies, raw_problems
-from khaosat.settings import Settings, load_settings
+from khaosat.settings import Settings
 
 
 def measure(engine: Engine, settings: Settings, config: Path, runs: int) -> dict[str, Any]:
@@ -63,26 +61,9 @@ def measure(engine: Engine, settings: Settings, config: Path, runs: int) -> dict
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dossiers", type=int, default=10_000, help="dossiers in the round in progress")
-    parser.add_argument("--url", default="", help="a PostgreSQL server (a database of its own is made)")
-    parser.add_argument("--raw-kb", type=int, default=4, help="size of each archived raw message")
-    parser.add_argument("--older", type=float, default=0.1, help="dossiers of the two rounds before, × --dossiers")
-    parser.add_argument("--runs", type=int, default=3, help="in-process runs per figure (median)")
-    parser.add_argument("--seed", type=int, default=13)
-    args = parser.parse_args()
-    with workspace(args.url) as (workdir, url):
-        config = write_config(workdir, url)
-        settings = load_settings(config)
-        engine = open_database(settings, create=True)
-        try:
-            older = round(args.older * args.dossiers)
-            result: dict[str, Any] = {"dossiers": args.dossiers, "older": older, "backend": engine.dialect.name}
-            result |= fill(engine, settings, dossiers=args.dossiers, older=older, answers=0, seed=args.seed)
-            result |= attach_raw_files(engine, settings, args.raw_kb)
-            result |= measure(engine, settings, config, args.runs)
-        finally:
-            engine.dispose()
+    args = arguments(__doc__.splitlines()[0], raw_kb=4, runs=3).parse_args()
+    with filled(args, answers=0) as (engine, settings, config, result):
+        result |= measure(engine, settings, config, args.runs)
     print(json.dumps(result, indent=2))
 
 

@@ -428,16 +428,21 @@ def measure(engine: Engine, settings: Settings, config: Path, runs: int) -> dict
     return figures
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(description: str, *, raw_kb: int, runs: int) -> argparse.ArgumentParser:
+    """The options of a benchmark that fills a province's database (this one and bench/audit.py)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--dossiers", type=int, default=10_000, help="dossiers in the round in progress")
     parser.add_argument("--url", default="", help="a PostgreSQL server (a database of its own is made)")
-    parser.add_argument("--answers", type=int, default=25, help="answers per response (0: none)")
     parser.add_argument("--older", type=float, default=0.1, help="dossiers of the two rounds before, × --dossiers")
-    parser.add_argument("--raw-kb", type=int, default=1, help="size of each reply's archived raw message")
-    parser.add_argument("--runs", type=int, default=5, help="in-process runs per figure (median)")
+    parser.add_argument("--raw-kb", type=int, default=raw_kb, help="size of each reply's archived raw message")
+    parser.add_argument("--runs", type=int, default=runs, help="in-process runs per figure (median)")
     parser.add_argument("--seed", type=int, default=13)
-    args = parser.parse_args()
+    return parser
+
+
+@contextmanager
+def filled(args: argparse.Namespace, *, answers: int) -> Iterator[tuple[Engine, Settings, Path, dict[str, Any]]]:
+    """A workspace and database filled as ``args`` say, each reply with its raw file; the fill's figures."""
     with workspace(args.url) as (workdir, url):
         config = write_config(workdir, url)
         settings = load_settings(config)
@@ -445,12 +450,20 @@ def main() -> None:
         try:
             older = round(args.older * args.dossiers)
             result: dict[str, Any] = {"dossiers": args.dossiers, "older": older, "backend": engine.dialect.name}
-            result |= fill(engine, settings, dossiers=args.dossiers, older=older, answers=args.answers, seed=args.seed)
+            result |= fill(engine, settings, dossiers=args.dossiers, older=older, answers=answers, seed=args.seed)
             result |= attach_raw_files(engine, settings, args.raw_kb)
-            result["database_mb"] = database_mb(engine, settings)
-            result |= measure(engine, settings, config, args.runs)
+            yield engine, settings, config, result
         finally:
             engine.dispose()
+
+
+def main() -> None:
+    parser = arguments(__doc__.splitlines()[0], raw_kb=1, runs=5)
+    parser.add_argument("--answers", type=int, default=25, help="answers per response (0: none)")
+    args = parser.parse_args()
+    with filled(args, answers=args.answers) as (engine, settings, config, result):
+        result["database_mb"] = database_mb(engine, settings)
+        result |= measure(engine, settings, config, args.runs)
     print(json.dumps(result, indent=2))
 
 
