@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Annotated
 
 import typer
 
-from .common import ConfigOption, console, handled, open_database, print_json
-
-
-class AuditFormat(enum.StrEnum):
-    table = "table"
-    json = "json"
+from .common import ConfigOption, FormatOption, TableOrJson, console, handled, open_database, print_json
 
 
 @handled
@@ -21,7 +15,7 @@ def audit(
     round_name: Annotated[
         str | None, typer.Option("--round", help="Đợt khảo sát, ví dụ 2026-1 (mặc định: mọi đợt có số liệu).")
     ] = None,
-    output_format: Annotated[AuditFormat, typer.Option("--format", help="table or json.")] = AuditFormat.table,
+    output_format: FormatOption = TableOrJson.table,
     hashes: Annotated[
         bool, typer.Option("--hashes", help="Đọc lại từng tệp gốc và so mã SHA-256 (chậm: đọc cả kho lưu).")
     ] = False,
@@ -40,7 +34,7 @@ def audit(
     raw_path = archive_files(settings.storage.dir)
     with open_database(settings) as engine, Session(engine) as session:
         report = audit_rounds(session, settings, round_name, raw_path=raw_path, rehash=hashes)
-    if output_format is AuditFormat.json:
+    if output_format is TableOrJson.json:
         print_json(audit_json(report))
     else:
         render_audit(report, console)

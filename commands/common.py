@@ -6,6 +6,7 @@ database and the heavy libraries are imported by the verbs that use them.
 
 from __future__ import annotations
 
+import enum
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -33,6 +34,14 @@ ConfigOption = Annotated[
     typer.Option("--config", "-c", envvar="KHAOSAT_CONFIG", help="config.toml (or $KHAOSAT_CONFIG)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
+class TableOrJson(enum.StrEnum):
+    table = "table"
+    json = "json"
+
+
+FormatOption = Annotated[TableOrJson, typer.Option("--format", help="table or json.")]
 
 F = TypeVar("F", bound=Callable[..., Any])
 

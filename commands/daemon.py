@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from .common import ConfigOption, console, handled, open_database, print_json
+from .common import ConfigOption, FormatOption, TableOrJson, console, handled, open_database, print_json
 
 
 class LogLevel(enum.StrEnum):
@@ -40,15 +40,10 @@ def run_daemon(
     run(load_settings(config))
 
 
-class StatusFormat(enum.StrEnum):
-    table = "table"
-    json = "json"
-
-
 @handled
 def status(
     config: ConfigOption = None,
-    output_format: Annotated[StatusFormat, typer.Option("--format", help="table or json.")] = StatusFormat.table,
+    output_format: FormatOption = TableOrJson.table,
 ) -> None:
     """Lần chạy cuối của từng việc, các hàng chờ và lỗi gần nhất (đọc từ cơ sở dữ liệu)."""
     from ..daemon.status import collect_status, render_status
@@ -58,7 +53,7 @@ def status(
     settings = load_settings(config)
     with open_database(settings) as engine:
         data = collect_status(engine, settings, now=utcnow())
-    if output_format is StatusFormat.json:
+    if output_format is TableOrJson.json:
         print_json(data)
     else:
         render_status(data, console, settings.organization.zone)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..review.decisions import Assign, Decision, Keep, Reject, Retry, SetAnswers
-from .common import ConfigOption, JsonOption, console, handled, open_database, print_json
+from .common import ConfigOption, FormatOption, JsonOption, TableOrJson, console, handled, open_database, print_json
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -19,16 +19,11 @@ if TYPE_CHECKING:
 app = typer.Typer(help="Hàng chờ xem xét: phiếu máy chưa đọc chắc hoặc chưa khớp được.", no_args_is_help=True)
 
 
-class ReviewFormat(enum.StrEnum):
-    table = "table"
-    json = "json"
-
-
 @app.command("list")
 @handled
 def review_list(
     config: ConfigOption = None,
-    output_format: Annotated[ReviewFormat, typer.Option("--format", help="table or json.")] = ReviewFormat.table,
+    output_format: FormatOption = TableOrJson.table,
     show_all: Annotated[bool, typer.Option("--all", help="Also the items already settled.")] = False,
 ) -> None:
     """What waits for a person: forms not matched, answers not read for sure, files not read."""
@@ -42,7 +37,7 @@ def review_list(
     settings = load_settings(config)
     with open_database(settings) as engine, Session(engine) as session:
         views = items_view(session, list_items(session, state=None if show_all else "open"))
-    if output_format is ReviewFormat.json:
+    if output_format is TableOrJson.json:
         print_json(views)
         return
     if not views:

@@ -28,7 +28,7 @@ from sqlmodel import Session, col, select
 
 from ..models import Procedure, Round, Unit
 from ..settings import Settings
-from ..survey.counts import FIGURES, CountKey, Counts, recount, stored
+from ..survey.counts import FIGURES, CountKey, Counts, recount, round_days, stored
 from .rates import resolve_round
 from .raw_files import RawPath, counted_replies, raw_problems
 from .reconcile import (
@@ -39,7 +39,6 @@ from .reconcile import (
     ledger_problems,
     replies_without_survey,
     reply_problems,
-    round_days,
     survey_faults,
     survey_problem,
     waiting,

@@ -30,8 +30,9 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from ..models import Dossier, Response, Round, Survey, SurveyStatus
+from ..models import Dossier, Response, Survey, SurveyStatus
 from ..survey.codes import display_code
+from ..survey.counts import RoundDays
 
 Names = dict[int, tuple[str, str]]  # id → (code, name)
 STATUS_NAMES = {"pending": "chờ gửi", "sent": "đã gửi", "failed": "thất bại", "responded": "đã trả lời"}
@@ -58,20 +59,6 @@ class Ledger:
     failed: int = 0
     returned: int = 0
     outstanding: int = 0
-
-
-class RoundDays(NamedTuple):
-    """The days whose dossiers belong to a round: after the previous round's deadline, up to its own."""
-
-    after: date | None
-    ends_on: date
-
-    def contains(self, day: date) -> bool:
-        return day <= self.ends_on and (self.after is None or day > self.after)
-
-    def condition(self, column: Any) -> sa.ColumnElement[bool]:
-        within = column <= self.ends_on
-        return within if self.after is None else sa.and_(column > self.after, within)
 
 
 class SurveyRow(NamedTuple):
@@ -164,13 +151,6 @@ def reply_fault(responded: bool, counted: int) -> tuple[str, str] | None:
 
 def _count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
     return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
-
-
-def round_days(session: Session, round_id: int) -> RoundDays:
-    """The round's days as ``survey.counts.recount`` reads them from the Round rows."""
-    ends_on = session.exec(select(col(Round.ends_on)).where(col(Round.id) == round_id)).one()
-    after = session.exec(select(sa.func.max(col(Round.ends_on))).where(col(Round.ends_on) < ends_on)).one()
-    return RoundDays(after, ends_on)
 
 
 def waiting(session: Session, round_id: int, days: RoundDays) -> dict[int, tuple[int, int]]:

@@ -218,13 +218,31 @@ def _count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
     return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
 
+class RoundDays(NamedTuple):
+    """The days whose dossiers belong to a round: after the previous round's deadline, up to its own."""
+
+    after: date | None
+    ends_on: date
+
+    def contains(self, day: date) -> bool:
+        return day <= self.ends_on and (self.after is None or day > self.after)
+
+    def condition(self, column: Any) -> sa.ColumnElement[bool]:
+        within = column <= self.ends_on
+        return within if self.after is None else sa.and_(column > self.after, within)
+
+
+def round_days(session: Session, round_id: int) -> RoundDays:
+    """The round's days, from the Round rows: after the latest deadline before its own, up to its own."""
+    ends_on = session.exec(select(col(Round.ends_on)).where(col(Round.id) == round_id)).one()
+    after = session.exec(select(sa.func.max(col(Round.ends_on))).where(col(Round.ends_on) < ends_on)).one()
+    return RoundDays(after, ends_on)
+
+
 def recount(session: Session, round_id: int) -> dict[CountKey, Counts]:
     """The round's figures computed from the rows (dossiers and surveys), zeros left out."""
     counted: dict[CountKey, Counts] = {}
-    received = col(Dossier.received_on)
-    ends_on = session.exec(select(col(Round.ends_on)).where(col(Round.id) == round_id)).one()
-    after = session.exec(select(sa.func.max(col(Round.ends_on))).where(col(Round.ends_on) < ends_on)).one()
-    in_round = received <= ends_on if after is None else sa.and_(received > after, received <= ends_on)
+    in_round = round_days(session, round_id).condition(col(Dossier.received_on))
     dossiers = (
         select(Dossier.unit_id, Dossier.procedure_id, sa.func.count())
         .where(in_round)

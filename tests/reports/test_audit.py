@@ -23,13 +23,12 @@ from khaosat.reports.raw_files import CountedReply, raw_problems
 from khaosat.reports.reconcile import (
     Ledger,
     Problem,
-    RoundDays,
     SurveyRow,
     ledger_problems,
     reply_fault,
     survey_faults,
 )
-from khaosat.survey.counts import DOSSIERS, CountKey, Counts, rebuild_counts
+from khaosat.survey.counts import DOSSIERS, CountKey, Counts, RoundDays, rebuild_counts
 
 from ..intake.test_loop import build_replies, world  # noqa: F401
 from ..support.dovecot import Dovecot, User, dovecot, imap_user  # noqa: F401
