@@ -213,6 +213,15 @@ class ReminderSettings(Section):
         return value
 
 
+class WebSettings(Section):
+    """The web app (applicant form, kiosk): ``khaosat web``, started by ``khaosat run`` when enabled."""
+
+    enabled: bool = False
+    base_url: str = ""  # public address of the app, e.g. "https://khaosat.sokhcn.example.gov.vn"; empty: no links
+    host: str = "127.0.0.1"  # where uvicorn listens (behind nginx)
+    port: int = Field(default=8080, ge=1, le=65535)
+
+
 class ScheduleSettings(Section):
     """When the daemon runs each job: minutes between runs (0: never) or a crontab line ("": never)."""
 
@@ -251,6 +260,7 @@ class Settings(Section):
     reminders: ReminderSettings = ReminderSettings()
     report: ReportSettings = ReportSettings()
     schedule: ScheduleSettings = ScheduleSettings()
+    web: WebSettings = WebSettings()
 
     @model_validator(mode="after")
     def _rounds_distinct(self) -> Settings:
