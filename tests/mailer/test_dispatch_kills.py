@@ -1,7 +1,8 @@
 """`khaosat dispatch --once` killed (SIGKILL) during RCPT, then during a DATA: in the end every applicant has a form.
 
-A real aiosmtpd server that holds a RCPT when told and answers DATA slowly; the second kill
-comes after a random number of messages, at a random moment before the server's answer. The
+A real aiosmtpd server that holds a RCPT when told, and holds its answer to one chosen DATA
+until released; the second kill comes after a random number of messages, at a random moment
+while that answer is held (on a loaded machine a fixed delay could let the 250 arrive first). The
 last run comes after the grace period (0 minutes here) and resends what may not have arrived.
 bench/kill_dispatch.py repeats such kills at random moments over many trials.
 """
@@ -34,11 +35,14 @@ APPLICANTS = 6
 
 @dataclass
 class SlowServer:
-    """Takes ``DATA_SECONDS`` to accept a message; holds a RCPT for ``rcpt_hold`` seconds when told."""
+    """Takes ``DATA_SECONDS`` to accept a message; holds a RCPT for ``rcpt_hold`` seconds when told,
+    and the answer to the DATA that follows ``cut_after`` accepted messages until ``released``."""
 
     rcpt_hold: float = 0.0
+    cut_after: int | None = None
     rcpt_seen: threading.Event = field(default_factory=threading.Event)
-    data_seen: threading.Event = field(default_factory=threading.Event)
+    holding: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
     accepted: list[str] = field(default_factory=list)  # one recipient per accepted message
 
     async def handle_RCPT(self, server, session, envelope, address, options) -> str:  # type: ignore[no-untyped-def]
@@ -48,8 +52,11 @@ class SlowServer:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
-        self.data_seen.set()
-        await asyncio.sleep(DATA_SECONDS)  # a client killed meanwhile never gets the 250 (the message stays)
+        if len(self.accepted) == self.cut_after:
+            self.holding.set()
+            while not self.released.is_set():  # a client killed meanwhile never gets the 250 (the message stays)
+                await asyncio.sleep(0.01)
+        await asyncio.sleep(DATA_SECONDS)
         self.accepted.extend(envelope.rcpt_tos)
         return "250 OK"
 
@@ -60,6 +67,7 @@ def slow_smtp() -> Iterator[tuple[SlowServer, int]]:
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     yield handler, port
+    handler.released.set()
     controller.stop()
 
 
@@ -90,13 +98,12 @@ def test_kills_during_rcpt_and_at_random_moments_leave_no_applicant_without_a_fo
     server.rcpt_hold = 0.0
 
     rng = random.Random(14)
+    server.cut_after = rng.randrange(1, APPLICANTS - 1)  # messages accepted before the one cut
     process = khaosat(config, "dispatch", "--once")
-    target = rng.randrange(1, APPLICANTS - 1)  # messages accepted before the one cut
-    wait_for(lambda: len(server.accepted) >= target)
-    server.data_seen.clear()
-    wait_for(server.data_seen.is_set)
-    time.sleep(rng.uniform(0, 0.9 * DATA_SECONDS))  # a random moment before the server's 250
+    wait_for(server.holding.is_set)
+    time.sleep(rng.uniform(0, DATA_SECONDS))  # a random moment before the server's 250
     kill(process)
+    server.released.set()
     assert states(engine)[OutboxState.transmitting] == 1
 
     last = khaosat(config, "dispatch", "--once", "--json")
