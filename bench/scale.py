@@ -8,15 +8,20 @@ failed, the rest paper waiting at the counter), 70% of those sent answered with 
 each, a reminder for the others sent over a week ago. The counters are then rebuilt from
 those rows (``rebuild_counts``).
 
-Timed: ``unit_rates`` in-process (first call and median), each verb in-process through
+Timed: ``unit_rates`` in-process (first call, median and range), each verb in-process through
 typer's runner (median of ``--runs``), and each verb as a whole ``khaosat`` process
-(median of 3): ``report rates``, ``report status -o FILE.pdf``, ``status``, ``audit``.
+(median and range of ``--process-runs``): ``report rates``, ``report status -o FILE.pdf``,
+``status``, ``audit`` (``--verbs`` picks some).
 
     .venv/bin/python bench/scale.py [--dossiers 10000] [--url postgresql+psycopg://postgres@127.0.0.1/test]
-                                    [--answers 25] [--older 0.1] [--runs 5]
+                                    [--answers 25] [--older 0.1] [--runs 5] [--process-runs 3]
+                                    [--keep DIR] [--verbs audit ...]
 
 With ``--url`` a database of its own (khaosat_scale_<random>) is created on that server and
-dropped at the end; without it, an SQLite file in a temporary directory.
+dropped at the end; without it, an SQLite file in a temporary directory. With ``--keep DIR``
+the workspace is DIR and is kept, PostgreSQL database included (its URL in DIR/config.toml):
+the first run fills it, later runs with the same DIR time it again without filling (the
+fill's figures are read back from DIR/fill.json). Drop a kept PostgreSQL database by hand.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
@@ -60,7 +65,6 @@ UNITS, PROCEDURES = 20, 200
 SENT, FAILED, ANSWERED = 0.90, 0.02, 0.70  # of the dossiers; ANSWERED: of the forms sent
 CHANNELS = (("email", 0.80), ("fax", 0.05), ("post", 0.10), ("counter", 0.05))
 CHUNK = 20_000  # dossiers per transaction
-PROCESS_RUNS = 3
 KHAOSAT = Path(sys.executable).parent / "khaosat"
 VERBS: dict[str, list[str]] = {
     "report rates": ["report", "rates"],
@@ -267,6 +271,16 @@ def rounds_filled(settings: Settings, today: date) -> list[Period]:
     return [*before[-2:], current]
 
 
+def vacuum_analyze(engine: Engine) -> bool:
+    """What autovacuum does after a bulk load or update, done now on PostgreSQL (the test server runs
+    without autovacuum); True if done."""
+    if engine.dialect.name != "postgresql":
+        return False
+    with engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("VACUUM ANALYZE"))
+    return True
+
+
 def fill(engine: Engine, settings: Settings, *, dossiers: int, older: int, answers: int, seed: int) -> dict[str, Any]:
     """Fill the database and rebuild the counters; the row counts and the seconds each stage took."""
     now = datetime.now(UTC)
@@ -291,9 +305,7 @@ def fill(engine: Engine, settings: Settings, *, dossiers: int, older: int, answe
             first += count
     writer.close()
     stages = {"fill_s": time.perf_counter() - started}
-    if engine.dialect.name == "postgresql":  # what autovacuum does after a bulk load, done now
-        with engine.connect() as connection:
-            connection.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("VACUUM ANALYZE"))
+    if vacuum_analyze(engine):
         stages["vacuum_analyze_s"] = time.perf_counter() - started - sum(stages.values())
     with Session(engine) as session:
         rebuild_counts(session)  # commits
@@ -328,6 +340,19 @@ def workspace(url: str) -> Iterator[tuple[Path, str]]:
             return
         with fresh_database(url, "khaosat_scale") as database_url:
             yield Path(tmp), database_url
+
+
+def kept_workspace(directory: Path, url: str) -> tuple[Path, str]:
+    """``directory`` made, and a new database on the server of ``url`` (if any) that nothing drops."""
+    directory.mkdir(parents=True, exist_ok=True)
+    if not url:
+        return directory, ""
+    name = f"khaosat_scale_{secrets.token_hex(6)}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return directory, sa.make_url(url).set(database=name).render_as_string(hide_password=False)
 
 
 def write_config(workdir: Path, url: str) -> Path:
@@ -403,7 +428,11 @@ def attach_raw_files(engine: Engine, settings: Settings, raw_kb: int) -> dict[st
             connection.execute(sa.insert(InboundMessage), rows)
             connection.commit()
         connection.execute(sa.update(Response).values(inbound_id=Response.id))
+        if engine.dialect.name == "postgresql":  # the ids were given: move the sequence past them
+            sequence = "SELECT setval(pg_get_serial_sequence('inboundmessage', 'id'), max(id)) FROM inboundmessage"
+            connection.execute(sa.text(sequence))
         connection.commit()
+    vacuum_analyze(engine)  # every reply row was written again
     return {
         "raw_files": len(ids),
         "raw_mb": round(written / 2**20, 1),
@@ -411,20 +440,31 @@ def attach_raw_files(engine: Engine, settings: Settings, raw_kb: int) -> dict[st
     }
 
 
-def measure(engine: Engine, settings: Settings, config: Path, runs: int) -> dict[str, Any]:
-    """unit_rates' first call and median; each verb's in-process median and whole-process median."""
+def spread(seconds: Sequence[float], unit: float = 1.0, digits: int = 2) -> dict[str, float]:
+    """Median and range of ``seconds``, times ``unit`` (1000: milliseconds)."""
+    return {
+        "median": round(unit * statistics.median(seconds), digits),
+        "min": round(unit * min(seconds), digits),
+        "max": round(unit * max(seconds), digits),
+    }
+
+
+def measure(
+    engine: Engine, settings: Settings, config: Path, runs: int, *, verbs: Sequence[str] = tuple(VERBS), processes: int
+) -> dict[str, Any]:
+    """unit_rates' first call, median and range; each verb's in-process median and whole-process median and range."""
     with Session(engine) as session:
         first, *others = run_times(lambda: unit_rates(session, settings), runs + 1)
     figures: dict[str, Any] = {
-        "unit_rates_ms": {"first": round(1000 * first, 1), "median": round(1000 * statistics.median(others), 1)},
+        "unit_rates_ms": {"first": round(1000 * first, 1), **spread(others, 1000, 1)},
         "in_process_ms": {},
         "process_s": {},
     }
-    for label, verb in VERBS.items():
-        args = [part.format(workdir=config.parent) for part in verb] + ["--config", str(config)]
+    for label in verbs:
+        args = [part.format(workdir=config.parent) for part in VERBS[label]] + ["--config", str(config)]
         _warm_up, *others = run_times(in_process(args), runs + 1)
         figures["in_process_ms"][label] = round(1000 * statistics.median(others), 1)
-        figures["process_s"][label] = round(statistics.median(run_times(as_process(args), PROCESS_RUNS)), 2)
+        figures["process_s"][label] = spread(run_times(as_process(args), processes))
     return figures
 
 
@@ -436,14 +476,28 @@ def arguments(description: str, *, raw_kb: int, runs: int) -> argparse.ArgumentP
     parser.add_argument("--older", type=float, default=0.1, help="dossiers of the two rounds before, × --dossiers")
     parser.add_argument("--raw-kb", type=int, default=raw_kb, help="size of each reply's archived raw message")
     parser.add_argument("--runs", type=int, default=runs, help="in-process runs per figure (median)")
+    parser.add_argument("--process-runs", type=int, default=3, help="whole-process runs per figure (median, range)")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--keep", type=Path, help="fill this directory once and keep it; later runs reuse it")
     return parser
 
 
 @contextmanager
 def filled(args: argparse.Namespace, *, answers: int) -> Iterator[tuple[Engine, Settings, Path, dict[str, Any]]]:
-    """A workspace and database filled as ``args`` say, each reply with its raw file; the fill's figures."""
-    with workspace(args.url) as (workdir, url):
+    """A workspace and database filled as ``args`` say, each reply with its raw file; the fill's figures.
+
+    With ``--keep`` a workspace filled before is used as it is."""
+    if args.keep is not None and (args.keep / "fill.json").is_file():
+        config = args.keep / "config.toml"
+        settings = load_settings(config)
+        engine = open_database(settings)
+        try:
+            yield engine, settings, config, json.loads((args.keep / "fill.json").read_text(encoding="utf-8"))
+        finally:
+            engine.dispose()
+        return
+    place = workspace(args.url) if args.keep is None else nullcontext(kept_workspace(args.keep, args.url))
+    with place as (workdir, url):
         config = write_config(workdir, url)
         settings = load_settings(config)
         engine = open_database(settings, create=True)
@@ -452,6 +506,8 @@ def filled(args: argparse.Namespace, *, answers: int) -> Iterator[tuple[Engine, 
             result: dict[str, Any] = {"dossiers": args.dossiers, "older": older, "backend": engine.dialect.name}
             result |= fill(engine, settings, dossiers=args.dossiers, older=older, answers=answers, seed=args.seed)
             result |= attach_raw_files(engine, settings, args.raw_kb)
+            if args.keep is not None:
+                (workdir / "fill.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
             yield engine, settings, config, result
         finally:
             engine.dispose()
@@ -460,10 +516,11 @@ def filled(args: argparse.Namespace, *, answers: int) -> Iterator[tuple[Engine, 
 def main() -> None:
     parser = arguments(__doc__.splitlines()[0], raw_kb=1, runs=5)
     parser.add_argument("--answers", type=int, default=25, help="answers per response (0: none)")
+    parser.add_argument("--verbs", nargs="+", choices=list(VERBS), default=list(VERBS), help="the verbs timed")
     args = parser.parse_args()
     with filled(args, answers=args.answers) as (engine, settings, config, result):
         result["database_mb"] = database_mb(engine, settings)
-        result |= measure(engine, settings, config, args.runs)
+        result |= measure(engine, settings, config, args.runs, verbs=args.verbs, processes=args.process_runs)
     print(json.dumps(result, indent=2))
 
 

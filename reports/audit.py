@@ -6,7 +6,7 @@ dossiers; returned and outstanding forms):
 - ``dossiers``: dossiers = sent + pending + failed, from the rows;
 - ``sent``: sent = returned + outstanding, from the rows;
 - ``counter``: every counter the reports read (each unit, procedure and channel apart)
-  equals its recount from the rows (``survey.counts.recount``);
+  equals its recount from the rows (the figures of ``survey.counts.recount``);
 - ``survey``: no survey row contradicts itself or its dossier (responded and failed, "sent"
   without a date, another unit or round than its dossier's…);
 - ``reply``: a survey is returned exactly when one of its replies counts, and no reply
@@ -17,6 +17,11 @@ dossiers; returned and outstanding forms):
 Every mismatch is one ``Problem`` naming its unit and what is wrong. The counters and the
 rows are read in one snapshot, so a daemon working meanwhile never shows as a difference:
 its change and its counter commit together.
+
+At a province's scale the rows are read once each: every counted reply of the database in
+one stream (in survey order, each traced to its file and tallied as it goes by), and per
+round one pass over its surveys joined to their dossiers and one over its dossiers, counted
+in SQL. What those passes find at fault is read again, only then, to be named.
 """
 
 from __future__ import annotations
@@ -28,19 +33,23 @@ from sqlmodel import Session, col, select
 
 from ..models import Procedure, Round, Unit
 from ..settings import Settings
-from ..survey.counts import FIGURES, CountKey, Counts, recount, round_days, stored
+from ..survey.counts import FIGURES, CountKey, Counts, round_days, stored
 from .rates import resolve_round
-from .raw_files import RawPath, counted_replies, raw_problems
+from .raw_files import RawCheck, RawPath, by_reply, counted_replies
 from .reconcile import (
     Ledger,
     Names,
     Problem,
+    ReplyTally,
     contradictions,
+    dossier_tallies,
     ledger_problems,
+    recounted,
     replies_without_survey,
     reply_problems,
     survey_faults,
     survey_problem,
+    survey_tallies,
     waiting,
 )
 
@@ -177,8 +186,26 @@ def audit(
     rounds = [(round_id, name) for round_id, name in session.exec(query).all() if round_id is not None]
     units = _names(session, Unit)
     procedures = {key: code for key, (code, _) in _names(session, Procedure).items()}
-    audited = [_audit_round(session, round_id, name, units, procedures, raw_path, rehash) for round_id, name in rounds]
+    replies = _traced_replies(session, [round_id for round_id, _ in rounds], RawCheck(raw_path, units, rehash=rehash))
+    audited = [
+        _audit_round(session, round_id, name, units, procedures, *replies[round_id]) for round_id, name in rounds
+    ]
     return AuditReport(audited, replies_without_survey(session), rehashed=rehash)
+
+
+def _traced_replies(
+    session: Session, round_ids: list[int], check: RawCheck
+) -> dict[int, tuple[ReplyTally, list[Problem]]]:
+    """One pass over every counted reply: each of the rounds' traced to its raw file and tallied for
+    its round's reply check. round id → (tally, raw-file problems)."""
+    traced: dict[int, tuple[ReplyTally, list[Problem]]] = {round_id: (ReplyTally(), []) for round_id in round_ids}
+    for reply in counted_replies(session):
+        if reply.round_id in traced:
+            tally, problems = traced[reply.round_id]
+            tally.see(reply.survey_id, reply.returned)
+            if (problem := check.problem(reply)) is not None:
+                problems.append(problem)
+    return traced
 
 
 def _audit_round(
@@ -187,21 +214,24 @@ def _audit_round(
     name: str,
     units: Names,
     procedures: Mapping[int, str],
-    raw_path: RawPath,
-    rehash: bool,
+    replies: ReplyTally,
+    raw: list[Problem],
 ) -> RoundAudit:
+    """One pass over the round's surveys and one over its dossiers, then its counters; the rows at
+    fault are read again only to be named."""
     days = round_days(session, round_id)
-    rows = [
-        survey_problem(row, faults, units)
-        for row in contradictions(session, round_id, days)
-        if (faults := survey_faults(row, days, name, units))
-    ]
-    replies = counted_replies(session, round_id)
-    rows += reply_problems(session, round_id, units) + raw_problems(replies, raw_path, units, rehash=rehash)
-    counters, recounted = stored(session, round_id), recount(session, round_id)
-    return round_audit(
-        name, counters, recounted, waiting(session, round_id, days), units, procedures, rows, len(replies)
-    )
+    surveys, dossiers = survey_tallies(session, round_id, days), dossier_tallies(session, days)
+    rows = by_reply(raw)
+    if any(tally.contradicting for tally in surveys):
+        rows += [
+            survey_problem(row, faults, units)
+            for row in contradictions(session, round_id, days)
+            if (faults := survey_faults(row, days, name, units))
+        ]
+    if not replies.agrees(sum(tally.counts.returned for tally in surveys)):
+        rows += reply_problems(session, round_id, units)
+    truth, ledgers = recounted(round_id, dossiers, surveys), waiting(dossiers, surveys)
+    return round_audit(name, stored(session, round_id), truth, ledgers, units, procedures, rows, replies.counted)
 
 
 def _names(session: Session, model: type[Unit] | type[Procedure]) -> Names:

@@ -5,7 +5,12 @@ The intake archives each message and scanned file before anything else, under it
 to such a record (``Response.inbound_id``), and the file must be there (and, with ``rehash``
 or ``khaosat audit --hashes``, still hash to its name). Where the archive lies is passed in
 (``RawPath``: a SHA-256 → its file), so this room reads files without knowing the intake's
-layout. A file shared by several replies (a scanned stack of forms) is checked once.
+layout. A file shared by several replies (a scanned stack of forms) is checked once while
+it is among the last ``REMEMBERED_FILES`` looked up (a stack's replies are read close together).
+
+``counted_replies`` streams every counted reply of the database once, in survey order: the
+audit traces each to its file and tallies it for its round's reply check as it goes, so
+neither the replies nor the files found are held in memory.
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -24,12 +30,17 @@ from ..survey.codes import display_code
 from .reconcile import Names, Problem
 
 RawPath = Callable[[str], str]  # a SHA-256 hex digest → where its archived file is
+REMEMBERED_FILES = 65_536  # files whose fault (or none) is kept while the replies stream by
+STREAMED_ROWS = 5_000  # rows fetched from the database at a time
 
 
 class CountedReply(NamedTuple):
     response_id: int
+    round_id: int
+    survey_id: int
     survey_code: str
     unit_id: int
+    returned: bool  # the survey's own flag (``Survey.responded``)
     inbound_id: int | None  # None: no raw message recorded
     sha256: str | None  # None: the recorded message's row is gone
 
@@ -40,21 +51,32 @@ class FileFault(NamedTuple):
     detail: str = ""  # the digest found, or the error
 
 
-def counted_replies(session: Session, round_id: int) -> list[CountedReply]:
-    """The counted replies of the round's surveys, with the SHA-256 of their raw message."""
+def counted_replies(session: Session) -> Iterator[CountedReply]:
+    """Every counted reply whose survey is there, with the SHA-256 of its raw message, by survey, streamed.
+
+    All rounds in one pass, unfiltered: the replies are read along their survey index and each
+    survey found by id. Asked for one round's replies, SQLite goes through the round's surveys
+    instead, reading the table at random: ten times slower at a million dossiers.
+    """
     query = (
         sa.select(
             col(Response.id),
+            col(Survey.round_id),
+            col(Survey.id),
             col(Survey.code),
             col(Survey.unit_id),
+            col(Survey.responded),
             col(Response.inbound_id),
             col(InboundMessage.sha256),
         )
         .join(Survey, col(Survey.id) == col(Response.survey_id))
         .outerjoin(InboundMessage, col(InboundMessage.id) == col(Response.inbound_id))
-        .where(col(Survey.round_id) == round_id, col(Response.counted).is_(True))
-    )  # in no order: sorting every reply costs more than sorting the problems
-    return [CountedReply(*row) for row in session.execute(query)]
+        .where(col(Response.counted).is_(True))
+        .order_by(col(Response.survey_id), col(Response.id))
+    )
+    rows = session.connection().execute(query, execution_options={"yield_per": STREAMED_ROWS})
+    for row in rows:
+        yield CountedReply._make(row)
 
 
 def file_fault(sha256: str, raw_path: RawPath, *, rehash: bool) -> FileFault | None:
@@ -87,25 +109,36 @@ FAULT_TEXT = {
 }
 
 
+class RawCheck:
+    """Counted replies traced to their raw files one at a time (the audit's stream, or any list)."""
+
+    def __init__(self, raw_path: RawPath, units: Names, *, rehash: bool) -> None:
+        self.units = units
+        self._fault = lru_cache(maxsize=REMEMBERED_FILES)(partial(file_fault, raw_path=raw_path, rehash=rehash))
+
+    def problem(self, reply: CountedReply) -> Problem | None:
+        """The problem of a reply without its raw file (or, when rehashing, an intact one); None when it has it."""
+        if reply.inbound_id is None:
+            return _problem(reply, self.units, "no-raw", "không có thư hay tệp gốc nào được ghi nhận")
+        if reply.sha256 is None:
+            text = f"thư gốc số {reply.inbound_id} không còn trong cơ sở dữ liệu"
+            return _problem(reply, self.units, "no-inbound", text)
+        fault = self._fault(reply.sha256)
+        if fault is None:
+            return None
+        text = FAULT_TEXT[fault.kind].format(path=fault.path, detail=fault.detail)
+        found = {"sha256": reply.sha256, "file": fault.path, "found": fault.detail}
+        return _problem(reply, self.units, fault.kind, text, found)
+
+
+def by_reply(problems: Iterable[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda problem: problem.facts["response"])
+
+
 def raw_problems(replies: Iterable[CountedReply], raw_path: RawPath, units: Names, *, rehash: bool) -> list[Problem]:
     """One problem per counted reply without its raw file (or, with ``rehash``, an intact one), by reply."""
-    checked: dict[str, FileFault | None] = {}
-    problems = []
-    for reply in replies:
-        if reply.inbound_id is None:
-            problems.append(_problem(reply, units, "no-raw", "không có thư hay tệp gốc nào được ghi nhận"))
-        elif reply.sha256 is None:
-            text = f"thư gốc số {reply.inbound_id} không còn trong cơ sở dữ liệu"
-            problems.append(_problem(reply, units, "no-inbound", text))
-        else:
-            if reply.sha256 not in checked:
-                checked[reply.sha256] = file_fault(reply.sha256, raw_path, rehash=rehash)
-            fault = checked[reply.sha256]
-            if fault is not None:
-                text = FAULT_TEXT[fault.kind].format(path=fault.path, detail=fault.detail)
-                found = {"sha256": reply.sha256, "file": fault.path, "found": fault.detail}
-                problems.append(_problem(reply, units, fault.kind, text, found))
-    return sorted(problems, key=lambda problem: problem.facts["response"])
+    check = RawCheck(raw_path, units, rehash=rehash)
+    return by_reply(problem for reply in replies if (problem := check.problem(reply)) is not None)
 
 
 def _problem(reply: CountedReply, units: Names, fault: str, text: str, found: dict[str, str] | None = None) -> Problem:

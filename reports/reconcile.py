@@ -19,20 +19,25 @@ agree with themselves always reconcile; ``contradictions`` and ``reply_faults`` 
 that does not (a survey both responded and failed, a "sent" survey without a date, a survey
 of another unit or round than its dossier, a returned survey with no counted reply or two,
 a reply whose survey is gone), so a broken equation always comes with its cause.
+
+A round is counted in two passes, ``survey_tallies`` and ``dossier_tallies``, summed in SQL;
+with ``ReplyTally`` over the counted replies they say whether any row is at fault, and only
+then are those rows read (``contradictions``, ``reply_faults``) to be named.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from ..models import Dossier, Response, Survey, SurveyStatus
 from ..survey.codes import display_code
-from ..survey.counts import RoundDays
+from ..survey.counts import DOSSIERS, CountKey, Counts, RoundDays, count_if, survey_figure_columns
 
 Names = dict[int, tuple[str, str]]  # id → (code, name)
 STATUS_NAMES = {"pending": "chờ gửi", "sent": "đã gửi", "failed": "thất bại", "responded": "đã trả lời"}
@@ -70,6 +75,51 @@ class SurveyRow(NamedTuple):
     responded: bool
     sent_at: datetime | None
     received_on: date
+
+
+class SurveyTally(NamedTuple):
+    """A round's surveys of one unit, procedure and channel, as the survey pass counts them."""
+
+    unit_id: int
+    procedure_id: int | None  # None: the survey's dossier row is gone
+    channel: str
+    counts: Counts  # surveys, sent, returned, failed: the counters' figures (survey/counts.py)
+    pending: int
+    outstanding: int
+    contradicting: int  # rows that ``contradictions`` lists
+
+
+class DossierTally(NamedTuple):
+    """A round's dossiers of one unit and procedure, and how many of them have no survey."""
+
+    unit_id: int
+    procedure_id: int
+    dossiers: int
+    without_survey: int
+
+
+@dataclass
+class ReplyTally:
+    """A round's counted replies, seen one by one in survey order: enough to know whether any survey
+    has a counted reply without being returned, or more than one, or none while returned — what
+    ``reply_faults`` names — without holding the replies."""
+
+    counted: int = 0
+    on_returned: int = 0  # the first reply of a survey counted as returned
+    stray: int = 0  # a reply of a survey not returned, or a survey's second one
+    last_survey: int | None = None
+
+    def see(self, survey_id: int, returned: bool) -> None:
+        self.counted += 1
+        if returned and survey_id != self.last_survey:
+            self.on_returned += 1
+        else:
+            self.stray += 1
+        self.last_survey = survey_id
+
+    def agrees(self, returned: int) -> bool:
+        """Whether each of the round's ``returned`` surveys has one counted reply, and no other survey any."""
+        return self.stray == 0 and self.on_returned == returned
 
 
 # --- pure -----------------------------------------------------------------------------------
@@ -146,67 +196,106 @@ def reply_fault(responded: bool, counted: int) -> tuple[str, str] | None:
     return None
 
 
-# --- database -------------------------------------------------------------------------------
-
-
-def _count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
-    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
-
-
-def waiting(session: Session, round_id: int, days: RoundDays) -> dict[int, tuple[int, int]]:
-    """unit id → (pending, outstanding): dossiers of the round without a survey and surveys in
-    status pending; surveys in status sent."""
-    found: dict[int, tuple[int, int]] = {}
-    no_survey = (
-        select(Dossier.unit_id, sa.func.count())
-        .where(days.condition(col(Dossier.received_on)))
-        .where(~sa.exists().where(col(Survey.dossier_id) == col(Dossier.id)))
-        .group_by(col(Dossier.unit_id))
-    )
-    for unit_id, count in session.exec(no_survey):
-        found[unit_id] = (count, 0)
-    by_status = (
-        sa.select(
-            col(Survey.unit_id),
-            _count_if(col(Survey.status) == SurveyStatus.pending),
-            _count_if(col(Survey.status) == SurveyStatus.sent),
-        )
-        .where(col(Survey.round_id) == round_id)
-        .group_by(col(Survey.unit_id))
-    )
-    for unit_id, pending, outstanding in session.execute(by_status):
-        before = found.get(unit_id, (0, 0))
-        found[unit_id] = (before[0] + int(pending), int(outstanding))
+def recounted(round_id: int, dossiers: list[DossierTally], surveys: list[SurveyTally]) -> dict[CountKey, Counts]:
+    """The round's figures from the rows, zeros left out: what ``survey.counts.recount`` finds, from the two passes."""
+    found = {
+        CountKey(round_id, tally.unit_id, tally.procedure_id, DOSSIERS): Counts(dossiers=tally.dossiers)
+        for tally in dossiers
+    }
+    for tally in surveys:
+        if tally.procedure_id is not None:  # a survey counts under its dossier's procedure
+            found[CountKey(round_id, tally.unit_id, tally.procedure_id, tally.channel)] = tally.counts
     return found
 
 
-def contradictions(session: Session, round_id: int, days: RoundDays) -> list[SurveyRow]:
-    """The round's surveys whose row contradicts itself or its dossier (``survey_faults``)."""
+def waiting(dossiers: list[DossierTally], surveys: list[SurveyTally]) -> dict[int, tuple[int, int]]:
+    """unit id → (pending, outstanding): dossiers of the round without a survey and surveys in
+    status pending; surveys in status sent."""
+    pending: Counter[int] = Counter()
+    outstanding: Counter[int] = Counter()
+    for dossier in dossiers:
+        pending[dossier.unit_id] += dossier.without_survey
+    for survey in surveys:
+        pending[survey.unit_id] += survey.pending
+        outstanding[survey.unit_id] += survey.outstanding
+    return {unit_id: (pending[unit_id], outstanding[unit_id]) for unit_id in pending.keys() | outstanding.keys()}
+
+
+# --- database -------------------------------------------------------------------------------
+
+
+def dossier_tallies(session: Session, days: RoundDays) -> list[DossierTally]:
+    """The one pass over the round's dossiers (the days' index, and each dossier's survey looked up)."""
+    query = (
+        sa.select(col(Dossier.unit_id), col(Dossier.procedure_id), sa.func.count(), count_if(col(Survey.id).is_(None)))
+        .select_from(Dossier)
+        .outerjoin(Survey, col(Survey.dossier_id) == col(Dossier.id))  # a dossier has at most one survey
+        .where(days.condition(col(Dossier.received_on)))
+        .group_by(col(Dossier.unit_id), col(Dossier.procedure_id))
+    )
+    return [DossierTally(*(int(value) for value in row)) for row in session.execute(query)]
+
+
+def _contradicting(days: RoundDays) -> sa.ColumnElement[bool]:
+    """A survey row that contradicts itself or its dossier (``survey_faults`` says how)."""
     status, responded, sent_at = col(Survey.status), col(Survey.responded), col(Survey.sent_at)
     is_responded = status == SurveyStatus.responded
+    return sa.or_(
+        sa.and_(responded.is_(True), ~is_responded),
+        sa.and_(responded.is_(False), is_responded),
+        sa.and_(status == SurveyStatus.sent, sent_at.is_(None)),
+        sa.and_(status.in_([SurveyStatus.pending, SurveyStatus.failed]), sent_at.is_not(None)),
+        col(Survey.unit_id) != col(Dossier.unit_id),
+        ~days.condition(col(Dossier.received_on)),
+    )
+
+
+def survey_tallies(session: Session, round_id: int, days: RoundDays) -> list[SurveyTally]:
+    """The one pass over the round's surveys, each joined to its dossier: the counters' figures, the
+    ledger's pending and outstanding, and how many rows contradict themselves, per unit, procedure
+    and channel. (A survey whose dossier row is gone still counts as pending or outstanding, under
+    no procedure, as it always has.)"""
+    status = col(Survey.status)
+    query = (
+        sa.select(
+            col(Survey.unit_id),
+            col(Dossier.procedure_id),
+            col(Survey.channel),
+            *survey_figure_columns(),
+            count_if(status == SurveyStatus.pending),
+            count_if(status == SurveyStatus.sent),
+            count_if(_contradicting(days)),
+        )
+        .select_from(Survey)
+        .outerjoin(Dossier, col(Dossier.id) == col(Survey.dossier_id))
+        .where(col(Survey.round_id) == round_id)
+        .group_by(col(Survey.unit_id), col(Dossier.procedure_id), col(Survey.channel))
+    )
+    tallies = []
+    for row in session.execute(query):
+        unit_id, procedure_id, channel, *numbers = row
+        made, sent, returned, failed, pending, outstanding, contradicting = (int(number) for number in numbers)
+        counts = Counts(surveys=made, sent=sent, returned=returned, failed=failed)
+        tallies.append(SurveyTally(unit_id, procedure_id, str(channel), counts, pending, outstanding, contradicting))
+    return tallies
+
+
+def contradictions(session: Session, round_id: int, days: RoundDays) -> list[SurveyRow]:
+    """The round's surveys whose row contradicts itself or its dossier (``survey_faults``): read only
+    when the survey pass found some."""
     query = (
         sa.select(
             col(Survey.code),
             col(Dossier.code),
             col(Survey.unit_id),
             col(Dossier.unit_id),
-            status,
-            responded,
-            sent_at,
+            col(Survey.status),
+            col(Survey.responded),
+            col(Survey.sent_at),
             col(Dossier.received_on),
         )
         .join(Dossier, col(Dossier.id) == col(Survey.dossier_id))
-        .where(col(Survey.round_id) == round_id)
-        .where(
-            sa.or_(
-                sa.and_(responded.is_(True), ~is_responded),
-                sa.and_(responded.is_(False), is_responded),
-                sa.and_(status == SurveyStatus.sent, sent_at.is_(None)),
-                sa.and_(status.in_([SurveyStatus.pending, SurveyStatus.failed]), sent_at.is_not(None)),
-                col(Survey.unit_id) != col(Dossier.unit_id),
-                ~days.condition(col(Dossier.received_on)),
-            )
-        )
+        .where(col(Survey.round_id) == round_id, _contradicting(days))
         .order_by(col(Survey.code))
     )
     return [

@@ -11,8 +11,9 @@ a reply received), returned (a counted reply) and failed (every channel failed).
 A dossier belongs to the round in progress on the day it was received, or the next one to
 start (``period_for``); storing it makes that Round row, so the rows alone say the rounds:
 a day belongs to the Round with the earliest deadline on or after it. ``recount`` computes
-a round's figures from the rows that way (for ``khaosat audit``); ``rebuild_counts`` replaces
-every counter with them (after bulk inserts, or to repair).
+a round's figures from the rows that way; ``rebuild_counts`` replaces every counter with them
+(after bulk inserts, or to repair); ``khaosat audit`` counts the same figures in its own
+passes over the rows (``survey_figure_columns``, ``RoundDays``).
 
 The differences of a transaction are gathered in its session and written when it commits,
 just before the COMMIT, in key order: a counter is locked only for that moment, after every
@@ -214,8 +215,20 @@ def stored(session: Session, round_id: int) -> dict[CountKey, Counts]:
     return found
 
 
-def _count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+def count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+    """How many rows of the group meet ``condition`` (0 for none)."""
     return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+def survey_figure_columns() -> list[sa.ColumnElement[int]]:
+    """``survey_figures`` summed over a group of survey rows in SQL: surveys, sent, returned, failed."""
+    responded = col(Survey.responded).is_(True)
+    return [
+        sa.func.count(),
+        count_if(sa.or_(col(Survey.sent_at).is_not(None), responded)),
+        count_if(responded),
+        count_if(col(Survey.status) == SurveyStatus.failed),
+    ]
 
 
 class RoundDays(NamedTuple):
@@ -228,8 +241,10 @@ class RoundDays(NamedTuple):
         return day <= self.ends_on and (self.after is None or day > self.after)
 
     def condition(self, column: Any) -> sa.ColumnElement[bool]:
-        within = column <= self.ends_on
-        return within if self.after is None else sa.and_(column > self.after, within)
+        """The days in SQL, a range with both ends even for the first round: given only an upper
+        end, SQLite reads every dossier rather than the days' index (3.6 s instead of 0.1 at 1M)."""
+        after = column >= date.min if self.after is None else column > self.after
+        return sa.and_(after, column <= self.ends_on)
 
 
 def round_days(session: Session, round_id: int) -> RoundDays:
@@ -250,17 +265,8 @@ def recount(session: Session, round_id: int) -> dict[CountKey, Counts]:
     )
     for unit_id, procedure_id, count in session.exec(dossiers):
         counted[CountKey(round_id, unit_id, procedure_id, DOSSIERS)] = Counts(dossiers=count)
-    responded = col(Survey.responded).is_(True)
     surveys = (
-        sa.select(
-            col(Survey.unit_id),
-            col(Dossier.procedure_id),
-            col(Survey.channel),
-            sa.func.count(),
-            _count_if(sa.or_(col(Survey.sent_at).is_not(None), responded)),
-            _count_if(responded),
-            _count_if(col(Survey.status) == SurveyStatus.failed),
-        )
+        sa.select(col(Survey.unit_id), col(Dossier.procedure_id), col(Survey.channel), *survey_figure_columns())
         .join(Dossier, col(Dossier.id) == col(Survey.dossier_id))
         .where(col(Survey.round_id) == round_id)
         .group_by(col(Survey.unit_id), col(Dossier.procedure_id), col(Survey.channel))

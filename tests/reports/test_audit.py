@@ -118,11 +118,11 @@ def test_a_counted_reply_needs_its_raw_file_intact(tmp_path):
     altered, altered_path = archive_raw(b"original", tmp_path)
     altered_path.write_bytes(b"edited")
     replies = [
-        CountedReply(1, "ABCD2345", 1, 10, intact),
-        CountedReply(2, "ABCD2346", 1, 11, missing),
-        CountedReply(3, "ABCD2347", 2, 12, altered),
-        CountedReply(4, "ABCD2348", 2, None, None),
-        CountedReply(5, "ABCD2349", 2, 13, None),
+        CountedReply(1, 1, 21, "ABCD2345", 1, True, 10, intact),
+        CountedReply(2, 1, 22, "ABCD2346", 1, True, 11, missing),
+        CountedReply(3, 1, 23, "ABCD2347", 2, True, 12, altered),
+        CountedReply(4, 1, 24, "ABCD2348", 2, True, None, None),
+        CountedReply(5, 1, 25, "ABCD2349", 2, True, 13, None),
     ]
     problems = raw_problems(replies, archive_files(tmp_path), UNITS, rehash=True)
     assert [(p.unit, p.facts["response"], p.facts["fault"]) for p in problems] == [
