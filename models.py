@@ -377,6 +377,45 @@ class ReportSent(SQLModel, table=True):
     recipients: str = ""  # JSON list of the addresses it went to
 
 
+class SubunitReport(SQLModel, table=True):
+    """A sub-unit's own results for a round (MISSION.md P5), as imported from its file (reports/subunits.py).
+
+    Kept apart from the counters (``RoundCount``), which ``khaosat audit`` recounts from the
+    survey rows: these figures have no rows of ours behind them, only the file, named by its
+    SHA-256. One report per sub-unit and round: a new import of the same replaces it.
+    """
+
+    __table_args__ = (sa.UniqueConstraint("subunit_key", "round_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    subunit: str  # the sub-unit's name as its file gives it
+    subunit_key: str = Field(max_length=255)  # the name folded (text.fold_words): "the same sub-unit"
+    round_name: str = Field(max_length=32)
+    source: str = Field(max_length=16)  # "xlsx" (the template) or "json" (another khaosat's round)
+    file_name: str = ""
+    sha256: str = Field(max_length=64)
+    form_version: str = Field(default="", max_length=32)  # the questionnaire version the counts follow
+    imported_at: datetime = _time(nullable=False)
+    imported_by: str = Field(default="", max_length=128)
+
+
+class SubunitCount(SQLModel, table=True):
+    """One unit and procedure of a sub-unit's report: dossiers, forms sent and returned, each answer's count."""
+
+    __table_args__ = (sa.UniqueConstraint("report_id", "unit_code", "procedure_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="subunitreport.id", index=True)
+    unit_code: str = Field(max_length=64)
+    unit_name: str = ""
+    procedure_code: str = Field(max_length=64)
+    procedure_name: str = ""
+    dossiers: int = 0
+    sent: int = 0
+    returned: int = 0
+    answers: str = "{}"  # JSON: question code → {option value → count}
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys."""
     if url.startswith("sqlite"):

@@ -73,7 +73,7 @@ def round_document(engine: Engine, settings: Settings, round_name: str | None, n
     with Session(engine) as session:
         report = build_round_report(session, settings, round_name, now)
     view = round_report_view(report, settings.organization.zone)
-    return RoundDocument(report, view, round_pdf(view), round_xlsx(report))
+    return RoundDocument(report, view, round_pdf(view), round_xlsx(report, settings.organization.zone))
 
 
 def _keep(settings: Settings, document: RoundDocument) -> tuple[Path, Path]:

@@ -11,6 +11,11 @@ thousand, and nothing for a round without dossiers. What each counts:
   a reply received: a form that came back was handed out, e.g. at the counter);
 - returned: surveys of the round with a counted reply;
 - failed: surveys for which every channel failed, shown apart (not in ``sent``).
+
+A sub-unit that surveys itself (MISSION.md P5) reports its own dossiers, sent and returned
+(reports/subunits.py, read by ``subunit_totals.SUBUNIT_TOTALS``). They are added to the unit
+of the same code, or make a row of their own, and the row says so: its name is marked and
+``reported_by`` names the sub-units, so no one mistakes them for figures counted here.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ from ..errors import KhaosatError
 from ..settings import Settings
 from ..survey.rounds import Period, period_for, period_named
 from ..survey.totals import UnitTotal
+from ..text import fold_words
+from .subunit_totals import ReportedTotal
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -44,6 +51,7 @@ class UnitRate:
     target: float
     needed: int  # replies still missing to reach the target
     failed: int
+    reported_by: str = ""  # the sub-units whose own results are in these figures ("": counted here alone)
 
     @property
     def below_target(self) -> bool:
@@ -67,7 +75,17 @@ def needed_replies(target: float, sent: int, returned: int) -> int:
     return max(0, math.ceil(exact(target) * sent) - returned)
 
 
-def unit_rate(unit: str, name: str, *, dossiers: int, sent: int, returned: int, failed: int, target: float) -> UnitRate:
+def unit_rate(
+    unit: str,
+    name: str,
+    *,
+    dossiers: int,
+    sent: int,
+    returned: int,
+    failed: int,
+    target: float,
+    reported_by: str = "",
+) -> UnitRate:
     return UnitRate(
         unit=unit,
         name=name,
@@ -78,6 +96,7 @@ def unit_rate(unit: str, name: str, *, dossiers: int, sent: int, returned: int, 
         target=target,
         needed=needed_replies(target, sent, returned),
         failed=failed,
+        reported_by=reported_by,
     )
 
 
@@ -116,25 +135,50 @@ def resolve_round(settings: Settings, round_name: str | None, today: date | None
 def unit_rates(
     session: Session, settings: Settings, *, round_name: str | None = None, today: date | None = None
 ) -> RatesReport:
-    """Dossiers, sent, returned, rate, target and needed for every unit with dossiers (or surveys) in the round."""
-    from ..survey.counts import unit_totals  # SQLAlchemy: not for `report rates`, which reads through `readonly`
+    """Dossiers, sent, returned, rate, target and needed for every unit with dossiers (or surveys) in the round,
+    and every unit a sub-unit reported for it."""
+    import sqlalchemy as sa  # not for `report rates`, which reads through `readonly`
+
+    from ..survey.counts import unit_totals
+    from .subunit_totals import SUBUNIT_TOTALS, reported_totals_from_rows
 
     period = resolve_round(settings, round_name, today)
-    return rates_report(period, unit_totals(session, period.name), settings)
+    reported = reported_totals_from_rows(session.execute(sa.text(SUBUNIT_TOTALS), {"round": period.name}))
+    return rates_report(period, unit_totals(session, period.name), settings, reported)
 
 
-def rates_report(period: Period, totals: Sequence[UnitTotal], settings: Settings) -> RatesReport:
-    """The round's report from its totals per unit (``survey.totals``)."""
-    rates = [
-        unit_rate(
-            total.code,
-            total.name,
-            dossiers=total.counts.dossiers,
-            sent=total.counts.sent,
-            returned=total.counts.returned,
-            failed=total.counts.failed,
-            target=settings.target_for(total.code),
-        )
-        for total in totals
-    ]
+def marked_name(name: str, subunits: Sequence[str], *, ours_too: bool) -> str:
+    """A unit's name marked as holding a sub-unit's own figures: "… (Chi cục TĐC tự khảo sát)"."""
+    who = "; ".join(subunit for subunit in subunits if fold_words(subunit) != fold_words(name))
+    said = f"do {who} tự khảo sát" if who else "tự khảo sát"
+    return f"{name} (gồm số liệu {said})" if ours_too else f"{name} (số liệu {said})"
+
+
+def rates_report(
+    period: Period, totals: Sequence[UnitTotal], settings: Settings, reported: Sequence[ReportedTotal] = ()
+) -> RatesReport:
+    """The round's report from its totals per unit (``survey.totals``) and what sub-units reported."""
+    ours = {total.code.casefold(): total for total in totals}
+    theirs: dict[str, list[ReportedTotal]] = {}
+    for total in reported:
+        theirs.setdefault(total.code.casefold(), []).append(total)
+    rates = [_merged_rate(ours.get(key), theirs.get(key, []), settings) for key in sorted(ours.keys() | theirs.keys())]
+    rates.sort(key=lambda rate: rate.unit)
     return RatesReport(round=period, units=rates, total=total_of(rates, settings.report.target))
+
+
+def _merged_rate(ours: UnitTotal | None, theirs: Sequence[ReportedTotal], settings: Settings) -> UnitRate:
+    code = ours.code if ours else theirs[0].code
+    name = ours.name if ours else theirs[0].name
+    subunits = sorted({total.subunit for total in theirs})
+    counts = ours.counts if ours else None
+    return unit_rate(
+        code,
+        marked_name(name, subunits, ours_too=ours is not None) if subunits else name,
+        dossiers=(counts.dossiers if counts else 0) + sum(total.dossiers for total in theirs),
+        sent=(counts.sent if counts else 0) + sum(total.sent for total in theirs),
+        returned=(counts.returned if counts else 0) + sum(total.returned for total in theirs),
+        failed=counts.failed if counts else 0,
+        target=settings.target_for(code),
+        reported_by="; ".join(subunits),
+    )

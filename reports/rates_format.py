@@ -1,7 +1,8 @@
 """Return rates as JSON rows, CSV and a rich table (Vietnamese headers).
 
 The JSON is the contract of DESIGN.md: a list of one object per unit, without the total
-(scripts sum the list). The CSV and the table end with a total row. Where nothing was sent
+(scripts sum the list); a unit with figures a sub-unit reported itself also has
+"reported_by" (the sub-units' names). The CSV and the table end with a total row. Where nothing was sent
 there is no rate: people read "—" (never "0,0% ✓"); the JSON and CSV keep the number 0.
 """
 
@@ -19,12 +20,15 @@ from .literal import csv_row
 from .rates import TOTAL_LABEL, RatesReport, UnitRate
 
 JSON_KEYS = ("unit", "name", "dossiers", "sent", "returned", "rate", "target", "needed", "failed")
+CSV_KEYS = (*JSON_KEYS, "reported_by")
 NO_RATE = "—"  # nothing sent: no rate, neither reached nor missed
 
 
 def rate_row(rate: UnitRate) -> dict[str, Any]:
     row = {key: getattr(rate, key) for key in JSON_KEYS}
     row["rate"] = round(rate.rate, 4)
+    if rate.reported_by:
+        row["reported_by"] = rate.reported_by
     return row
 
 
@@ -34,7 +38,7 @@ def rates_json(report: RatesReport) -> list[dict[str, Any]]:
 
 def rates_csv(report: RatesReport) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=JSON_KEYS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=CSV_KEYS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(csv_row(row) for row in rates_json(report))  # "=HYPERLINK(…)" as text (literal.py)
     writer.writerow(csv_row({**rate_row(report.total), "unit": TOTAL_LABEL, "name": ""}))
@@ -102,6 +106,8 @@ def rates_notes(report: RatesReport) -> list[str]:
     notes = ["✗: chưa đạt chỉ tiêu; Còn thiếu: số phiếu cần thu thêm để đạt chỉ tiêu."]
     if any(not rate.sent for rate in report.units):
         notes.append(f"{NO_RATE}: đơn vị chưa gửi được phiếu nào, chưa có tỷ lệ.")
+    if any(rate.reported_by for rate in report.units):
+        notes.append("“tự khảo sát”: số liệu do đơn vị trực thuộc tự khảo sát và gửi về Sở (khaosat subunit import).")
     if report.total.failed:
         notes.append(
             f"{report.total.failed} phiếu không gửi được qua kênh nào (không tính vào Đã gửi): "

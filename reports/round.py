@@ -1,38 +1,62 @@
-"""The round report (MISSION.md P7, P8): the round's return rates and its satisfaction scores.
+"""The round report (MISSION.md P7, P8): for the board and the province, a round's rates and satisfaction.
 
-Rates are ``unit_rates`` for the round. Satisfaction is computed from the answers of the
-counted responses of the round's surveys (``Response.counted``), per handling unit, per
-procedure and for the whole round, with the questionnaire's factors (``reports.satisfaction``).
+Rates per unit are ``unit_rates`` for the round, the very figures of ``report rates`` and of
+the status email, sub-units' own results included. Every other table is a sum of the
+round's cells (reports/round_cells.py): rates and satisfaction per procedure and per
+channel, satisfaction per unit and for the whole round, each computed from a tally of the
+answers with the questionnaire's factors (reports/satisfaction.py). The previous round is
+computed the same way, for the round-to-round change. Then the comments, and the sub-units'
+imports with their files' hashes.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from ..models import Answer, Dossier, Procedure, Response, Round, Survey, Unit
 from ..settings import RoundSettings, Settings
 from ..survey.questionnaire import load_questionnaire
 from ..survey.rounds import Period, periods_around
-from .rates import RatesReport, resolve_round, unit_rates
-from .satisfaction import Answers, GroupScore, Scheme, scheme_of, score_group, score_groups
+from .rates import RatesReport, UnitRate, resolve_round, unit_rate, unit_rates
+from .round_cells import DOSSIERS, SUBUNIT, Cell, Comment, PaperComment, comments, paper_comments, round_cells
+from .satisfaction import GroupScore, Scheme, scheme_of, score_tally, sum_tallies
 from .status import days_left
+from .subunits import ImportRecord, imports_of
 
 WHOLE_ROUND = "Toàn đợt"
+CHANNEL_NAMES = {
+    "email": "Thư điện tử",
+    "fax": "Fax",
+    "post": "Bưu điện",
+    "counter": "Tại Bộ phận một cửa",
+    "web": "Trực tuyến (trang web)",
+    SUBUNIT: "Đơn vị trực thuộc tự khảo sát",
+}
+
+Named = tuple[str, str]
 
 
 @dataclass(frozen=True)
-class Counted:
-    """One counted response and where it belongs."""
+class RoundFigures:
+    """One round's rates per unit and its cells: everything the tables are summed from."""
 
-    response_id: int
-    unit: tuple[str, str]  # (code, name)
-    procedure: tuple[str, str]
+    rates: RatesReport
+    cells: list[Cell]
+
+    @property
+    def period(self) -> Period:
+        return self.rates.round
+
+
+@dataclass(frozen=True)
+class PreviousRound:
+    period: Period
+    rates: RatesReport
+    by_unit: dict[str, GroupScore]  # unit code → its satisfaction
+    overall: GroupScore
 
 
 @dataclass(frozen=True)
@@ -44,9 +68,18 @@ class RoundReport:
     days_left: int
     scheme: Scheme
     questions: dict[str, str]  # rated question code → its text
+    questionnaire: Named  # (id, version)
+    cells: list[Cell]
     by_unit: list[GroupScore]
     by_procedure: list[GroupScore]
+    by_channel: list[GroupScore]
     overall: GroupScore
+    procedure_rates: list[UnitRate]
+    channel_rates: list[UnitRate]
+    previous: PreviousRound | None
+    comments: list[Comment]
+    paper_comments: list[PaperComment]
+    imports: list[ImportRecord]
 
     @property
     def period(self) -> Period:
@@ -67,69 +100,123 @@ def round_ending_on(day: date, rounds: list[RoundSettings]) -> Period | None:
     return next((p for p in periods_around(day, rounds, years_after=0) if p.ends_on == day), None)
 
 
-def group_answers(
-    counted: Iterable[Counted], answers: Mapping[int, Answers], by: str
-) -> dict[tuple[str, str], list[Answers]]:
-    """The answers of each response under its unit (``by="unit"``) or procedure."""
-    grouped: dict[tuple[str, str], list[Answers]] = defaultdict(list)
-    for response in counted:
-        grouped[getattr(response, by)].append(answers.get(response.response_id, {}))
-    return dict(grouped)
+def previous_period(period: Period, rounds: list[RoundSettings]) -> Period | None:
+    """The round before ``period``: the latest that ended before it started."""
+    earlier = [p for p in periods_around(period.starts_on, rounds, years_after=0) if p.ends_on < period.starts_on]
+    return max(earlier, key=lambda p: p.starts_on, default=None)
+
+
+def channel_of(cell: Cell) -> Named:
+    return cell.channel, CHANNEL_NAMES.get(cell.channel, cell.channel)
+
+
+GROUPINGS: dict[str, Callable[[Cell], Named]] = {
+    "unit": lambda cell: cell.unit,
+    "procedure": lambda cell: cell.procedure,
+    "channel": channel_of,
+}
+
+
+def _groups(cells: Iterable[Cell], by: str) -> dict[str, tuple[str, list[Cell]]]:
+    """code → (the first name seen, its cells); dossiers have no channel, so none in a channel group."""
+    grouped: dict[str, tuple[str, list[Cell]]] = {}
+    for cell in cells:
+        if by == "channel" and cell.channel == DOSSIERS:
+            continue
+        code, name = GROUPINGS[by](cell)
+        grouped.setdefault(code, (name, []))[1].append(cell)
+    return grouped
+
+
+def group_scores(
+    cells: Iterable[Cell], by: str, scheme: Scheme, names: Mapping[str, str] | None = None, keys: Iterable[str] = ()
+) -> list[GroupScore]:
+    """The satisfaction of each group, by code; ``keys`` are shown even without a reply; ``names`` win."""
+    grouped = _groups(cells, by)
+    for key in keys:
+        grouped.setdefault(key, ((names or {}).get(key, key), []))
+    return [
+        score_tally(code, (names or {}).get(code, name), sum_tallies(cell.tally for cell in members), scheme)
+        for code, (name, members) in sorted(grouped.items())
+    ]
+
+
+def group_rates(cells: Iterable[Cell], by: str, target: float) -> list[UnitRate]:
+    """Dossiers, sent, returned and failed of each group, by code, with the rate against ``target``."""
+    return [
+        unit_rate(
+            code,
+            name,
+            dossiers=sum(cell.dossiers for cell in members),
+            sent=sum(cell.sent for cell in members),
+            returned=sum(cell.returned for cell in members),
+            failed=sum(cell.failed for cell in members),
+            target=target,
+        )
+        for code, (name, members) in sorted(_groups(cells, by).items())
+    ]
+
+
+def whole(cells: Sequence[Cell], scheme: Scheme) -> GroupScore:
+    return score_tally("", WHOLE_ROUND, sum_tallies(cell.tally for cell in cells), scheme)
+
+
+def unit_names(rates: RatesReport) -> dict[str, str]:
+    """Each unit's name as the rates show it (marked when a sub-unit reported it)."""
+    return {rate.unit: rate.name for rate in rates.units}
 
 
 # --- database -------------------------------------------------------------------------------
 
 
-def counted_responses(session: Session, round_name: str) -> list[Counted]:
-    query = (
-        sa.select(col(Response.id), col(Unit.code), col(Unit.name), col(Procedure.code), col(Procedure.name))
-        .join(Survey, col(Survey.id) == col(Response.survey_id))
-        .join(Round, col(Round.id) == col(Survey.round_id))
-        .join(Dossier, col(Dossier.id) == col(Survey.dossier_id))
-        .join(Unit, col(Unit.id) == col(Survey.unit_id))
-        .join(Procedure, col(Procedure.id) == col(Dossier.procedure_id))
-        .where(col(Round.name) == round_name, col(Response.counted).is_(True))
-        .order_by(col(Response.id))
-    )
-    return [
-        Counted(response_id, (unit_code, unit_name), (procedure_code, procedure_name))
-        for response_id, unit_code, unit_name, procedure_code, procedure_name in session.execute(query)
-    ]
+def round_figures(session: Session, settings: Settings, period: Period, questions: Sequence[str]) -> RoundFigures:
+    rates = unit_rates(session, settings, round_name=period.name)
+    return RoundFigures(rates, round_cells(session, period.name, questions))
 
 
-def answers_of(session: Session, round_name: str, questions: Sequence[str]) -> dict[int, dict[str, str | None]]:
-    """response id → {question: value} for the rated questions of the round's counted responses."""
-    query = (
-        select(Answer.response_id, Answer.question, Answer.value)
-        .join(Response, col(Response.id) == col(Answer.response_id))
-        .join(Survey, col(Survey.id) == col(Response.survey_id))
-        .join(Round, col(Round.id) == col(Survey.round_id))
-        .where(col(Round.name) == round_name, col(Response.counted).is_(True), col(Answer.question).in_(questions))
-    )
-    answers: dict[int, dict[str, str | None]] = defaultdict(dict)
-    for response_id, question, value in session.exec(query):
-        answers[response_id][question] = value
-    return dict(answers)
+def previous_round(
+    session: Session, settings: Settings, period: Period, scheme: Scheme, questions: Sequence[str]
+) -> PreviousRound | None:
+    """The round before ``period`` with its rates and satisfaction; None when it has no figures."""
+    before = previous_period(period, settings.rounds)
+    if before is None:
+        return None
+    figures = round_figures(session, settings, before, questions)
+    if not figures.rates.units and not figures.cells:
+        return None
+    by_unit = group_scores(figures.cells, "unit", scheme)
+    return PreviousRound(before, figures.rates, {g.key: g for g in by_unit}, whole(figures.cells, scheme))
 
 
 def build_round_report(session: Session, settings: Settings, round_name: str | None, now: datetime) -> RoundReport:
     """The round report of ``round_name`` (default: the last round that has started) as of ``now``."""
     today = now.astimezone(settings.organization.zone).date()
-    name = round_name or latest_started(today, settings.rounds).name
-    rates = unit_rates(session, settings, round_name=resolve_round(settings, name, today).name, today=today)
+    period = resolve_round(settings, round_name or latest_started(today, settings.rounds).name, today)
     questionnaire = load_questionnaire(settings.survey.questionnaire)
     scheme = scheme_of(questionnaire)
-    counted = counted_responses(session, rates.round.name)
-    answers = answers_of(session, rates.round.name, scheme.rated)
+    choice = [question.code for question in questionnaire.choice_questions]
+    figures = round_figures(session, settings, period, choice)
+    names = unit_names(figures.rates)
+    target = settings.report.target
+    text_questions = [question.code for question in questionnaire.questions if question.kind == "text"]
     return RoundReport(
         organization=settings.organization.name,
         generated_at=now,
         today=today,
-        rates=rates,
-        days_left=days_left(rates.round, today),
+        rates=figures.rates,
+        days_left=days_left(period, today),
         scheme=scheme,
         questions={code: questionnaire.question(code).text for code in scheme.rated},
-        by_unit=score_groups(group_answers(counted, answers, "unit"), scheme),
-        by_procedure=score_groups(group_answers(counted, answers, "procedure"), scheme),
-        overall=score_group("", WHOLE_ROUND, [answers.get(c.response_id, {}) for c in counted], scheme),
+        questionnaire=(questionnaire.id, questionnaire.version),
+        cells=figures.cells,
+        by_unit=group_scores(figures.cells, "unit", scheme, names, keys=names),
+        by_procedure=group_scores(figures.cells, "procedure", scheme),
+        by_channel=group_scores(figures.cells, "channel", scheme),
+        overall=whole(figures.cells, scheme),
+        procedure_rates=group_rates(figures.cells, "procedure", target),
+        channel_rates=group_rates(figures.cells, "channel", target),
+        previous=previous_round(session, settings, period, scheme, choice),
+        comments=comments(session, period.name),
+        paper_comments=paper_comments(session, period.name, settings.storage.dir, text_questions),
+        imports=imports_of(session, period.name),
     )

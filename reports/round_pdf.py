@@ -1,6 +1,8 @@
-"""The round report as a PDF: return rates with their chart, then satisfaction per unit, procedure and item.
+"""The round report as a PDF: a one-page summary, then rates and satisfaction per unit, procedure and channel,
+the change since the previous round, the comments and the sub-units' own results.
 
-Names, codes and the questionnaire's texts are escaped and wrap within their columns (pdf.py).
+Names, codes, comments and the questionnaire's texts are escaped and wrap within their
+columns (pdf.py); a comment too long for a page is cut in the PDF (the workbook keeps it whole).
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from .literal import markup
 from .pdf import (
     BOLD,
     LIGHT,
+    RED,
     WIDTH,
     build_pdf,
     chart_legend,
@@ -28,14 +31,158 @@ from .pdf import (
     rates_table,
     styles,
 )
-from .round_view import LEVEL_HEADERS, FactorBlock, ItemRow, RoundReportView, ScoreRow
-
-METHOD = (
-    "Cách tính: tỷ lệ hài lòng của một câu = số ý kiến mức 4 hoặc 5 / số ý kiến hợp lệ (mức 1–5; "
-    "“Không áp dụng” và câu bỏ trống không tính). Chỉ số của một yếu tố = trung bình tỷ lệ hài lòng các câu "
-    "của yếu tố; chỉ số chung = trung bình chỉ số các yếu tố. Ba mức (Rất hài lòng = 5, Hài lòng = 4, "
-    "Không hài lòng = 1–3) tính trên câu đánh giá chung. Chỉ tính phiếu được ghi nhận (mỗi hồ sơ một phiếu)."
+from .round_view import (
+    LEVEL_HEADERS,
+    ChangeRow,
+    FactorBlock,
+    ItemRow,
+    RoundReportView,
+    ScoreRow,
+    Summary,
+    shortened,
 )
+from .status_view import RowView
+
+COMMENT_LENGTH = 1500  # characters of one comment shown in the PDF
+DECISION_766 = (
+    "Quyết định 766/QĐ-TTg (2022): theo các bản tóm tắt, “tỷ lệ hài lòng” của Bộ chỉ số tính trên mọi hồ sơ, kể cả "
+    "hồ sơ không ai đánh giá; chưa đối chiếu được với văn bản gốc nên báo cáo này không tính chỉ số đó (README)."
+)
+METHOD = (
+    "Cách tính: tỷ lệ thu hồi = số phiếu trả lời được tính / số phiếu đã đến tay người nộp (mỗi hồ sơ một phiếu). "
+    "Tỷ lệ hài lòng của một câu = số ý kiến mức 4 hoặc 5 / số ý kiến hợp lệ (mức 1–5; “Không áp dụng” và câu bỏ "
+    "trống không tính). Chỉ số của một yếu tố (năm yếu tố SIPAS) = trung bình tỷ lệ hài lòng các câu của yếu tố; "
+    "chỉ số chung = trung bình chỉ số các yếu tố. Ba mức (Rất hài lòng = 5, Hài lòng = 4, Không hài lòng = 1–3) "
+    "tính trên câu đánh giá chung. Số liệu “tự khảo sát” do đơn vị trực thuộc gửi về (khaosat subunit import), "
+    "cộng vào đơn vị cùng mã. " + DECISION_766
+)
+RATE_HEADERS = ("Hồ sơ", "Đã gửi", "Đã trả lời", "Tỷ lệ", "Chỉ tiêu", "Còn thiếu")
+
+
+def _header(style: dict[str, ParagraphStyle], headers: Sequence[str], text_columns: int) -> list[Paragraph]:
+    """Header cells: the first ``text_columns`` over text (left), the rest over figures (right)."""
+    return [Paragraph(markup(h), style["head" if i < text_columns else "head_right"]) for i, h in enumerate(headers)]
+
+
+def _text_grid(body: list[list[Any]], widths: Sequence[float], text_columns: int) -> Table:
+    """``grid_table`` with its first ``text_columns`` columns aligned left."""
+    table = grid_table(body, widths, total=False)
+    table.setStyle(TableStyle([("ALIGN", (0, 0), (text_columns - 1, -1), "LEFT")]))
+    if text_columns < len(widths):
+        table.setStyle(TableStyle([("ALIGN", (text_columns, 0), (-1, -1), "RIGHT")]))
+    return table
+
+
+def _cells(style: dict[str, ParagraphStyle], texts: Sequence[str], widths: Sequence[float]) -> list[Any]:
+    """Text cells: a code (first) breaks after its hyphens, the rest wrap as words."""
+    return [code_cell(style, texts[0], widths[0]), *[name_cell(style, text) for text in texts[1:]]]
+
+
+# --- page 1 ---------------------------------------------------------------------------------
+
+
+def _summary_table(style: dict[str, ParagraphStyle], summary: Summary) -> Table:
+    compared = (
+        f"so với {summary.previous}: tỷ lệ thu hồi {summary.rate_change} điểm %, "
+        f"chỉ số hài lòng {summary.index_change} điểm %"
+        if summary.previous
+        else "chưa có số liệu đợt trước để so sánh"
+    )
+    levels = ", ".join(f"{label.lower()} {value}" for label, value in zip(LEVEL_HEADERS, summary.levels, strict=True))
+    factors = "; ".join(f"{title} {value}" for title, value in summary.factors)
+    rows = [
+        ("Hồ sơ tiếp nhận trong đợt", summary.dossiers),
+        ("Phiếu đã đến tay người nộp (đã gửi)", summary.sent),
+        ("Phiếu trả lời được tính", summary.returned),
+        (
+            "<b>Tỷ lệ thu hồi phiếu</b> (trả lời / đã gửi)",
+            f"<b>{summary.rate}</b> — chỉ tiêu {summary.target}; còn thiếu {summary.needed} phiếu",
+        ),
+        ("Phiếu trả lời / hồ sơ tiếp nhận", summary.coverage),
+        (
+            "<b>Chỉ số hài lòng chung</b> (5 yếu tố SIPAS)",
+            f"<b>{summary.index}</b> trên {summary.responses} phiếu",
+        ),
+        ("Chỉ số từng yếu tố", markup(factors)),
+        ("Đánh giá chung", levels),
+        ("Thay đổi", markup(compared)),
+    ]
+    body = [[Paragraph(label, style["body"]), Paragraph(value, style["body"])] for label, value in rows]
+    table = Table(body, colWidths=[90 * mm, WIDTH - 90 * mm], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, LIGHT),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+            ]
+        )
+    )
+    return table
+
+
+def _summary_page(style: dict[str, ParagraphStyle], view: RoundReportView) -> list[Flowable]:
+    summary = view.summary
+    story: list[Flowable] = [
+        Paragraph(markup(f"Tóm tắt — đợt {view.name} ({view.period}): {view.state}."), style["h2"]),
+        _summary_table(style, summary),
+        Spacer(1, 3 * mm),
+    ]
+    if summary.below:
+        more = f" và {summary.below_more} đơn vị khác" if summary.below_more else ""
+        names = markup("; ".join(summary.below))
+        story.append(Paragraph(f"<b>Chưa đạt chỉ tiêu thu hồi:</b> {names}{more} (mục I).", style["alert"]))
+    else:
+        story.append(Paragraph("<b>Mọi đơn vị đã đạt chỉ tiêu thu hồi phiếu.</b>", style["ok"]))
+    subunits = (
+        f"Gồm kết quả tự khảo sát của: {markup('; '.join(shortened(s, 120) for s in summary.subunits))} (mục IX)."
+        if summary.subunits
+        else "Chưa có đơn vị trực thuộc nào gửi kết quả tự khảo sát cho đợt này."
+    )
+    story += [
+        Paragraph(subunits, style["body"]),
+        Paragraph(
+            f"Góp ý: {summary.comments} ý kiến viết (PDF, trực tuyến); {summary.paper} phiếu giấy, fax "
+            "có ô góp ý lưu dạng ảnh, liệt kê theo mã phiếu (mục VIII).",
+            style["body"],
+        ),
+        PageBreak(),
+    ]
+    return story
+
+
+# --- tables ---------------------------------------------------------------------------------
+
+
+def _rate_table(
+    style: dict[str, ParagraphStyle], rows: Sequence[RowView], total: RowView | None, first: tuple[str, str]
+) -> Table:
+    """Rates of procedures (or any group): code, name, dossiers, sent, returned, rate, target, needed."""
+    widths = [28 * mm, WIDTH - 28 * mm - 6 * 20 * mm, *[20 * mm] * 6]
+    body: list[list[Any]] = [header_row(style, [*first, *RATE_HEADERS])]
+    for row in rows:
+        rate = f"{row.rate} ✗" if row.below else row.rate
+        body.append([*_cells(style, [row.unit, row.name], widths), row.dossiers, row.sent, row.returned, rate,
+                     row.target, row.needed])  # fmt: skip
+    if total is not None:
+        figures = [total.dossiers, total.sent, total.returned, total.rate, total.target, total.needed]
+        body.append(["Tổng cộng", "", *figures])
+    marked = [index + 1 for index, row in enumerate(rows) if row.below]
+    table = grid_table(body, widths, marked=marked, total=total is not None)
+    for index in marked:
+        table.setStyle(TableStyle([("TEXTCOLOR", (5, index), (5, index), RED)]))
+    return table
+
+
+def _channel_table(style: dict[str, ParagraphStyle], view: RoundReportView) -> Table:
+    """Per channel: forms sent, returned, rate and failed; replies, overall index and the three levels."""
+    headers = ["Kênh", "Đã gửi", "Đã trả lời", "Tỷ lệ", "Thất bại", "Số phiếu", "Chỉ số chung", *LEVEL_HEADERS]
+    widths = [WIDTH - 9 * 22 * mm, *[22 * mm] * 9]
+    body: list[list[Any]] = [_header(style, headers, 1)]
+    body += [[name_cell(style, r.name), r.sent, r.returned, r.rate, r.failed, r.responses, r.index, *r.levels]
+             for r in view.channels]  # fmt: skip
+    return _text_grid(body, widths, 1)
 
 
 def _score_table(
@@ -47,7 +194,7 @@ def _score_table(
     widths = [20 * mm, rest, 13 * mm, *[21 * mm] * (factors + 1), *[16 * mm] * 3]
     body: list[list[Any]] = [header_row(style, headers, size=8)]
     for row in rows:
-        body.append([code_cell(style, row.key, widths[0]), name_cell(style, row.name), row.responses, *_figures(row)])
+        body.append([*_cells(style, [row.key, row.name], widths), row.responses, *_figures(row)])
     body.append([view.overall.name, "", view.overall.responses, *_figures(view.overall)])
     table = grid_table(body, widths)
     index_column = 3 + factors
@@ -67,10 +214,7 @@ def _item_table(style: dict[str, ParagraphStyle], blocks: Sequence[FactorBlock],
     for block in [*blocks, FactorBlock("Đánh giá chung", "", list(overall))]:
         factor_rows.append(len(body))
         body.append(["", Paragraph(f"<b>{markup(block.title)}</b>", style["cell"]), "", block.index, "", "", "", ""])
-        body += [
-            [code_cell(style, i.code, widths[0]), name_cell(style, i.text), i.valid, i.percent, i.mean, *i.levels]
-            for i in block.items
-        ]
+        body += [[*_cells(style, [i.code, i.text], widths), i.valid, i.percent, i.mean, *i.levels] for i in block.items]
     table = grid_table(body, widths, total=False)
     table.setStyle(TableStyle([("BACKGROUND", (0, r), (-1, r), LIGHT) for r in factor_rows]))
     table.setStyle(TableStyle([("FONT", (3, r), (3, r), BOLD, 9) for r in factor_rows]))
@@ -78,42 +222,125 @@ def _item_table(style: dict[str, ParagraphStyle], blocks: Sequence[FactorBlock],
     return table
 
 
-def _summary(style: dict[str, ParagraphStyle], view: RoundReportView) -> list[Flowable]:
-    total, overall = view.rates_total, view.overall
-    levels = ", ".join(f"{label.lower()} {value}" for label, value in zip(LEVEL_HEADERS, overall.levels, strict=True))
-    lines = [
-        markup(f"Đợt {view.name} ({view.period}): {view.state}."),
-        f"Tỷ lệ thu hồi phiếu: <b>{total.rate}</b> ({total.returned}/{total.sent} phiếu đã gửi; "
-        f"{total.dossiers} hồ sơ).",
-        f"Chỉ số hài lòng chung: <b>{overall.index}</b> trên {overall.responses} phiếu; đánh giá chung: {levels}.",
-    ]
-    if view.below:
-        lines.append(f"<font color='#b3261e'>Đơn vị chưa đạt chỉ tiêu thu hồi: {markup(', '.join(view.below))}.</font>")
-    return [Paragraph(line, style["body"]) for line in lines]
+def _change_table(style: dict[str, ParagraphStyle], view: RoundReportView) -> Table:
+    before, now = f"Đợt {view.previous_name}", f"Đợt {view.name}"
+    headers = ["Mã đơn vị", "Đơn vị", f"Tỷ lệ {before}", f"Tỷ lệ {now}", "± Tỷ lệ", f"Chỉ số {before}",
+               f"Chỉ số {now}", "± Chỉ số"]  # fmt: skip
+    widths = [24 * mm, WIDTH - 24 * mm - 6 * 24 * mm, *[24 * mm] * 6]
+    body: list[list[Any]] = [header_row(style, headers, size=8)]
+    body += [[*_cells(style, [row.unit, row.name], widths), *_change_figures(row)] for row in view.changes]
+    if view.change_total is not None:
+        body.append(["Toàn đợt", "", *_change_figures(view.change_total)])
+    return grid_table(body, widths)
+
+
+def _change_figures(row: ChangeRow) -> list[str]:
+    return [row.rate_before, row.rate_now, row.rate_change, row.index_before, row.index_now, row.index_change]
+
+
+def _comment_table(style: dict[str, ParagraphStyle], view: RoundReportView) -> Table:
+    widths = [24 * mm, 24 * mm, 24 * mm, 26 * mm, WIDTH - 98 * mm]
+    body: list[list[Any]] = [_header(style, ["Mã phiếu", "Đơn vị", "Thủ tục", "Hình thức", "Góp ý"], 5)]
+    for row in view.comments:
+        text = shortened(row.text, COMMENT_LENGTH)
+        codes = (row.survey, row.unit, row.procedure)
+        codes_cells = [code_cell(style, code, widths[index]) for index, code in enumerate(codes)]
+        body.append([*codes_cells, name_cell(style, row.how), name_cell(style, text)])
+    table = _text_grid(body, widths, 5)
+    table.setStyle(TableStyle([("VALIGN", (0, 1), (-1, -1), "TOP")]))
+    return table
+
+
+def _paper_table(style: dict[str, ParagraphStyle], view: RoundReportView) -> Table:
+    widths = [28 * mm, 40 * mm, WIDTH - 68 * mm]
+    body: list[list[Any]] = [_header(style, ["Mã phiếu", "Đơn vị", "Ảnh ô góp ý (trong thư mục lưu trữ)"], 3)]
+    body += [[code_cell(style, r.survey, widths[0]), code_cell(style, r.unit, widths[1]),
+              code_cell(style, r.crops, widths[2])] for r in view.paper]  # fmt: skip
+    return _text_grid(body, widths, 3)
+
+
+def _import_table(style: dict[str, ParagraphStyle], view: RoundReportView) -> Table:
+    headers = ["Đơn vị báo cáo", "Tệp", "Nhập lúc, người nhập", "Số hàng", "Đã gửi", "Đã trả lời", "Tỷ lệ"]
+    widths = [60 * mm, WIDTH - 60 * mm - 48 * mm - 4 * 18 * mm, 48 * mm, *[18 * mm] * 4]
+    body: list[list[Any]] = [_header(style, headers, 3)]
+    body += [[name_cell(style, r.subunit), name_cell(style, r.file), name_cell(style, r.imported), r.rows, r.sent,
+              r.returned, r.rate] for r in view.imports]  # fmt: skip
+    return _text_grid(body, widths, 3)
+
+
+def _subunit_table(style: dict[str, ParagraphStyle], view: RoundReportView) -> Table:
+    headers = ["Đơn vị báo cáo", "Mã đơn vị", "Đơn vị", "Hồ sơ", "Đã gửi", "Đã trả lời", "Tỷ lệ", "Chỉ số chung"]
+    widths = [60 * mm, 24 * mm, WIDTH - 84 * mm - 5 * 18 * mm, *[18 * mm] * 5]
+    body: list[list[Any]] = [_header(style, headers, 3)]
+    for r in view.subunit_rows:
+        cells = [name_cell(style, r.subunit), code_cell(style, r.unit, widths[1]), name_cell(style, r.name)]
+        body.append([*cells, r.dossiers, r.sent, r.returned, r.rate, r.index])
+    return _text_grid(body, widths, 3)
+
+
+# --- the document ---------------------------------------------------------------------------
+
+
+def _section(style: dict[str, ParagraphStyle], title: str, *content: Flowable) -> list[Flowable]:
+    return [Paragraph(title, style["h2"]), *content, Spacer(1, 6 * mm)]
+
+
+def _or_note(style: dict[str, ParagraphStyle], present: bool, table: Any, note: str) -> Flowable:
+    return table() if present else Paragraph(note, style["body"])
 
 
 def round_pdf(view: RoundReportView) -> bytes:
     style = styles()
+    style["lead"] = ParagraphStyle("lead", parent=style["body"], keepWithNext=1)  # stays with the table it opens
     story: list[Flowable] = heading(
         style, view.organization, f"{view.title} — đợt {view.name}", f"Số liệu tại thời điểm {view.generated}"
     )
-    story += _summary(style, view)
-    story += [
-        Spacer(1, 4 * mm),
-        Paragraph("I. Tỷ lệ thu hồi phiếu theo đơn vị", style["h2"]),
+    story += _summary_page(style, view)
+    story += _section(
+        style,
+        "I. Tỷ lệ thu hồi phiếu theo đơn vị",
         rates_table(style, view.rates, view.rates_total, change=False),
         Spacer(1, 4 * mm),
         KeepTogether([rate_chart(view.chart), chart_legend(style)]),
-        Spacer(1, 6 * mm),
-        Paragraph("II. Mức độ hài lòng theo đơn vị giải quyết", style["h2"]),
-        _score_table(style, view, view.by_unit, "Mã đơn vị"),
-        Spacer(1, 6 * mm),
-        Paragraph("III. Mức độ hài lòng theo thủ tục hành chính", style["h2"]),
-        _score_table(style, view, view.by_procedure, "Mã thủ tục"),
-        Spacer(1, 6 * mm),
-        Paragraph("IV. Mức độ hài lòng theo từng nội dung (toàn đợt)", style["h2"]),
-        _item_table(style, view.factors, view.overall_items),
-        Spacer(1, 4 * mm),
-        Paragraph(METHOD, style["small"]),
-    ]
+    )
+    story += _section(
+        style,
+        "II. Tỷ lệ thu hồi phiếu theo thủ tục hành chính",
+        _rate_table(style, view.procedure_rates, view.procedure_total, ("Mã thủ tục", "Thủ tục")),
+    )
+    story += _section(
+        style,
+        "III. Theo kênh gửi phiếu",
+        _channel_table(style, view),
+        Paragraph("Kênh: cách phiếu đến tay người nộp; hồ sơ chưa có phiếu không thuộc kênh nào.", style["small"]),
+    )
+    story += _section(style, "IV. Mức độ hài lòng theo đơn vị", _score_table(style, view, view.by_unit, "Mã đơn vị"))
+    story += _section(
+        style, "V. Mức độ hài lòng theo thủ tục hành chính", _score_table(style, view, view.by_procedure, "Mã thủ tục")
+    )
+    story += _section(
+        style, "VI. Mức độ hài lòng theo từng nội dung (toàn đợt)", _item_table(style, view.factors, view.overall_items)
+    )
+    story += _section(
+        style,
+        f"VII. So với đợt trước{f' ({view.previous_name})' if view.previous_name else ''}",
+        _or_note(style, bool(view.previous_name), lambda: _change_table(style, view), "Chưa có số liệu của đợt trước."),
+    )
+    story += _section(
+        style,
+        "VIII. Góp ý của người nộp hồ sơ",
+        Paragraph("Ý kiến viết (PDF điền trên máy, trực tuyến, nhập tay):", style["lead"]),
+        _or_note(style, bool(view.comments), lambda: _comment_table(style, view), "Không có ý kiến viết."),
+        Spacer(1, 3 * mm),
+        Paragraph("Phiếu giấy, fax: ô góp ý được lưu dạng ảnh, liệt kê theo mã phiếu.", style["lead"]),
+        _or_note(style, bool(view.paper), lambda: _paper_table(style, view), "Không có phiếu giấy, fax nào."),
+    )
+    story += _section(
+        style,
+        "IX. Kết quả đơn vị trực thuộc tự khảo sát",
+        _or_note(style, bool(view.imports), lambda: _import_table(style, view), "Chưa có đơn vị nào gửi kết quả."),
+        Spacer(1, 3 * mm),
+        _or_note(style, bool(view.subunit_rows), lambda: _subunit_table(style, view), ""),
+    )
+    story.append(Paragraph(markup(METHOD), style["small"]))
     return build_pdf(story, title=view.subject, footer=f"{view.organization} — {view.subject}")

@@ -1,6 +1,8 @@
 """The round report as a workbook (openpyxl): the same figures as the PDF, as numbers to work with.
 
-Sheets: return rates per unit; satisfaction per unit; per procedure; per item. Rates and
+Sheets: return rates per unit and per procedure; the channels; satisfaction per unit, per
+procedure and per item; the change since the previous round; the comments (text, and the
+paper forms' comment crops by survey code); the sub-units' imports and results. Rates and
 satisfaction are stored as fractions of 1 with a percentage format, so sums and charts in
 a spreadsheet work on the real values; a missing figure is an empty cell. Text is stored
 as text: a name from an export such as "=HYPERLINK(…)" or "@SUM(…)" is a string cell,
@@ -11,19 +13,21 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .literal import formula_like
-from .rates import UnitRate
+from .rates import UnitRate, total_of
 from .round import RoundReport
-from .round_view import LEVEL_HEADERS, short_title
+from .round_cells import SUBUNIT
+from .round_view import LEVEL_HEADERS, METHOD_LABELS, rate_of, short_title
 from .satisfaction import GroupScore, ItemScore, Levels
+from .xlsx_cells import append
 
 PERCENT = "0.0%"
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
@@ -50,19 +54,9 @@ def _shares(levels: Levels) -> list[float | None]:
     return [float(value) for value in shares] if shares else [None, None, None]
 
 
-def _append(sheet: Worksheet, values: Sequence[Any]) -> None:
-    """Add a row whose text stays text; control characters a workbook cannot hold are left out."""
-    sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value for value in values])
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-            if formula_like(cell.value):
-                cell.quotePrefix = True
-
-
 def _sheet(book: Workbook, title: str, headers: Sequence[str], widths: Sequence[int]) -> Worksheet:
     sheet = book.create_sheet(title)
-    _append(sheet, headers)
+    append(sheet, headers)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     for cell in sheet[1]:
@@ -83,17 +77,96 @@ def _rate_cells(rate: UnitRate) -> list[Any]:
     return [rate.unit, rate.name, rate.dossiers, rate.sent, rate.returned, rate.rate, rate.target, rate.needed]
 
 
-def _rates_sheet(book: Workbook, report: RoundReport) -> None:
-    sheet = _sheet(book, "Tỷ lệ thu hồi", RATE_HEADERS, [12, 44, 9, 9, 11, 9, 9, 10, 12])
-    for rate in report.rates.units:
-        _append(sheet, [*_rate_cells(rate), rate.failed])
+def _rates_sheet(
+    book: Workbook, title: str, rates: Sequence[UnitRate], total: UnitRate, headers: Sequence[str] = RATE_HEADERS
+) -> None:
+    sheet = _sheet(book, title, headers, [12, 44, 9, 9, 11, 9, 9, 10, 12])
+    for rate in rates:
+        append(sheet, [*_rate_cells(rate), rate.failed])
         if rate.below_target:
             for cell in sheet[sheet.max_row]:
                 cell.fill = BELOW_FILL
-    _append(sheet, ["Tổng cộng", "", *_rate_cells(report.rates.total)[2:], report.rates.total.failed])
+    append(sheet, ["Tổng cộng", "", *_rate_cells(total)[2:], total.failed])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     _formats(sheet, [5, 6])
+
+
+def _channels_sheet(book: Workbook, report: RoundReport) -> None:
+    headers = ["Kênh", "Tên", "Đã gửi", "Đã trả lời", "Tỷ lệ", "Thất bại", "Số phiếu", "Chỉ số chung", *LEVEL_HEADERS]
+    sheet = _sheet(book, "Theo kênh", headers, [12, 30, 9, 11, 9, 10, 9, 12, 12, 12, 14])
+    scores = {group.key: group for group in report.by_channel}
+    for rate in report.channel_rates:
+        score = scores.get(rate.unit)
+        figures = [score.responses, _number(score.index), *_shares(score.levels)] if score else [0]
+        append(sheet, [rate.unit, rate.name, rate.sent, rate.returned, rate.rate, rate.failed, *figures])
+    _formats(sheet, [4, 7, 8, 9, 10])
+
+
+def _ratio(value: float | Fraction | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _changes_sheet(book: Workbook, report: RoundReport) -> None:
+    previous = report.previous
+    before = previous.period.name if previous else "trước"
+    headers = ["Mã đơn vị", "Đơn vị", f"Tỷ lệ đợt {before}", "Tỷ lệ đợt này", "± Tỷ lệ",
+               f"Chỉ số đợt {before}", "Chỉ số đợt này", "± Chỉ số"]  # fmt: skip
+    sheet = _sheet(book, "So với đợt trước", headers, [12, 44, 14, 14, 10, 14, 14, 10])
+    if previous is None:
+        append(sheet, ["Chưa có số liệu của đợt trước."])
+        return
+    now = {rate.unit: rate for rate in report.rates.units}
+    then = {rate.unit: rate for rate in previous.rates.units}
+    scores = {group.key: group.index for group in report.by_unit}
+    for unit in sorted(now.keys() | then.keys()):
+        name = now[unit].name if unit in now else then[unit].name
+        rates = [_ratio(rate_of(then.get(unit))), _ratio(rate_of(now.get(unit)))]
+        indices = [_ratio(previous.by_unit[unit].index if unit in previous.by_unit else None), _ratio(scores.get(unit))]
+        append(sheet, [unit, name, *rates, _difference(rates), *indices, _difference(indices)])
+    total = [_ratio(rate_of(previous.rates.total)), _ratio(rate_of(report.rates.total))]
+    overall = [_ratio(previous.overall.index), _ratio(report.overall.index)]
+    append(sheet, ["Toàn đợt", "", *total, _difference(total), *overall, _difference(overall)])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    _formats(sheet, range(2, 8))
+
+
+def _difference(pair: Sequence[float | None]) -> float | None:
+    before, now = pair
+    return None if before is None or now is None else now - before
+
+
+def _comments_sheets(book: Workbook, report: RoundReport) -> None:
+    sheet = _sheet(book, "Góp ý", ["Mã phiếu", "Đơn vị", "Thủ tục", "Hình thức", "Góp ý"], [12, 14, 14, 18, 100])
+    for comment in report.comments:
+        method = METHOD_LABELS.get(comment.method, comment.method)
+        append(sheet, [comment.survey, comment.unit, comment.procedure, method, comment.text])
+        sheet.cell(sheet.max_row, 5).alignment = Alignment(wrap_text=True, vertical="top")
+    headers = ["Mã phiếu", "Đơn vị", "Ảnh ô góp ý (trong thư mục lưu trữ)"]
+    paper = _sheet(book, "Góp ý phiếu giấy", headers, [12, 14, 90])
+    for form in report.paper_comments:
+        append(paper, [form.survey, form.unit, "\n".join(form.crops)])
+
+
+def _subunit_sheets(book: Workbook, report: RoundReport, zone: ZoneInfo) -> None:
+    headers = ["Đơn vị báo cáo", "Tệp", "SHA-256", "Nguồn", "Nhập lúc", "Người nhập", "Số hàng", "Đã gửi",
+               "Đã trả lời"]  # fmt: skip
+    sheet = _sheet(book, "Đơn vị tự khảo sát", headers, [40, 30, 66, 8, 17, 16, 9, 9, 11])
+    for record in report.imports:
+        at = record.imported_at.astimezone(zone).replace(tzinfo=None)
+        append(sheet, [record.subunit, record.file_name, record.sha256, record.source, at, record.imported_by,
+                       record.rows, record.sent, record.returned])  # fmt: skip
+        sheet.cell(sheet.max_row, 5).number_format = "dd/mm/yyyy hh:mm"
+    rows = _sheet(
+        book,
+        "Số liệu tự khảo sát",
+        ["Đơn vị báo cáo", "Mã đơn vị", "Đơn vị", "Mã thủ tục", "Thủ tục", "Hồ sơ", "Đã gửi", "Đã trả lời"],
+        [40, 12, 40, 12, 44, 9, 9, 11],
+    )
+    for cell in report.cells:
+        if cell.channel == SUBUNIT:
+            append(rows, [cell.subunit, *cell.unit, *cell.procedure, cell.dossiers, cell.sent, cell.returned])
 
 
 def _score_sheet(book: Workbook, title: str, first: str, report: RoundReport, groups: Sequence[GroupScore]) -> None:
@@ -104,7 +177,7 @@ def _score_sheet(book: Workbook, title: str, first: str, report: RoundReport, gr
         factor_values = [_number(group.factors[factor.code]) for factor in report.scheme.factors]
         key = group.key or group.name
         name = group.name if group.key else ""
-        _append(sheet, [key, name, group.responses, *factor_values, _number(group.index), *_shares(group.levels)])
+        append(sheet, [key, name, group.responses, *factor_values, _number(group.index), *_shares(group.levels)])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     _formats(sheet, range(3, len(headers)))
@@ -129,24 +202,31 @@ def _items_sheet(book: Workbook, report: RoundReport) -> None:
     for factor in report.scheme.factors:
         title = short_title(factor.title)
         for code in factor.items:
-            _append(sheet, _item_cells(title, items[code], report.questions[code]))
-        _append(sheet, [title, "", "Chỉ số của yếu tố", None, _number(report.overall.factors[factor.code])])
+            append(sheet, _item_cells(title, items[code], report.questions[code]))
+        append(sheet, [title, "", "Chỉ số của yếu tố", None, _number(report.overall.factors[factor.code])])
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
     for code in report.scheme.overall:
-        _append(sheet, _item_cells("Đánh giá chung", items[code], report.questions[code]))
+        append(sheet, _item_cells("Đánh giá chung", items[code], report.questions[code]))
     for row in sheet.iter_rows(min_row=2):
         row[5].number_format = "0.00"
     _formats(sheet, [4, 6, 7, 8])
 
 
-def round_xlsx(report: RoundReport) -> bytes:
+def round_xlsx(report: RoundReport, zone: ZoneInfo) -> bytes:
     book = Workbook()
     book.remove(book.active)
-    _rates_sheet(book, report)
+    _rates_sheet(book, "Tỷ lệ thu hồi", report.rates.units, report.rates.total)
+    procedures = report.procedure_rates
+    headers = ["Mã thủ tục", "Thủ tục", *RATE_HEADERS[2:]]
+    _rates_sheet(book, "Tỷ lệ theo thủ tục", procedures, total_of(procedures, report.rates.total.target), headers)
+    _channels_sheet(book, report)
     _score_sheet(book, "Hài lòng theo đơn vị", "Mã đơn vị", report, report.by_unit)
     _score_sheet(book, "Hài lòng theo thủ tục", "Mã thủ tục", report, report.by_procedure)
     _items_sheet(book, report)
+    _changes_sheet(book, report)
+    _comments_sheets(book, report)
+    _subunit_sheets(book, report, zone)
     book.properties.title = f"Báo cáo kết quả khảo sát — đợt {report.period.name}"
     book.properties.creator = "khaosat"
     buffer = io.BytesIO()

@@ -8,13 +8,18 @@
   1–3 = Không hài lòng, counted on the overall question(s) of the questionnaire (section
   ``overall``), or on every factor item when the questionnaire has none.
 
-Ratios are exact fractions; formatting rounds them only when they are shown.
+Everything is computed from a ``Tally``: how many responses, and how many gave each value to
+each question. Our own responses are tallied (``tally_of``, or by the database), a sub-unit
+reports its tally (reports/subunits.py), and tallies add up, so a group's score is the same
+whichever way its answers came. Ratios are exact fractions; formatting rounds them only when
+they are shown.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..survey.questionnaire import Questionnaire
@@ -23,6 +28,40 @@ RATINGS = frozenset({"1", "2", "3", "4", "5"})
 SATISFIED = frozenset({"4", "5"})
 
 Answers = Mapping[str, str | None]  # one response: question code → option value (None: blank)
+ValueCounts = Mapping[str, int]  # option value → how many responses gave it
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A group's responses, and for each question how many of them gave each value (blanks not counted)."""
+
+    responses: int = 0
+    counts: Mapping[str, ValueCounts] = field(default_factory=dict)  # question code → value → count
+
+    def __add__(self, other: Tally) -> Tally:
+        merged: dict[str, Counter[str]] = {question: Counter(values) for question, values in self.counts.items()}
+        for question, values in other.counts.items():
+            merged.setdefault(question, Counter()).update(values)
+        return Tally(self.responses + other.responses, {q: dict(values) for q, values in merged.items()})
+
+    def of(self, question: str) -> ValueCounts:
+        return self.counts.get(question, {})
+
+
+def tally_of(responses: Iterable[Answers]) -> Tally:
+    """The tally of a list of responses."""
+    counts: dict[str, Counter[str]] = {}
+    total = 0
+    for answers in responses:
+        total += 1
+        for question, value in answers.items():
+            if value is not None:
+                counts.setdefault(question, Counter())[value] += 1
+    return Tally(total, {question: dict(values) for question, values in counts.items()})
+
+
+def sum_tallies(tallies: Iterable[Tally]) -> Tally:
+    return sum(tallies, Tally())
 
 
 @dataclass(frozen=True)
@@ -36,6 +75,10 @@ class Levels:
     @property
     def valid(self) -> int:
         return self.very + self.satisfied + self.not_satisfied
+
+    def __add__(self, other: Levels) -> Levels:
+        very, satisfied = self.very + other.very, self.satisfied + other.satisfied
+        return Levels(very, satisfied, self.not_satisfied + other.not_satisfied)
 
     def shares(self) -> tuple[Fraction, Fraction, Fraction] | None:
         if not self.valid:
@@ -121,22 +164,29 @@ def _is_rating(options: Iterable[object]) -> bool:
     return {getattr(option, "value", None) for option in options} >= RATINGS
 
 
+def levels_of(counts: ValueCounts) -> Levels:
+    """The three levels of one question's value counts (values other than 1–5 are not valid)."""
+    very, satisfied = counts.get("5", 0), counts.get("4", 0)
+    return Levels(very, satisfied, sum(counts.get(value, 0) for value in ("1", "2", "3")))
+
+
 def count_levels(values: Iterable[str | None]) -> Levels:
-    valid = [value for value in values if value in RATINGS]
-    very = sum(value == "5" for value in valid)
-    satisfied = sum(value == "4" for value in valid)
-    return Levels(very, satisfied, len(valid) - very - satisfied)
+    return levels_of(Counter(value for value in values if value is not None))
+
+
+def item_from_counts(question: str, counts: ValueCounts) -> ItemScore:
+    valid = {value: count for value, count in counts.items() if value in RATINGS and count}
+    return ItemScore(
+        question=question,
+        valid=sum(valid.values()),
+        satisfied=sum(count for value, count in valid.items() if value in SATISFIED),
+        points=sum(int(value) * count for value, count in valid.items()),
+        levels=levels_of(valid),
+    )
 
 
 def item_score(question: str, values: Iterable[str | None]) -> ItemScore:
-    valid = [value for value in values if value in RATINGS]
-    return ItemScore(
-        question=question,
-        valid=len(valid),
-        satisfied=sum(value in SATISFIED for value in valid),
-        points=sum(int(value) for value in valid),
-        levels=count_levels(valid),
-    )
+    return item_from_counts(question, Counter(value for value in values if value is not None))
 
 
 def mean_of(ratios: Iterable[Fraction | None]) -> Fraction | None:
@@ -149,16 +199,26 @@ def factor_indices(scheme: Scheme, items: Mapping[str, ItemScore]) -> dict[str, 
     return {factor.code: mean_of(items[code].ratio for code in factor.items) for factor in scheme.factors}
 
 
-def score_group(key: str, name: str, responses: Sequence[Answers], scheme: Scheme) -> GroupScore:
-    items = {code: item_score(code, (answers.get(code) for answers in responses)) for code in scheme.rated}
+def score_tally(key: str, name: str, tally: Tally, scheme: Scheme) -> GroupScore:
+    """The satisfaction of a group from its tally."""
+    items = {code: item_from_counts(code, tally.of(code)) for code in scheme.rated}
     factors = factor_indices(scheme, items)
-    levels = count_levels(answers.get(code) for answers in responses for code in scheme.level_questions)
-    return GroupScore(key, name, len(responses), items, factors, mean_of(factors.values()), levels)
+    levels = sum((levels_of(tally.of(code)) for code in scheme.level_questions), Levels())
+    return GroupScore(key, name, tally.responses, items, factors, mean_of(factors.values()), levels)
+
+
+def score_group(key: str, name: str, responses: Sequence[Answers], scheme: Scheme) -> GroupScore:
+    return score_tally(key, name, tally_of(responses), scheme)
 
 
 def score_groups(grouped: Mapping[tuple[str, str], Sequence[Answers]], scheme: Scheme) -> list[GroupScore]:
     """One score per (key, name) group, in key order."""
     return [score_group(key, name, grouped[key, name], scheme) for key, name in sorted(grouped)]
+
+
+def score_tallies(tallies: Mapping[tuple[str, str], Tally], scheme: Scheme) -> list[GroupScore]:
+    """One score per (key, name) tally, in key order."""
+    return [score_tally(key, name, tallies[key, name], scheme) for key, name in sorted(tallies)]
 
 
 def as_percent(ratio: Fraction | None) -> float | None:

@@ -15,13 +15,20 @@ from sqlmodel import Session, select
 
 from khaosat.errors import KhaosatError, PermanentDeliveryError
 from khaosat.mailer import report_claims
-from khaosat.mailer.round_report import KIND, send_due_round_report, send_round_report, write_round_report
-from khaosat.models import ReportSent, Survey, make_engine
+from khaosat.mailer.round_report import (
+    KIND,
+    round_document,
+    send_due_round_report,
+    send_round_report,
+    write_round_report,
+)
+from khaosat.models import ReportSent, Survey, Unit, make_engine
 from khaosat.reports.rates import unit_rates
 from khaosat.reports.round import build_round_report, latest_started, round_ending_on
 from khaosat.settings import default_rounds
 from khaosat.survey.questionnaire import load_questionnaire
 
+from ..support.browser import load_html, open_page, scroll_width, visible_text
 from ..support.report_data import NOW, record_more, seed_round, unit_outbox
 from ..support.settings import make_settings
 
@@ -217,3 +224,40 @@ def test_default_and_due_rounds():
     assert latest_started(date(2027, 1, 1), rounds).name == "2027-1"
     assert round_ending_on(date(2026, 10, 31), rounds).name == "2026-1"  # type: ignore[union-attr]
     assert round_ending_on(date(2026, 11, 30), rounds) is None
+
+
+def test_the_email_opens_with_the_summary(seeded, config, smtp):
+    """Return rate, SIPAS index, the previous round (none here), sub-units (none), comments: in both parts."""
+    send_round_report(seeded, config, "2026-2", now=NOW)
+    [received] = smtp.received
+    plain = received.message.get_body(("plain",)).get_content()
+    html = received.message.get_body(("html",)).get_content()
+    for text in (plain, html):
+        assert "Tỷ lệ thu hồi phiếu: " in text and "Chỉ số hài lòng chung: " in text
+        assert "Chưa có số liệu đợt trước để so sánh." in text
+        assert "Chưa có đơn vị trực thuộc nào gửi kết quả tự khảo sát." in text
+        assert "Góp ý: 0 ý kiến viết; 0 phiếu giấy, fax" in text
+    assert 'name="viewport"' in html and 'data-unit="QLCN"' in html
+
+
+LONG_UNIT = (
+    "Trung tâm Ứng dụng tiến bộ khoa học và công nghệ, Thông tin – Thống kê, Đo lường – Thử nghiệm "
+    "và Phát triển hạ tầng chất lượng sản phẩm, hàng hóa thuộc Sở Khoa học và Công nghệ tỉnh Thử Nghiệm"
+)
+
+
+def test_the_round_email_fits_a_phone(seeded, config, browser):
+    """At 412 px nothing scrolls sideways; every unit's name and satisfaction index is on the page."""
+    with Session(seeded) as session:
+        for unit in session.exec(select(Unit)).all():
+            unit.name = f"{LONG_UNIT} ({unit.code})"
+            session.add(unit)
+        session.commit()
+    document = round_document(seeded, config, "2026-2", NOW)
+    with open_page(browser, 412) as page:
+        load_html(page, document.content().html)
+        assert scroll_width(page) <= 412
+        text = " ".join(visible_text(page).split())
+    for row in document.view.by_unit:
+        assert f"{row.key} — {row.name}" in text and row.index in text
+    assert document.view.rates_total.rate in text

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pdfplumber
 import pytest
 
-from khaosat.dossiers.normalise import slug_code
 from khaosat.reports.pdf import MARGIN, RATE_WIDTHS
+from khaosat.text import fold
 
 from .report_files import ReportFiles, report_files
 
@@ -28,6 +28,11 @@ def long_name(prefix: str, length: int = 250) -> str:
     return text[: text.rfind(" ")] if len(text) == length else text
 
 
+def slug_code(name: str) -> str:
+    """A code as an export without code columns gave one before units were data: "CHI-CUC-TIEU-…", 64 characters."""
+    return fold(name).upper().replace(" ", "-")[:64]
+
+
 UNITS = [
     (slug_code(long_name("Đơn vị một")), long_name("Đơn vị một")),  # a generated 64-character code
     ("KHTC2026" * 8, f"Phòng {'QUẢNLÝCHUYÊNNGÀNHKHOAHỌC' * 4} và Kế hoạch"),  # long unbroken tokens
@@ -42,7 +47,8 @@ PROCEDURES = [
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> ReportFiles:
     folder = tmp_path_factory.mktemp("layout")
-    return report_files(folder, UNITS, PROCEDURES, organization=long_name("Ủy ban nhân dân tỉnh Thử Nghiệm"))
+    organization = long_name("Ủy ban nhân dân tỉnh Thử Nghiệm")
+    return report_files(folder, UNITS, PROCEDURES, organization=organization, every_section=True)
 
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
@@ -107,6 +113,29 @@ def test_no_word_is_drawn_over_another(files, kind):
     checked, faults = layout_faults(getattr(files, kind))
     assert checked > 200
     assert faults == []
+
+
+def page_texts(pdf_bytes: bytes) -> list[str]:
+    with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
+        return [" ".join((page.extract_text() or "").split()) for page in pdf.pages]
+
+
+def test_the_round_pdf_checked_has_every_section(files):
+    """The pages checked above hold every section of the round report, filled: the check covers them all."""
+    text = " ".join(page_texts(files.round_pdf))
+    headings = ["I. Tỷ lệ thu hồi", "II. Tỷ lệ thu hồi phiếu theo thủ tục", "III. Theo kênh", "IV. Mức độ",
+                "V. Mức độ", "VI. Mức độ", "VII. So với đợt trước (2026-1)", "VIII. Góp ý", "IX. Kết quả"]  # fmt: skip
+    assert [heading for heading in headings if heading not in text] == []
+    assert "Không có ý kiến viết" not in text and "Chưa có đơn vị nào gửi kết quả" not in text
+    assert "Không có phiếu giấy" not in text and "evidence/" in text
+
+
+def test_the_summary_is_one_page_of_its_own(files):
+    """With names of 250 characters the summary still fits page 1, and the tables start on page 2."""
+    pages = page_texts(files.round_pdf)
+    assert "Tóm tắt — đợt 2026-2" in pages[0] and "Tỷ lệ thu hồi phiếu (trả lời / đã gửi)" in pages[0]
+    assert "I. Tỷ lệ thu hồi phiếu theo đơn vị" not in pages[0]
+    assert pages[1].startswith("I. Tỷ lệ thu hồi phiếu theo đơn vị")
 
 
 def test_long_codes_break_after_their_hyphens(files):
