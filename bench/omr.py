@@ -1,6 +1,6 @@
 """OMR accuracy benchmark: real forms, a simulated hand, simulated scanners, faxes and phones.
 
-    .venv/bin/python bench/omr.py [--pages 100] [--seed 2022] [--write]
+    .venv/bin/python bench/omr.py [--pages 100] [--seed 2022] [--base-url URL] [--questionnaire FILE] [--write]
 
 Each sample is a form rendered by the real renderer with its own survey code, one of its
 pages filled by the simulated hand (demo/hand.py), then turned into the file every
@@ -8,7 +8,9 @@ condition would produce (demo/scanners.py) and read back with ``read_document``,
 ``khaosat parse`` does.
 Reported per condition: code read rate; answers decided right, sent to review, decided
 wrong (silent errors); the doubtful answers (double marks, cancelled boxes) caught;
-seconds per page (reading only, one core). ``--write`` puts the table in bench/README.md.
+seconds per page (reading only, one core). ``--base-url`` prints the forms with a web link
+in their QR (``[web] base_url``), ``--questionnaire`` another questionnaire (an earlier
+version). ``--write`` puts the table in bench/README.md.
 """
 
 from __future__ import annotations
@@ -78,15 +80,17 @@ def sample_code(rng: np.random.Generator) -> str:
     return body + check_symbol(body)
 
 
-def run(pages: int, seed: int, conditions: list[str]) -> dict[str, Tally]:
+def run(pages: int, seed: int, conditions: list[str], base_url: str = "", questionnaire: str = "") -> dict[str, Tally]:
     rng = np.random.default_rng(seed)
-    renderer = FormRenderer(load_questionnaire())
+    renderer = FormRenderer(load_questionnaire(questionnaire))
     layouts = {renderer.layout.version: renderer.layout}
     options = ReadOptions(keep_page="review")
     tallies = {name: Tally() for name in conditions}
     for sample in range(pages):
         code = sample_code(rng)
-        context = FormContext("Sở Khoa học và Công nghệ", "UBND tỉnh", code, dossier_code=f"H-{sample:05d}")
+        context = FormContext(
+            "Sở Khoa học và Công nghệ", "UBND tỉnh", code, dossier_code=f"H-{sample:05d}", base_url=base_url
+        )
         number = sample % len(renderer.layout.pages)
         image = render_pages(renderer.render(context))[number]
         truth = fill_page(image, renderer.layout, renderer.layout.pages[number], rng)
@@ -152,12 +156,14 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=100, help="pages per condition (default 100)")
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument("--condition", action="append", choices=list(CONDITIONS), help="only these")
+    parser.add_argument("--base-url", default="", help="[web] base_url: the QR carries the form's web link")
+    parser.add_argument("--questionnaire", default="", help="a questionnaire file (default: the shipped one)")
     parser.add_argument("--write", action="store_true", help="write the table into bench/README.md")
     arguments = parser.parse_args()
     conditions = arguments.condition or list(CONDITIONS)
     cv2.setNumThreads(1)  # one core: the figure is per page on one core
     started = time.perf_counter()
-    tallies = run(arguments.pages, arguments.seed, conditions)
+    tallies = run(arguments.pages, arguments.seed, conditions, arguments.base_url, arguments.questionnaire)
     figures = table(tallies)
     misses = verdicts(tallies)
     print(figures)
@@ -168,7 +174,9 @@ def main() -> None:
 
 
 def _section_text(figures: str, misses: list[str], arguments: argparse.Namespace) -> str:
-    command = f"`.venv/bin/python bench/omr.py --pages {arguments.pages} --seed {arguments.seed}`"
+    options = f" --base-url {arguments.base_url}" if arguments.base_url else ""
+    options += f" --questionnaire {arguments.questionnaire}" if arguments.questionnaire else ""
+    command = f"`.venv/bin/python bench/omr.py --pages {arguments.pages} --seed {arguments.seed}{options}`"
     notes = (
         "Targets: code read ≥ 99.5% (standard fax ≥ 98%); silent errors ≤ 0.1% of answers (a doubtful "
         "answer decided is a silent error); review ≤ 2% of clear answers on scans, ≤ 5% on faxes and "

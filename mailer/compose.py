@@ -5,7 +5,9 @@ a round report) is a ``Content`` (subject, text and HTML bodies rendered from th
 templates under ``templates/``, attachments, extra headers) put in an ``Envelope`` (From,
 To, Reply-To, Message-ID) by ``compose``. An invitation is a Vietnamese text and HTML
 alternative with the personalised PDF attached; a fax is the PDF alone, addressed to the
-email-to-fax gateway.
+email-to-fax gateway. With a web channel (``[web] base_url``) the invitation and the
+reminders also carry the survey's form link, and an opt-out link in the RFC 8058 one-click
+headers.
 
 Messages are serialised once with the legacy compat32 generator, with CRLF line ends, an
 RFC 2047 subject and attachment names in RFC 2231 form (so "Phiếu khảo sát 7KX3-M9QD.pdf"
@@ -33,9 +35,23 @@ import jinja2
 from ..models import utcnow
 from ..settings import Settings
 from ..survey.codes import display_code
-from ..text import nfc
+from ..text import fold_words, nfc
 
 SUBJECT_PREFIX = "Phiếu khảo sát"
+# How an applicant's name starts when it names an organisation, compared without case but
+# with diacritics: "Trường THPT …" is a school, "Trương Văn An" a person.
+ORGANISATION_STARTS = (
+    "công ty", "tổng công ty", "tập đoàn", "doanh nghiệp", "hợp tác xã", "chi nhánh", "văn phòng", "trường",
+    "đại học", "học viện", "viện", "bệnh viện", "trung tâm", "ủy ban", "uỷ ban", "ubnd", "sở", "chi cục", "cục",
+    "ban quản lý", "phòng", "hội", "hiệp hội", "liên hiệp", "ngân hàng", "nhà máy", "xí nghiệp", "cơ sở",
+    "hộ kinh doanh", "tổ chức",
+)  # fmt: skip
+# The same for exports that lost their diacritics, where no person's name can start so.
+FOLDED_STARTS = ("cong ty", "tong cong ty", "hop tac xa", "doanh nghiep")
+# Words that only the name of an organisation holds, anywhere in it ("Đinh Công Tỷ" is a person).
+ORGANISATION_WORDS = ("tnhh", "co phan", "cty", "ctcp", "dntn", "htx")
+PERSON = "Ông/Bà"
+ORGANISATION = "Quý cơ quan/doanh nghiệp"
 SMTP_COMPAT = email.policy.compat32.clone(linesep="\r\n")
 PDF_TYPE = "application/pdf"
 
@@ -56,6 +72,8 @@ class Invitation:
     website: str = ""
     reminder: int = 0  # 0: the invitation; 1, 2: the reminders
     opt_out_address: str = ""  # where a reply asking for no more reminders goes
+    form_link: str = ""  # the survey's web form (survey/links.py); "" without a web channel
+    opt_out_link: str = ""  # its opt-out page, also the RFC 8058 one-click address
 
 
 @dataclass(frozen=True)
@@ -199,10 +217,37 @@ def invitation_subject(invitation: Invitation) -> str:
     return f"{prefix}{SUBJECT_PREFIX} hồ sơ {invitation.dossier_code} [Mã phiếu: {code}]"
 
 
+def is_organisation(applicant: str) -> bool:
+    """Whether the applicant's name names an organisation (a company, a school, an office)."""
+    name = " ".join(nfc(applicant).casefold().split())
+    folded = fold_words(applicant)
+    return (
+        any(name == start or name.startswith(start + " ") for start in ORGANISATION_STARTS)
+        or any(folded == start or folded.startswith(start + " ") for start in FOLDED_STARTS)
+        or any(f" {word} " in f" {folded} " for word in ORGANISATION_WORDS)
+    )
+
+
+def salutation(applicant: str) -> tuple[str, str]:
+    """(The greeting line, how the letter calls the applicant).
+
+    Dossiers say nothing of gender, so a person is "Quý Ông/Bà" (never guessed from the
+    name); an organisation is "Quý cơ quan/doanh nghiệp".
+    """
+    name = " ".join(applicant.split())
+    if name and is_organisation(name):
+        return f"Kính gửi {ORGANISATION} {name},", ORGANISATION
+    return (f"Kính gửi Quý {PERSON} {name}," if name else f"Kính gửi Quý {PERSON},"), PERSON
+
+
 def list_unsubscribe(invitation: Invitation) -> str:
-    """RFC 2369: a mailto that stops the reminders (a reply with the keyword does the same)."""
-    subject = f"KHONG NHAN {display_code(invitation.survey_code)}".replace(" ", "%20")
-    return f"<mailto:{invitation.opt_out_address}?subject={subject}>"
+    """RFC 2369: where to stop the reminders, the web page first (RFC 8058 one-click, when
+    there is a web channel), then a mailto (a reply with the keyword does the same)."""
+    addresses = [f"<{invitation.opt_out_link}>"] if invitation.opt_out_link else []
+    if invitation.opt_out_address:
+        subject = f"KHONG NHAN {display_code(invitation.survey_code)}".replace(" ", "%20")
+        addresses.append(f"<mailto:{invitation.opt_out_address}?subject={subject}>")
+    return ", ".join(addresses)
 
 
 def pdf_filename(survey_code: str) -> str:
@@ -214,11 +259,24 @@ def _form(invitation: Invitation, pdf: bytes) -> list[Attachment]:
 
 
 def compose_invitation(invitation: Invitation, envelope: Envelope, pdf: bytes) -> bytes:
-    """The invitation (or a reminder): text and HTML from the templates, the form attached."""
+    """The invitation (or a reminder): text and HTML from the templates, the form attached.
+
+    With an opt-out link, ``List-Unsubscribe-Post`` (RFC 8058) lets a mail client's
+    "unsubscribe" button POST to it at once; the page itself only changes a row on a POST,
+    so a mail scanner that follows every link stops nothing.
+    """
     headers = [("X-Khaosat-Survey", invitation.survey_code)]
-    if invitation.opt_out_address:
+    if invitation.opt_out_link or invitation.opt_out_address:
         headers.append(("List-Unsubscribe", list_unsubscribe(invitation)))
-    values = {**invitation.__dict__, "survey_code": display_code(invitation.survey_code)}
+    if invitation.opt_out_link:
+        headers.append(("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
+    greeting, you = salutation(invitation.applicant)
+    values = {
+        **invitation.__dict__,
+        "survey_code": display_code(invitation.survey_code),
+        "greeting": greeting,
+        "you": you,
+    }
     content = templated(
         "invitation", invitation_subject(invitation), values, attachments=_form(invitation, pdf), headers=headers
     )

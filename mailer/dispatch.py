@@ -28,6 +28,7 @@ from ..errors import (
 )
 from ..models import Channel, OutboxMessage, OutboxState, Survey, utcnow
 from ..settings import Settings
+from ..survey.links import form_link, opt_out_link
 from ..survey.personal import PersonalForm, personal_forms
 from ..survey.render import FormRenderer, ensure_layout, renderer_for
 from . import outbox
@@ -103,6 +104,8 @@ def invitation_for(form: PersonalForm, kind: str, settings: Settings) -> Invitat
         website=organization.website,
         reminder=reminder_number(kind),
         opt_out_address=settings.smtp.reply_to,
+        form_link=form_link(settings.web.base_url, form.survey.token),
+        opt_out_link=opt_out_link(settings.web.base_url, form.survey.token),
     )
 
 

@@ -18,19 +18,22 @@ from collections.abc import Mapping
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+import numpy as np
 import pypdfium2 as pdfium
 
 from ..errors import ParseError
-from ..survey.codes import normalise_code
+from ..survey.codes import normalise_code, parse_qr_payload
 from ..survey.layout import LayoutMap
 from .acroform import read_acroform
 from .filetypes import sniff
 from .images import DEFAULT_LIMITS, DecodeLimits, load_pages
 from .page import DEFAULT_OPTIONS, ReadOptions, read_images
+from .qr import read_qr
 from .results import FormResult, PageResult, ParseResult, join_pages
 
 log = logging.getLogger(__name__)
 READY = "ready"  # what a reading child says once it can read
+QR_DPI = 200.0  # the QR square of a PDF filled on screen, rendered alone to tell versions apart
 
 
 def read_document(
@@ -46,12 +49,12 @@ def read_document(
     try:
         fields = _filled_fields(data) if sniff(data) == "pdf" else {}
         code = _printed_code(data) if fields else None
-        forms = _filled_on_screen(fields, code, layouts) if fields and code else None
+        forms = _filled_on_screen(fields, code, layouts, data) if fields and code else None
         if forms is None:
             pages = read_images(load_pages(data, limits), layouts, options)
             forms = join_pages(pages)
             if fields and forms:  # filled on screen; the code (if any) read from the QR
-                forms = _filled_on_screen(fields, forms[0].code, layouts) or forms
+                forms = _filled_on_screen(fields, forms[0].code, layouts, data) or forms
     except ParseError as exc:
         log.info("cannot read %s: %s", name, exc)
         result.errors.append(f"{name}: {exc}")
@@ -102,7 +105,7 @@ def _printed_code(data: bytes) -> str | None:
 
 
 def _filled_on_screen(
-    fields: Mapping[str, str | None], code: str | None, layouts: Mapping[str, LayoutMap]
+    fields: Mapping[str, str | None], code: str | None, layouts: Mapping[str, LayoutMap], data: bytes
 ) -> list[FormResult] | None:
     """The form read from its fields (None when no known layout has these questions).
 
@@ -111,7 +114,7 @@ def _filled_on_screen(
     questions these are: a form filled on screen
     costs milliseconds, not a scan's tenth of a second, and is read exactly.
     """
-    layout = _layout_of(fields, layouts)
+    layout = _layout_of(fields, layouts, data)
     if layout is None:
         return None
     options: dict[str, set[str]] = {}
@@ -162,14 +165,42 @@ def _first_page_text(data: bytes) -> str:
         document.close()
 
 
-def _layout_of(fields: Mapping[str, str | None], layouts: Mapping[str, LayoutMap]) -> LayoutMap | None:
-    """The one layout whose choice questions are all fields of this PDF."""
+def _layout_of(fields: Mapping[str, str | None], layouts: Mapping[str, LayoutMap], data: bytes) -> LayoutMap | None:
+    """The one layout whose choice questions are all fields of this PDF; of several (versions
+    that changed their wording, not their questions), the one the PDF's QR names."""
     matching = [
         layout
         for layout in layouts.values()
         if (questions := {box.question for page in layout.pages for box in page.boxes}) and questions <= fields.keys()
     ]
+    if len(matching) > 1:
+        version = _qr_version(data, matching)
+        matching = [layout for layout in matching if layout.version == version]
     return matching[0] if len(matching) == 1 else None
+
+
+def _qr_version(data: bytes, candidates: list[LayoutMap]) -> str | None:
+    """The form version in the QR of the PDF's first page, its square alone rendered: a few
+    milliseconds, where reading the whole page by its marks takes a tenth of a second."""
+    squares = [layout.pages[0].qr for layout in candidates]
+    margin = max(square.width for square in squares) / 2
+    left, bottom = min(s.x for s in squares) - margin, min(s.y for s in squares) - margin
+    right, top = max(s.x + s.width for s in squares) + margin, max(s.y + s.height for s in squares) + margin
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return None
+    try:
+        page = document[0]
+        width, height = page.get_size()
+        crop = (max(left, 0), max(bottom, 0), max(width - right, 0), max(height - top, 0))
+        image = np.array(page.render(scale=QR_DPI / 72, crop=crop, grayscale=True).to_pil())
+        page.close()
+    finally:
+        document.close()
+    found = read_qr(image, None, bilevel=False)
+    parsed = parse_qr_payload(found.text) if found else None
+    return parsed[0] if parsed else None
 
 
 def write_crops(result: ParseResult, folder: Path) -> list[Path]:

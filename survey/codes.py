@@ -54,18 +54,34 @@ def display_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-QR_PREFIX = "KS"
+QR_PREFIX = "KS"  # the QR of a form printed without a web address: KS/<version>/<code>
+WEB_QR_PATH = "K"  # the QR of a form printed with one: <base_url>/K/<version>/<code>
+_WEB_SCHEMES = ("http:", "https:")
 
 
 def qr_payload(form_version: str, code: str | None) -> str:
-    """What the QR code of a form carries: ``KS/<version>/<code>`` (upper case only,
-    so it fits QR alphanumeric mode); a blank counter form has no code."""
+    """What the QR code of a form without a web link carries: ``KS/<version>/<code>``
+    (upper case only, so it fits QR alphanumeric mode); a blank counter form has no code."""
     return f"{QR_PREFIX}/{form_version}/{code or ''}"
 
 
 def parse_qr_payload(text: str) -> tuple[str, str | None] | None:
-    """(form version, code or None) from a QR payload, or None when it is not ours."""
+    """(form version, code or None) from a QR payload, or None when it is not ours.
+
+    Two shapes are ours: ``KS/<version>/<code>``, printed before forms carried links and
+    still on every form printed without ``[web] base_url``; and a link whose path ends in
+    ``/K/<version>/<code>`` (``survey/links.py``), whatever its host and prefix, so a form
+    stays readable after the web address changes. Scheme, host and ``K`` are read in any case.
+    """
     parts = text.strip().split("/")
-    if len(parts) != 3 or parts[0] != QR_PREFIX or not parts[1]:
+    if len(parts) == 3 and parts[0] == QR_PREFIX:
+        version, code = parts[1], parts[2]
+    elif len(parts) >= 6 and parts[0].lower() in _WEB_SCHEMES and not parts[1] and parts[-3].upper() == WEB_QR_PATH:
+        version, code = parts[-2].upper(), parts[-1]
+        if not code:
+            return None
+    else:
         return None
-    return parts[1], normalise_code(parts[2]) if parts[2] else None
+    if not version:
+        return None
+    return version, normalise_code(code) if code else None

@@ -2,8 +2,11 @@
 
 A survey counts as returned once, with its first response (or, when so configured, its
 latest). The same answers again are kept as a duplicate that does not count; different
-answers are kept and flagged as conflicting, for a person to settle. Functions flush;
-the caller commits.
+answers are kept and flagged as conflicting, for a person to settle. A revision (the
+applicant changing their answers on the web form, which only they can open) is a new
+version instead: it counts in place of the one that counted, which it points to
+(``duplicate_of``), so the versions of a survey's answers are a chain and one of them
+counts. Functions flush; the caller commits.
 """
 
 from __future__ import annotations
@@ -52,11 +55,17 @@ def record_response(
     inbound_id: int | None = None,
     source_file: str = "",
     keep_first: bool = True,
+    revision: bool = False,
     now: datetime | None = None,
 ) -> Response:
-    """Store one response and its answers; the survey's first makes it returned. Flushes."""
+    """Store one response and its answers; the survey's first makes it returned. Flushes.
+
+    The survey's row is locked first (PostgreSQL), so two replies recorded at once for one
+    survey are counted one after the other, never both as its first.
+    """
     now = now or utcnow()
     assert survey.id is not None
+    session.execute(sa.select(col(Survey.id)).where(col(Survey.id) == survey.id).with_for_update())
     previous = counted_response(session, survey.id)
     response = Response(
         survey_id=survey.id,
@@ -71,8 +80,12 @@ def record_response(
     )
     if previous is not None:
         response.duplicate_of = previous.id
-        response.conflicting = previous.answers_hash != read.digest
-        response.counted = response.conflicting and not keep_first
+        different = previous.answers_hash != read.digest
+        if revision:  # the applicant's own change: the new version counts, nothing to settle
+            response.counted = different or previous.comment != read.comment
+        else:
+            response.conflicting = different
+            response.counted = different and not keep_first
         if response.counted:
             previous.counted = False
             session.add(previous)

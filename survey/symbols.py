@@ -17,6 +17,8 @@ from .layout import MARKER_DICTIONARY
 
 MARKER_CELLS = 6  # a 4×4 ArUco symbol with its one-cell black border
 QR_QUIET_MODULES = 4
+QR_ALPHANUMERIC = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
+MIN_ALPHANUMERIC_RUN = 10  # below this, an alphanumeric run inside bytes is cheaper as bytes
 
 
 def qr_matrix(payload: str, version: int | None = None) -> tuple[tuple[bool, ...], ...]:
@@ -29,6 +31,42 @@ def qr_version(payload: str) -> int:
     """The smallest QR version holding ``payload`` at level M."""
     symbol = segno.make_qr(payload, mode="alphanumeric", error="m", boost_error=False)
     return int(symbol.version)
+
+
+def link_matrix(link: str) -> tuple[tuple[bool, ...], ...]:
+    """The dark modules of the QR code of a web ``link``, no quiet zone.
+
+    The smallest version that holds it at level L, then the highest level that version
+    holds: the symbol is drawn in the form's fixed QR square, so a smaller version means
+    bigger modules, which is what a fax needs most. Each of ``link_segments`` is a segment
+    of its own, in the most compact mode segno finds for it.
+    """
+    # segno takes a list of segments too, though its annotation says only one str
+    code = segno.make_qr(link_segments(link), error="l", boost_error=True)  # type: ignore[arg-type]
+    return tuple(tuple(bool(cell) for cell in row) for row in code.matrix)
+
+
+def link_segments(text: str) -> list[str]:
+    """``text`` cut into runs of QR alphanumeric characters and runs of other characters (a
+    path prefix in lower case, which goes in byte mode). When there are such bytes, an
+    alphanumeric run shorter than ``MIN_ALPHANUMERIC_RUN`` joins them: the header of a
+    segment of its own would cost more than it saves."""
+    runs: list[tuple[str, bool]] = []  # (text, alphanumeric)
+    for char in text:
+        alphanumeric = char in QR_ALPHANUMERIC
+        if runs and runs[-1][1] == alphanumeric:
+            runs[-1] = (runs[-1][0] + char, alphanumeric)
+        else:
+            runs.append((char, alphanumeric))
+    if len(runs) > 1:
+        runs = [(part, alphanumeric and len(part) >= MIN_ALPHANUMERIC_RUN) for part, alphanumeric in runs]
+    segments: list[tuple[str, bool]] = []
+    for part, alphanumeric in runs:
+        if segments and segments[-1][1] == alphanumeric:
+            segments[-1] = (segments[-1][0] + part, alphanumeric)
+        else:
+            segments.append((part, alphanumeric))
+    return [part for part, _ in segments]
 
 
 @cache

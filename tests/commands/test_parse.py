@@ -55,7 +55,7 @@ def test_a_message_with_a_forwarded_fax_is_read(renderer: FormRenderer, tmp_path
     assert output["file"] == "reply.eml" and output["errors"] == []
     (form,) = output["forms"]
     assert set(form) == {"page", "code", "form_version", "answers", "uncertain", "method"}
-    assert (form["page"], form["code"], form["form_version"], form["method"]) == (1, CODE, "1", "omr")
+    assert (form["page"], form["code"], form["form_version"], form["method"]) == (1, CODE, renderer.version, "omr")
     assert DOUBTFUL not in truth.answers.values()
     assert form["answers"] == truth.answers and form["uncertain"] == []
 

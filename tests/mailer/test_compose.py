@@ -7,7 +7,7 @@ import email.policy
 from datetime import UTC, datetime
 from email.message import EmailMessage
 
-from khaosat.mailer.compose import Attachment, Content, Envelope, compose
+from khaosat.mailer.compose import Attachment, Content, Envelope, compose, is_organisation, salutation
 
 ENVELOPE = Envelope(
     "khaosat@skhcn.example.gov.vn",
@@ -69,3 +69,16 @@ def test_attachments_alone():
     """A fax is its PDF and nothing else."""
     message = parsed(compose(ENVELOPE, Content("Fax", attachments=[Attachment("a.pdf", "application/pdf", b"%PDF")])))
     assert [part.get_content_type() for part in message.iter_parts()] == ["application/pdf"]
+
+
+def test_the_greeting_follows_the_applicant_type_and_never_guesses_gender():
+    """A person is "Quý Ông/Bà <name>" (dossiers hold no gender), an organisation "Quý cơ quan/doanh nghiệp"."""
+    person = ("Kính gửi Quý Ông/Bà Trần Thị Bích,", "Ông/Bà")
+    assert salutation("Trần  Thị Bích") == person
+    assert salutation("") == ("Kính gửi Quý Ông/Bà,", "Ông/Bà")
+    organisation = "Quý cơ quan/doanh nghiệp"
+    assert salutation("Công ty TNHH Ánh Dương") == (f"Kính gửi {organisation} Công ty TNHH Ánh Dương,", organisation)
+    for name in ("Trường THPT Bùi Thị Xuân", "UBND xã Tà Nung", "Cong ty co phan Da Lat", "Hợp tác xã Rau Xuân Hương"):
+        assert is_organisation(name), name
+    for name in ("Trương Văn An", "Bàn Văn Sơn", "Nguyễn Thị Sở", "Đinh Công Tỷ"):
+        assert not is_organisation(name), name

@@ -73,7 +73,7 @@ def test_sends_one_correct_email_per_applicant(engine, config, smtp):
     assert message["Auto-Submitted"] == "auto-generated"
     assert survey.status is SurveyStatus.sent and survey.sent_at is not None
     text = message.get_body(("plain",)).get_content()
-    assert "Kính gửi Nguyễn Văn 1" in text and "hồ sơ số HS-001" in text
+    assert "Kính gửi Quý Ông/Bà Nguyễn Văn 1," in text and "hồ sơ số HS-001" in text
     assert "Cấp giấy chứng nhận đăng ký hoạt động khoa học và công nghệ" in message.get_body(("html",)).get_content()
     [attachment] = list(message.iter_attachments())
     assert attachment.get_filename() == f"Phiếu khảo sát {display_code(survey.code)}.pdf"

@@ -78,7 +78,7 @@ def test_every_condition_reads_code_and_answers(sheet: Sheet, condition: str) ->
     result = read_document(data, "scan", sheet.layouts)
     assert result.errors == []
     (form,) = result.forms
-    assert (form.code, form.form_version, form.method) == (CODE, "1", "omr")
+    assert (form.code, form.form_version, form.method) == (CODE, next(iter(sheet.layouts)), "omr")
     assert_read_as(form, sheet.truths[number])
 
 

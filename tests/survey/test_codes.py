@@ -57,3 +57,29 @@ def test_qr_payload_round_trip():
     assert parse_qr_payload(qr_payload("1", None)) == ("1", None)
     assert parse_qr_payload("https://example.vn") is None
     assert qr_payload("1", code).upper() == qr_payload("1", code)
+
+
+def test_web_links_in_a_qr_give_version_and_code_whatever_their_host_and_case():
+    """A form's web link is read by its tail /K/<version>/<code>: any host, prefix or case."""
+    code = new_code()
+    for link in (
+        f"HTTPS://KHAOSAT.SKHCN.EXAMPLE.GOV.VN/K/2/{code}",
+        f"https://skhcn.example.gov.vn/khaosat/k/2/{code.lower()}",
+        f"http://10.0.0.5:8080/K/2/{display_code(code)}",
+    ):
+        assert parse_qr_payload(link) == ("2", code)
+    assert parse_qr_payload(f"HTTPS://HOST/K/2026-DEPT-01/{code}") == ("2026-DEPT-01", code)
+
+
+def test_other_links_and_shapes_are_not_ours():
+    code = new_code()
+    for text in (
+        f"HTTPS://HOST/P/2/{code}",  # not the QR path
+        "HTTPS://HOST/K/2/",  # no code
+        f"HTTPS://HOST/K//{code}",  # no version
+        f"FTP://HOST/K/2/{code}",
+        f"HOST/K/2/{code}",
+        f"KS/2/{code}/X",
+        f"ks/2/{code}",
+    ):
+        assert parse_qr_payload(text) is None, text

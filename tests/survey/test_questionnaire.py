@@ -10,7 +10,7 @@ from khaosat.survey.questionnaire import load_questionnaire, parse_questionnaire
 
 def test_default_questionnaire():
     questionnaire = load_questionnaire()
-    assert questionnaire.version == "1"
+    assert questionnaire.version == "2"
     factors = {q.factor for q in questionnaire.questions if q.factor}
     assert factors == {"access", "procedure", "officials", "result", "feedback"}
     b11 = questionnaire.question("B1_1")
@@ -18,6 +18,14 @@ def test_default_questionnaire():
     assert questionnaire.question("D1").options[-1].label == "Rất hài lòng"
     assert questionnaire.question("E1").kind == "text"
     assert all(unicodedata.is_normalized("NFC", q.text) for q in questionnaire.questions)
+
+
+def test_default_wording_asks_for_no_name_and_explains_kad():
+    """Version 2 says the form needs no full name (it does not claim anonymity: the dossier
+    code is printed) and what the KAD box means."""
+    intro = load_questionnaire().intro
+    assert "không cần ghi họ tên" in intro and "ghi tên." not in intro
+    assert "KAD (Không áp dụng)" in intro and "bút mực" in intro
 
 
 MINIMAL = """

@@ -195,7 +195,7 @@ def test_characters_outside_the_font_subset_degrade_gracefully(renderer: FormRen
 def test_longest_version_still_fits_and_decodes() -> None:
     """A 12-symbol version needs a version 2 QR code; the default questionnaire still fits."""
     text = (REPOSITORY / "survey" / "questionnaires" / "default.toml").read_text("utf-8")
-    renderer = FormRenderer(parse_questionnaire(text.replace('version = "1"', 'version = "2026-DEPT-01"')))
+    renderer = FormRenderer(parse_questionnaire(text.replace('version = "2"', 'version = "2026-DEPT-01"')))
     assert renderer.qr_version == 2 and len(renderer.layout.pages) == 2
     pdf = renderer.render(CONTEXT)
     for image in render_pages(pdf, 204, 98):

@@ -172,7 +172,7 @@ def test_cli_form_render_and_blank(tmp_path: Path) -> None:
     blank = tmp_path / "blank.pdf"
     assert runner.invoke(app, ["form", "blank", "-o", str(blank), "--config", str(config)]).exit_code == 0
     (qr,) = zxingcpp.read_barcodes(next(render_pages(blank.read_bytes(), 200)))
-    assert parse_qr_payload(qr.text) == ("1", None)
+    assert parse_qr_payload(qr.text) == (load_questionnaire().version, None)
 
 
 def test_widgets_state_alone_is_read_when_no_field_has_a_value(renderer: FormRenderer) -> None:

@@ -1,0 +1,180 @@
+"""The form in a real browser (Debian's Chromium): JS on and off, axe-core on every page and state, keyboard only.
+
+The app runs under uvicorn on a free port, on the test's database (SQLite and PostgreSQL).
+Screenshots of a 412 px phone and of the kiosk go to /tmp/h3/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+from sqlmodel import Session, col, select
+
+from khaosat.models import Answer
+from khaosat.web.server import WebThread
+
+from ..support.browser import axe_violations, load_url, open_page, scroll_width
+from ..support.smtp_server import free_port
+from .conftest import KIOSK_KEY, new_survey
+from .rows import counted
+
+SHOTS = Path("/tmp/h3")
+WIDTHS = (320, 1280)
+PHONE, KIOSK = 412, (1280, 800)
+
+
+@pytest.fixture
+def served(settings, engine) -> Iterator[str]:
+    """The app under uvicorn on a free loopback port: its base URL."""
+    port = free_port()
+    web = settings.web.model_copy(update={"host": "127.0.0.1", "port": port})
+    thread = WebThread(settings.model_copy(update={"web": web}), engine)
+    thread.start()
+    for _ in range(200):
+        if thread.started:
+            break
+        thread.thread.join(0.02)
+    assert thread.started
+    yield f"http://127.0.0.1:{port}"
+    thread.stop()
+
+
+def answer_by_mouse(page: Page) -> None:
+    for question, value in (("B1_1", "5"), ("B3_2", "na"), ("C1", "0"), ("D1", "4")):
+        page.locator(f'input[name="{question}"][value="{value}"]').check()
+    page.fill("#q-E1", "Hướng dẫn rõ ràng.")
+    page.get_by_role("button", name="Gửi phiếu").click()
+    page.wait_for_load_state("load")
+
+
+def stored_answers(engine, survey) -> dict[str, str | None]:
+    [response] = counted(engine, survey)
+    with Session(engine) as session:
+        rows = session.exec(select(Answer).where(col(Answer.response_id) == response.id)).all()
+        return {row.question: row.value for row in rows} | {"comment": response.comment}
+
+
+def test_with_and_without_javascript_the_same_row_is_stored(browser, served, engine, settings):
+    """Link → answer → send → confirmation, with JavaScript on and off: the same answers stored."""
+    surveys = [new_survey(engine, settings, f"HS-2026-00{n}") for n in (10, 11)]
+    for survey, scripts in zip(surveys, (True, False), strict=True):
+        with open_page(browser, PHONE) as page:
+            if not scripts:
+                page.context.new_cdp_session(page).send("Emulation.setScriptExecutionDisabled", {"value": True})
+            load_url(page, f"{served}/p/{survey.token}")
+            answer_by_mouse(page)
+            assert page.url == f"{served}/p/{survey.token}/xong"
+            assert page.get_by_role("heading", name="Đã nhận phiếu khảo sát").is_visible()
+    with_js, without_js = (stored_answers(engine, survey) for survey in surveys)
+    assert with_js == without_js and with_js["D1"] == "4" and with_js["comment"] == "Hướng dẫn rõ ràng."
+
+
+def test_keyboard_alone_answers_and_sends(browser, served, engine, survey):
+    """Tab to the overall question, an arrow key to choose, Tab to the button, Enter: the reply is stored."""
+    with open_page(browser) as page:
+        load_url(page, f"{served}/p/{survey.token}")
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            if page.evaluate("() => document.activeElement.name") == "D1":
+                break
+        page.keyboard.press("ArrowDown")  # the second box of D1, and checked
+        assert page.evaluate("() => document.activeElement.value") == "2"
+        for _ in range(20):
+            page.keyboard.press("Tab")
+            if page.evaluate("() => document.activeElement.type") == "submit":
+                break
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{served}/p/{survey.token}/xong")
+    assert stored_answers(engine, survey)["D1"] == "2"
+
+
+def states(page: Page, served: str, survey, closed) -> Iterator[str]:
+    """Walk every page and state an applicant can meet; yield the name of each as it is shown."""
+    load_url(page, f"{served}/p/{survey.token}")
+    yield "empty form"
+    page.get_by_role("button", name="Gửi phiếu").click()
+    page.wait_for_load_state("load")
+    assert page.title().startswith("Lỗi: ")
+    yield "form with an error"
+    page.locator('input[name="D1"][value="5"]').check()
+    page.get_by_role("button", name="Gửi phiếu").click()
+    page.wait_for_url("**/xong")
+    yield "confirmation"
+    load_url(page, f"{served}/p/{survey.token}")
+    yield "already answered"
+    load_url(page, f"{served}/p/{closed.token}")
+    yield "closed round"
+    load_url(page, f"{served}/ma")
+    yield "code entry"
+    page.fill("#ma", "ABCD-EFGH")
+    page.get_by_role("button", name="Mở phiếu").click()
+    page.wait_for_load_state("load")
+    yield "code entry with an error"
+    load_url(page, f"{served}/K/1/{survey.code}?lang=en")
+    yield "form by code, in English"
+    load_url(page, f"{served}/huy/{survey.token}")
+    yield "opt-out"
+    page.get_by_role("button", name="Ngừng nhận thư nhắc").click()
+    page.wait_for_load_state("load")
+    yield "opted out"
+
+
+def kiosk_states(page: Page, served: str, survey) -> Iterator[str]:
+    load_url(page, f"{served}/kiosk/{KIOSK_KEY}")
+    yield "kiosk start"
+    page.fill("#ma", survey.code)
+    page.get_by_role("button", name="Bắt đầu").click()
+    page.wait_for_load_state("load")
+    yield "kiosk form"
+    page.locator('input[name="D1"][value="5"]').check()
+    page.get_by_role("button", name="Gửi").click()
+    page.wait_for_load_state("load")
+    yield "kiosk thanks"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_axe_finds_nothing_on_any_page_or_state(browser, served, engine, settings, width):
+    """wcag2a, wcag2aa, wcag21a, wcag21aa, wcag22aa, no rule left out; no sideways scrolling at 320 px."""
+    from datetime import date
+
+    survey = new_survey(engine, settings, "HS-2026-0100")
+    closed = new_survey(engine, settings, "HS-2024-0100", received_on=date(2024, 3, 4))
+    found: dict[str, list[str]] = {}
+    seen = []
+    with open_page(browser, width) as page:
+        for state in [*states(page, served, survey, closed), *kiosk_states(page, served, survey)]:
+            seen.append(state)
+            found[state] = [violation["id"] for violation in axe_violations(page)]
+            assert scroll_width(page) <= width, state
+    assert len(seen) == 13
+    assert {state: ids for state, ids in found.items() if ids} == {}
+
+
+def test_touch_targets_and_screenshots(browser, served, engine, settings):
+    """Each box with its label is at least 24 px high (44 px at the kiosk); screenshots for a person to look at."""
+    survey = new_survey(engine, settings, "HS-2026-0200")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with open_page(browser, PHONE) as page:
+        load_url(page, f"{served}/p/{survey.token}")
+        heights = page.eval_on_selector_all(".radio", "rows => rows.map(row => row.getBoundingClientRect().height)")
+        assert min(heights) >= 44
+        page.screenshot(path=str(SHOTS / "phone-412-form.png"), full_page=False)
+        page.get_by_role("button", name="Gửi phiếu").click()
+        page.wait_for_load_state("load")
+        page.screenshot(path=str(SHOTS / "phone-412-error.png"), full_page=False)
+    with open_page(browser, KIOSK[0]) as page:
+        page.set_viewport_size({"width": KIOSK[0], "height": KIOSK[1]})
+        load_url(page, f"{served}/kiosk/{KIOSK_KEY}")
+        page.screenshot(path=str(SHOTS / "kiosk-start.png"))
+        page.fill("#ma", survey.code)
+        page.get_by_role("button", name="Bắt đầu").click()
+        page.wait_for_load_state("load")
+        sizes = page.eval_on_selector_all(
+            ".radio input, .radio, button, a.button",
+            "nodes => nodes.map(n => Math.min(n.getBoundingClientRect().width, n.getBoundingClientRect().height))",
+        )
+        assert min(sizes) >= 44
+        page.screenshot(path=str(SHOTS / "kiosk-form.png"))
