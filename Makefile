@@ -2,11 +2,18 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PACKAGE_DIRS := $(wildcard *.py) survey reader reports mailer intake review dossiers daemon commands demo migrations
+PACKAGE_DIRS := $(wildcard *.py) survey reader reports mailer intake review dossiers daemon commands demo migrations web
 
 .PHONY: install test lint format demo bench clean
 
-install: $(VENV)/.installed
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
+install: $(VENV)/.installed $(AXE)
+
+# axe-core for the browser tests, exactly as tests/browser/package-lock.json pins it.
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --silent
+	touch $@
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +22,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 test: install
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist loadfile
 
 lint: install
 	$(BIN)/ruff check .

@@ -11,14 +11,17 @@ from __future__ import annotations
 import dataclasses
 import enum
 import logging
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 
-from .commands import audit, daemon, demo, dossiers, forms, reports, review
+from .commands import audit, daemon, demo, dossiers, forms, reports, review, subunit, web
 from .commands.common import ConfigOption, JsonOption, console, err_console, handled, open_database, print_json
+from .commands.i18n import KhaosatGroup, word
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -29,11 +32,14 @@ app = typer.Typer(
     help="khaosat: khảo sát sự hài lòng của tổ chức, cá nhân — gửi phiếu, nhận phiếu, đếm tỷ lệ.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    cls=KhaosatGroup,  # typer's own words in Vietnamese (or English), for every command of the tree
+    rich_markup_mode=None,  # help texts shown as written: "[storage] dir" is not rich markup
 )
 app.add_typer(dossiers.app, name="dossiers")
 app.add_typer(forms.app, name="form")
 app.add_typer(reports.app, name="report")
 app.add_typer(review.app, name="review")
+app.add_typer(subunit.app, name="subunit")
 
 
 @app.command()
@@ -42,7 +48,7 @@ def init(config: ConfigOption = None) -> None:
     """Tạo hoặc nâng cấp cơ sở dữ liệu và các thư mục dữ liệu."""
     from sqlmodel import Session
 
-    from .mailer.returnpath import bounce_routing_warning
+    from .daemon.status import configuration_warnings
     from .migrations import head
     from .settings import load_settings
     from .survey.counts import fill_if_never_counted
@@ -53,12 +59,19 @@ def init(config: ConfigOption = None) -> None:
     with open_database(settings, create=True) as engine, Session(engine) as session:
         if fill_if_never_counted(session, settings.rounds):
             console.print("Đã đếm lại các bộ đếm của từng đợt từ hồ sơ và phiếu đã có.")
-    console.print(f"Cơ sở dữ liệu sẵn sàng (lược đồ phiên bản {head()}). Thư mục dữ liệu: {settings.storage.dir}")
-    if warning := bounce_routing_warning(settings):
+        warnings = configuration_warnings(session, settings)
+    console.print(
+        f"Cơ sở dữ liệu sẵn sàng (lược đồ phiên bản {head()}). Thư mục dữ liệu: {settings.storage.dir}",
+        markup=False,
+        highlight=False,
+    )
+    for warning in warnings:
         console.print(warning, style="yellow", markup=False, highlight=False)
 
 
-OnceOption = Annotated[bool, typer.Option("--once", help="Làm một lượt rồi thoát (dịch vụ nền: khaosat run).")]
+OnceOption = Annotated[
+    bool, typer.Option("--once", help="Làm một lượt rồi thoát (chạy theo lịch là việc của khaosat run).")
+]
 
 
 def run_once(
@@ -73,7 +86,9 @@ def run_once(
     from .settings import load_settings
 
     if not once:
-        raise typer.BadParameter(f"{verb} runs once (--once); the daemon is `khaosat run`", param_hint="--once")
+        raise typer.BadParameter(
+            f"khaosat {verb} chỉ chạy một lượt (thêm --once); chạy theo lịch: khaosat run", param_hint="--once"
+        )
     settings = load_settings(config)
     with open_database(settings) as engine:
         report = job(engine, settings)
@@ -82,7 +97,7 @@ def run_once(
     else:
         console.print(summary(report))
         for error in report.errors:
-            err_console.print(f"[bold red]Lỗi:[/] {error}", highlight=False)
+            err_console.print(f"[bold red]{word('Lỗi')}:[/] {escape(error)}", highlight=False, soft_wrap=True)
     if report.errors:
         raise typer.Exit(1)
 
@@ -99,7 +114,7 @@ def dispatch(config: ConfigOption = None, once: OnceOption = False, as_json: Jso
 
 
 def dispatch_summary(report: Any) -> str:
-    skipped = "".join(f"\nBỏ qua {count} hồ sơ: {reason}." for reason, count in report.skipped.items())
+    skipped = "".join(f"\nBỏ qua {count} hồ sơ: {escape(reason)}." for reason, count in report.skipped.items())
     return (
         f"Phiếu mới: [bold]{report.queued}[/]; đã gửi: [bold green]{report.sent}[/]; "
         f"chờ gửi lại: {report.retried}; thất bại: {report.failed}; không chắc đã gửi: {report.uncertain}; "
@@ -116,11 +131,14 @@ class PaperChannel(enum.StrEnum):
 @handled
 def print_forms(
     config: ConfigOption = None,
-    channel: Annotated[PaperChannel, typer.Option("--channel", help="post (with address pages) or counter.")] = (
-        PaperChannel.post
-    ),
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="The PDF to write.")] = None,
-    confirm: Annotated[int | None, typer.Option("--confirm", help="Mark a printed batch as sent.")] = None,
+    channel: Annotated[
+        PaperChannel,
+        typer.Option("--channel", help="post (gửi bưu điện, kèm trang địa chỉ) hoặc counter (phát tại quầy)."),
+    ] = PaperChannel.post,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Tệp PDF sẽ ghi.")] = None,
+    confirm: Annotated[
+        int | None, typer.Option("--confirm", help="Ghi nhận lô in số này đã in xong và đã gửi đi.")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Một tệp PDF gồm mọi phiếu giấy chờ in; --confirm SỐ_LÔ khi đã in và gửi."""
@@ -157,7 +175,7 @@ def print_forms(
     if as_json:
         print_json(result)
     else:
-        console.print(message)
+        console.print(message, markup=False, highlight=False)
 
 
 @app.command()
@@ -182,11 +200,13 @@ app.command("run")(daemon.run_daemon)
 app.command("status")(daemon.status)
 app.command("audit")(audit.audit)
 app.command("demo")(demo.demo)
+app.command("web")(web.web)
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("flufl.bounce").setLevel(logging.WARNING)  # one INFO line per detector it tries
+    from .daemon.logs import configure
+
+    configure(logging.WARNING, sys.stderr)  # `khaosat run` sets its own, in the organisation's zone
     app()
 
 

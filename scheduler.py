@@ -43,6 +43,7 @@ from .settings import Settings
 
 if TYPE_CHECKING:
     from .daemon.watch import Watch
+    from .web.server import WebThread
 
 log = logging.getLogger(__name__)
 
@@ -248,6 +249,7 @@ def run(
     watches = WATCHES if watches is None else watches
     check_schedule(settings, table)
     engine = open_database(settings)
+    web = start_web(settings, engine)
     try:
         scheduler, wakeups = build_scheduler(engine, settings, stop, table)
         with stop_on_signals(stop):
@@ -262,8 +264,21 @@ def run(
                 watcher.join(timeout=WATCHER_JOIN_SECONDS)
         log.info("khaosat daemon stopped")
     finally:
+        if web is not None:
+            web.stop()
         engine.dispose()
 
 
+def start_web(settings: Settings, engine: Engine) -> WebThread | None:
+    """The online form ([web] enabled), served from a thread of the daemon; None when it is off."""
+    if not settings.web.enabled:
+        return None
+    from .web.server import WebThread  # FastAPI and uvicorn: only for a daemon that serves the form
+
+    web = WebThread(settings, engine)
+    web.start()
+    return web
+
+
 def _plan(scheduler: BackgroundScheduler) -> list[str]:
-    return [f"{job.id} (next {job.next_run_time:%Y-%m-%d %H:%M:%S})" for job in scheduler.get_jobs()] or ["none"]
+    return [f"{job.id} (next {job.next_run_time:%Y-%m-%d %H:%M:%S%z})" for job in scheduler.get_jobs()] or ["none"]

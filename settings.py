@@ -9,13 +9,16 @@ the section keeps it as ``password``, a ``SecretStr`` that stays out of reprs an
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
+import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal, Self
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -30,10 +33,15 @@ from pydantic import (
 )
 
 from .errors import ConfigError
+from .text import fold_words
 
 ENV_PREFIX = "KHAOSAT_"
 CONFIG_ENV = "KHAOSAT_CONFIG"
 CRON_FIELDS = 5
+# The QR of a printed form holds <base_url>/K/<version>/<code> in 80 characters (survey/links.py):
+# 80 less "/K/", a 12-symbol version, "/" and an 8-symbol code.
+MAX_BASE_URL = 56
+KNOWN_CODES_SHOWN = 20  # unit codes listed in a warning about a key naming an unknown unit
 
 
 class Section(BaseModel):
@@ -64,6 +72,7 @@ class OrganizationSettings(Section):
     fax: str = ""
     website: str = ""
     timezone: str = "Asia/Ho_Chi_Minh"
+    language: Literal["vi", "en"] = "vi"  # the command's own words (help, usage errors); KHAOSAT_LANG overrides
 
     @field_validator("timezone")
     @classmethod
@@ -71,7 +80,7 @@ class OrganizationSettings(Section):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
+            raise ValueError(f"không có múi giờ {value!r} (ví dụ 'Asia/Ho_Chi_Minh')") from exc
         return value
 
     @property
@@ -115,7 +124,7 @@ class FaxSettings(Section):
     @classmethod
     def _has_placeholder(cls, value: str) -> str:
         if value and "{number}" not in value and "{e164}" not in value:
-            raise ValueError("must contain {number} or {e164}, e.g. '{number}@fax.example.vn'")
+            raise ValueError("phải chứa {number} hoặc {e164}, ví dụ '{number}@fax.example.vn'")
         return value
 
 
@@ -144,7 +153,7 @@ class RoundSettings(Section):
         try:
             date.fromisoformat(f"2024-{value}")
         except ValueError as exc:
-            raise ValueError(f"{value!r} is not a month-day like '10-31'") from exc
+            raise ValueError(f"{value!r} không phải tháng-ngày dạng 'MM-DD', ví dụ '10-31'") from exc
         return value
 
 
@@ -201,6 +210,52 @@ class ReportSettings(Section):
     unit_heads: dict[str, list[str]] = Field(default_factory=dict)  # unit code → who gets its follow-up list
 
 
+class CatalogueEntry(Section):
+    """A unit or procedure of the configuration: its code, its name, and the other names exports give it."""
+
+    code: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)  # matched like the name: any case, with or without diacritics
+
+    @field_validator("code")
+    @classmethod
+    def _code_shape(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", value):
+            raise ValueError(f"{value!r}: mã chỉ gồm chữ không dấu, số, '.', '-' hoặc '_', ví dụ \"QLCN\"")
+        return value
+
+    @property
+    def names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
+class UnitSettings(CatalogueEntry):
+    """``[[units]]``: a handling unit, with its own target and heads (added to [report] unit_targets, unit_heads)."""
+
+    target: float | None = Field(default=None, gt=0, le=1)  # None: [report] unit_targets, else [report] target
+    heads: list[str] = Field(default_factory=list)  # who gets the unit's weekly list of outstanding dossiers
+
+
+class ProcedureSettings(CatalogueEntry):
+    """``[[procedures]]``: an administrative procedure; ``short_name`` stands in for its name in narrow tables."""
+
+    short_name: str = ""
+
+
+def _distinct_entries(kind: str, entries: list[UnitSettings] | list[ProcedureSettings]) -> None:
+    """Each code once, and each name (folded) naming one entry only."""
+    codes: set[str] = set()
+    named: dict[str, str] = {}
+    for entry in entries:
+        if entry.code in codes:
+            raise ValueError(f"[[{kind}]]: mã {entry.code!r} có hai lần")
+        codes.add(entry.code)
+        for name in entry.names:
+            other = named.setdefault(fold_words(name), entry.code)
+            if other != entry.code:
+                raise ValueError(f"[[{kind}]]: tên “{name}” thuộc cả {other} lẫn {entry.code}")
+
+
 class ReminderSettings(Section):
     days: list[int] = Field(default=[7, 14], max_length=2)  # days after the invitation; at most 2 reminders
     opt_out_keywords: list[str] = ["không nhận", "huỷ nhận", "hủy nhận", "ngừng gửi", "unsubscribe"]
@@ -209,17 +264,64 @@ class ReminderSettings(Section):
     @classmethod
     def _increasing(cls, value: list[int]) -> list[int]:
         if any(day <= 0 for day in value) or value != sorted(set(value)):
-            raise ValueError("positive, increasing numbers of days, e.g. [7, 14]")
+            raise ValueError("các số ngày dương, tăng dần, ví dụ [7, 14]")
         return value
 
 
 class WebSettings(Section):
-    """The web app (applicant form, kiosk): ``khaosat web``, started by ``khaosat run`` when enabled."""
+    """The web app (applicant form, kiosk): ``khaosat web``, started by ``khaosat run`` when enabled.
+
+    Its keys are named in the file by their environment variables, like passwords, and
+    resolved once at load: ``secret`` signs the forms' CSRF tokens, ``kiosks`` maps each
+    counter device to the key in its kiosk address (a device whose variable is unset is off).
+    """
 
     enabled: bool = False
     base_url: str = ""  # public address of the app, e.g. "https://khaosat.sokhcn.example.gov.vn"; empty: no links
     host: str = "127.0.0.1"  # where uvicorn listens (behind nginx)
     port: int = Field(default=8080, ge=1, le=65535)
+    secret_env: str = "KHAOSAT_WEB_SECRET"  # the variable holding the key that signs the forms (CSRF tokens)
+    kiosk_keys: dict[str, str] = Field(default_factory=dict)  # counter device name → variable holding its key
+    _secret: SecretStr = PrivateAttr(default=SecretStr(""))
+    _kiosks: dict[str, SecretStr] = PrivateAttr(default_factory=dict)
+
+    @field_validator("kiosk_keys")
+    @classmethod
+    def _device_names(cls, value: dict[str, str]) -> dict[str, str]:
+        for device in value:
+            if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,31}", device):
+                raise ValueError(f"device name {device!r}: 1–32 lower-case letters, digits or '-'")
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _public_address(cls, value: str) -> str:
+        """An http(s) address with a host, without user, query or fragment; no trailing "/"."""
+        value = value.strip().rstrip("/")
+        if not value:
+            return value
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname or any(c in value for c in "@?#"):
+            raise ValueError(f"{value!r}: cần địa chỉ http(s), không có '@', '?', '#'; ví dụ 'https://khaosat.gov.vn'")
+        if len(value) > MAX_BASE_URL:
+            raise ValueError(f"{value!r}: dài quá {MAX_BASE_URL} ký tự (mã QR của phiếu mang địa chỉ này và mã phiếu)")
+        return value
+
+    @property
+    def secret(self) -> SecretStr:
+        return self._secret
+
+    @property
+    def kiosks(self) -> dict[str, SecretStr]:
+        """Device name → its key, for the devices whose variable is set."""
+        return dict(self._kiosks)
+
+    def with_secrets(self, secret: str, kiosks: Mapping[str, str]) -> Self:
+        """This section holding ``secret`` and the kiosk keys ``kiosks`` (device → key; empty keys left out)."""
+        section = self.model_copy()
+        section._secret = SecretStr(secret)
+        section._kiosks = {device: SecretStr(key) for device, key in kiosks.items() if key}
+        return section
 
 
 class ScheduleSettings(Section):
@@ -241,7 +343,7 @@ class ScheduleSettings(Section):
     def _crontab(cls, value: str) -> str:
         """The shape only (five fields); the daemon checks each field when it makes the trigger."""
         if value.strip() and len(value.split()) != CRON_FIELDS:
-            raise ValueError(f"{value!r}: a cron expression has 5 fields (minute hour day month weekday)")
+            raise ValueError(f"{value!r}: dòng cron có 5 trường (phút giờ ngày tháng thứ)")
         return value.strip()
 
 
@@ -261,14 +363,22 @@ class Settings(Section):
     report: ReportSettings = ReportSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     web: WebSettings = WebSettings()
+    units: list[UnitSettings] = Field(default_factory=list)
+    procedures: list[ProcedureSettings] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _catalogues_distinct(self) -> Settings:
+        _distinct_entries("units", self.units)
+        _distinct_entries("procedures", self.procedures)
+        return self
 
     @model_validator(mode="after")
     def _rounds_distinct(self) -> Settings:
         names = [r.name for r in self.rounds]
         if len(set(names)) != len(names):
-            raise ValueError("round names must be distinct")
+            raise ValueError("[[rounds]]: tên các đợt phải khác nhau")
         if not self.rounds:
-            raise ValueError("at least one round is needed")
+            raise ValueError("[[rounds]]: cần ít nhất một đợt")
         return self
 
     @property
@@ -280,8 +390,47 @@ class Settings(Section):
         """The domain of our Message-IDs: the configured one, else the sender address's."""
         return self.smtp.message_id_domain or self.smtp.from_address.rpartition("@")[2] or "localhost"
 
+    def unit(self, code: str) -> UnitSettings | None:
+        """The ``[[units]]`` entry of that code, if the configuration has one."""
+        return next((unit for unit in self.units if unit.code == code), None)
+
+    def procedure(self, code: str) -> ProcedureSettings | None:
+        """The ``[[procedures]]`` entry of that code, if the configuration has one."""
+        return next((procedure for procedure in self.procedures if procedure.code == code), None)
+
     def target_for(self, unit_code: str) -> float:
+        """The unit's own target ([[units]] target), else [report] unit_targets, else [report] target."""
+        unit = self.unit(unit_code)
+        if unit is not None and unit.target is not None:
+            return unit.target
         return self.report.unit_targets.get(unit_code, self.report.target)
+
+    def heads_for(self, unit_code: str) -> list[str]:
+        """Who gets the unit's follow-up list: its [[units]] heads and its [report] unit_heads, each once."""
+        unit = self.unit(unit_code)
+        return list(dict.fromkeys([*(unit.heads if unit else []), *self.report.unit_heads.get(unit_code, [])]))
+
+
+def unit_reference_warnings(settings: Settings, stored_unit_codes: Collection[str]) -> list[str]:
+    """A Vietnamese warning for each unit code a key names that is neither in [[units]] nor in the database.
+
+    Such a key has no effect (a target nobody is measured against, a list nobody is sent), so
+    ``khaosat init``, ``khaosat run`` and ``khaosat status`` say so rather than ignore it.
+    """
+    known = {unit.code for unit in settings.units} | set(stored_unit_codes)
+    shown = ", ".join(sorted(known)[:KNOWN_CODES_SHOWN]) + (" …" if len(known) > KNOWN_CODES_SHOWN else "")
+    warnings = []
+    for key, codes in (("unit_targets", settings.report.unit_targets), ("unit_heads", settings.report.unit_heads)):
+        for code in codes:
+            if code not in known:
+                close = difflib.get_close_matches(code, sorted(known), n=3)
+                guess = f" Có phải {' hay '.join(close)}?" if close else ""
+                warnings.append(
+                    f"Cảnh báo: [report] {key} nêu đơn vị {code}, nhưng không có đơn vị nào mã {code} "
+                    f"(trong [[units]] của cấu hình hay trong hồ sơ đã nhập), nên khóa này không có tác dụng. "
+                    f"Các mã đơn vị đã biết: {shown or 'chưa có'}.{guess}"
+                )
+    return warnings
 
 
 def apply_env_overrides(data: dict[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
@@ -297,10 +446,10 @@ def apply_env_overrides(data: dict[str, Any], environ: Mapping[str, str]) -> dic
         section, _, key = name[len(ENV_PREFIX) :].lower().partition("__")
         fields = Settings.model_fields
         if section not in fields or not isinstance(fields[section].default, Section):
-            raise ConfigError(f"{name}: no section [{section}] in the configuration")
+            raise ConfigError(f"{name}: cấu hình không có mục [{section}]")
         section_type = type(fields[section].default)
         if key not in section_type.model_fields:
-            raise ConfigError(f"{name}: no key '{key}' in section [{section}]")
+            raise ConfigError(f"{name}: mục [{section}] không có khóa '{key}'")
         merged.setdefault(section, {})[key] = _parse_env_value(raw)
     return merged
 
@@ -323,10 +472,67 @@ def parse_settings(data: dict[str, Any], base_dir: Path, environ: Mapping[str, s
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        problem = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
-        raise ConfigError(f"configuration key '{where}': {problem}") from exc
+        problem = validation_problem(first["type"], first.get("ctx") or {}, first["msg"])
+        raise ConfigError(f"khóa cấu hình '{where}': {problem}" if where else problem) from exc
     settings = _default_reply_to(_anchor_paths(settings, base_dir))
     return _resolve_secrets(settings, os.environ if environ is None else environ)
+
+
+_PROBLEMS = {
+    "extra_forbidden": "không có khóa này (xem config.toml mẫu)",
+    "missing": "thiếu, phải có",
+    "int_parsing": "phải là số nguyên",
+    "int_type": "phải là số nguyên",
+    "int_from_float": "phải là số nguyên",
+    "float_parsing": "phải là số",
+    "float_type": "phải là số",
+    "bool_parsing": "phải là true hoặc false",
+    "bool_type": "phải là true hoặc false",
+    "string_type": "phải là chuỗi trong ngoặc kép",
+    "list_type": 'phải là danh sách, ví dụ ["a", "b"]',
+    "dict_type": "phải là bảng, ví dụ { A = 1 }",
+    "model_type": "phải là một mục (bảng)",
+    "literal_error": "phải là {expected}",
+    "greater_than": "phải lớn hơn {gt}",
+    "greater_than_equal": "phải từ {ge} trở lên",
+    "less_than": "phải nhỏ hơn {lt}",
+    "less_than_equal": "phải từ {le} trở xuống",
+    "too_long": "nhiều nhất {max_length} phần tử",
+    "too_short": "ít nhất {min_length} phần tử",
+    "string_too_short": "không được để trống",
+    "string_too_long": "dài nhất {max_length} ký tự",
+}
+_TOML_PHRASES = (
+    (re.compile(r"\(at line (\d+), column (\d+)\)"), r"(dòng \1, cột \2)"),
+    (re.compile(r"\(at end of document\)"), "(ở cuối tệp)"),
+    (re.compile(r"^Invalid value"), "giá trị không hợp lệ"),
+    (re.compile(r"^Cannot overwrite a value"), "khóa này đã có giá trị"),
+    (re.compile(r"^Cannot declare (.*) twice"), r"mục \1 khai báo hai lần"),
+    (re.compile(r"^Expected '=' after a key in a key/value pair"), "thiếu '=' sau tên khóa"),
+    (re.compile(r"^Expected '\]' at the end of a table declaration"), "thiếu ']' cuối tên mục"),
+    (re.compile(r"^Illegal character"), "ký tự không được phép"),
+)
+
+
+def validation_problem(kind: str, context: Mapping[str, Any], english: str) -> str:
+    """What is wrong with a value, in Vietnamese: pydantic's error type with its context, else its message."""
+    if kind == "value_error" and "error" in context:
+        return str(context["error"])  # our validators' own (Vietnamese) messages
+    template = _PROBLEMS.get(kind)
+    if template is None:
+        return english
+    values = {key: str(value).replace(" or ", " hoặc ") for key, value in context.items()}
+    try:
+        return template.format(**values)
+    except KeyError:
+        return english
+
+
+def toml_problem(english: str) -> str:
+    """tomllib's message with its place and the common mistakes in Vietnamese (others stay as tomllib says)."""
+    for pattern, replacement in _TOML_PHRASES:
+        english = pattern.sub(replacement, english)
+    return english
 
 
 def _default_reply_to(settings: Settings) -> Settings:
@@ -350,11 +556,13 @@ def _anchor_paths(settings: Settings, base_dir: Path) -> Settings:
 
 
 def _resolve_secrets(settings: Settings, environ: Mapping[str, str]) -> Settings:
-    smtp, imap = settings.smtp, settings.imap
+    smtp, imap, web = settings.smtp, settings.imap, settings.web
+    kiosks = {device: resolve_secret(name, environ) for device, name in web.kiosk_keys.items()}
     return settings.model_copy(
         update={
             "smtp": smtp.with_password(resolve_secret(smtp.password_env, environ)),
             "imap": imap.with_password(resolve_secret(imap.password_env, environ)),
+            "web": web.with_secrets(resolve_secret(web.secret_env, environ), kiosks),
         }
     )
 
@@ -373,9 +581,9 @@ def load_settings(path: Path | None, environ: Mapping[str, str] | None = None) -
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
-            raise ConfigError(f"configuration file not found: {path}") from exc
+            raise ConfigError(f"không tìm thấy tệp cấu hình: {path}") from exc
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+            raise ConfigError(f"{path}: không phải TOML hợp lệ: {toml_problem(str(exc))}") from exc
         base_dir = path.resolve().parent
     return parse_settings(apply_env_overrides(data, environ), base_dir, environ)
 

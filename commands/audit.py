@@ -20,8 +20,11 @@ def audit(
         bool, typer.Option("--hashes", help="Đọc lại từng tệp gốc và so mã SHA-256 (chậm: đọc cả kho lưu).")
     ] = False,
 ) -> None:
-    """Đối soát từng đơn vị: Hồ sơ = Đã gửi + Chờ gửi + Thất bại, Đã gửi = Trả lời + Chưa trả lời, bộ đếm bằng
-    số đếm lại, mỗi phiếu trả lời được tính có tệp gốc (--hashes: nguyên vẹn); mã thoát 1 khi có chỗ không khớp."""
+    """Đối soát số liệu từng đơn vị từ các dòng dữ liệu; mã thoát 1 khi có chỗ không khớp.
+
+    Hồ sơ = Đã gửi + Chờ gửi + Thất bại, Đã gửi = Trả lời + Chưa trả lời, mỗi bộ đếm bằng số đếm lại,
+    mỗi phiếu trả lời được tính có tệp gốc trong kho lưu (--hashes: còn nguyên vẹn).
+    """
 
     from sqlmodel import Session
 

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..errors import KhaosatError
+from .i18n import word
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -31,9 +32,9 @@ err_console = Console(stderr=True)
 
 ConfigOption = Annotated[
     Path | None,
-    typer.Option("--config", "-c", envvar="KHAOSAT_CONFIG", help="config.toml (or $KHAOSAT_CONFIG)."),
+    typer.Option("--config", "-c", envvar="KHAOSAT_CONFIG", help="Tệp cấu hình config.toml (hoặc $KHAOSAT_CONFIG)."),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")]
 
 
 class TableOrJson(enum.StrEnum):
@@ -41,7 +42,7 @@ class TableOrJson(enum.StrEnum):
     json = "json"
 
 
-FormatOption = Annotated[TableOrJson, typer.Option("--format", help="table or json.")]
+FormatOption = Annotated[TableOrJson, typer.Option("--format", help="table (bảng cho người đọc) hoặc json.")]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -54,7 +55,7 @@ def handled(function: F) -> F:
         try:
             return function(*args, **kwargs)
         except KhaosatError as exc:
-            err_console.print(f"[bold red]Lỗi:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+            err_console.print(f"[bold red]{word('Lỗi')}:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from exc
 
     return wrapper  # type: ignore[return-value]
@@ -70,6 +71,11 @@ def open_database(settings: Settings, *, create: bool = False) -> Iterator[Engin
         yield engine
     finally:
         engine.dispose()
+
+
+def say(text: str, *, style: str | None = None) -> None:
+    """One line of plain text: brackets and anything else from the data printed as they are, never as markup."""
+    console.print(text, style=style, markup=False, highlight=False, soft_wrap=True)
 
 
 def print_json(data: Any) -> None:

@@ -11,6 +11,8 @@ import typer
 
 from .common import ConfigOption, FormatOption, TableOrJson, console, handled, open_database, print_json
 
+log = logging.getLogger(__name__)
+
 
 class LogLevel(enum.StrEnum):
     DEBUG = "DEBUG"
@@ -22,22 +24,24 @@ class LogLevel(enum.StrEnum):
 @handled
 def run_daemon(
     config: ConfigOption = None,
-    log_level: Annotated[LogLevel, typer.Option("--log-level", help="What the log shows.")] = LogLevel.INFO,
+    log_level: Annotated[
+        LogLevel, typer.Option("--log-level", help="Mức chi tiết của nhật ký (DEBUG cho nhiều nhất).")
+    ] = LogLevel.INFO,
 ) -> None:
     """Chạy dịch vụ nền: mọi việc theo lịch (mục schedule của cấu hình) đến khi nhận SIGTERM hoặc Ctrl+C."""
+    from sqlmodel import Session
+
+    from ..daemon.logs import configure
+    from ..daemon.status import configuration_warnings
     from ..scheduler import run
     from ..settings import load_settings
 
-    logging.basicConfig(
-        level=log_level.value,
-        stream=sys.stdout,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        force=True,
-    )
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # our runner writes the one line per run
-    logging.getLogger("flufl.bounce").setLevel(logging.WARNING)  # one INFO line per detector it tries
-    logging.getLogger("watchfiles").setLevel(logging.WARNING)  # "1 change detected" for every file dropped
-    run(load_settings(config))
+    settings = load_settings(config)
+    configure(log_level.value, sys.stdout, settings.organization.zone)
+    with open_database(settings) as engine, Session(engine) as session:
+        for warning in configuration_warnings(session, settings):
+            log.warning("%s", warning)
+    run(settings)
 
 
 @handled

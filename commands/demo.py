@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +16,9 @@ from .common import console, handled
 def demo(
     workspace: Annotated[
         Path | None, typer.Option("--workspace", help="Folder to work in (default: a new temporary one).")
+    ] = None,
+    web: Annotated[
+        bool | None, typer.Option("--web/--no-web", help="Serve the online form at the end (default: in a terminal).")
     ] = None,
 ) -> None:
     """Chạy thử cả vòng trên máy này với máy chủ thư nhúng; không cần cài đặt gì."""
@@ -50,6 +55,20 @@ def demo(
         console.print(f"  {result.print_file.name}          lô in gửi bưu điện (trang địa chỉ + phiếu)")
     config_path = result.workspace / "config.toml"
     console.print(f"  config.toml              cấu hình; thử: khaosat report rates --config {config_path}")
+    if web if web is not None else sys.stdin.isatty():
+        _serve_form(result.workspace)
+
+
+def _serve_form(workspace: Path) -> None:
+    """The online form of the demo, until Ctrl+C: the link of one survey nobody answered."""
+    from ..demo.run import demo_web
+
+    with demo_web(workspace, _free_port()) as link:
+        console.print(f"\nBiểu mẫu trực tuyến của một phiếu chưa trả lời: [bold]{link}[/]  (Ctrl+C để dừng)")
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            console.print("Đã dừng biểu mẫu trực tuyến.")
 
 
 def _free_port() -> int:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from .common import ConfigOption, JsonOption, console, handled, open_database, print_json
 
@@ -15,11 +16,13 @@ app = typer.Typer(help="Hồ sơ TTHC: nhập từ tệp xuất của hệ thố
 @app.command("import")
 @handled
 def dossiers_import(
-    files: Annotated[list[Path], typer.Argument(help="Tệp xuất .xlsx / .csv.", exists=True, dir_okay=False)],
+    files: Annotated[
+        list[Path], typer.Argument(help="Tệp xuất .xlsx / .csv.", exists=True, dir_okay=False, metavar="TỆP")
+    ],
     config: ConfigOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Import dossier exports (xlsx/csv): new, updated, unchanged; bad rows rejected with reasons."""
+    """Nhập tệp xuất hồ sơ (xlsx/csv): hồ sơ mới, cập nhật, không đổi; dòng lỗi bị từ chối kèm lý do."""
     from sqlmodel import Session
 
     from ..dossiers import import_files
@@ -37,7 +40,7 @@ def dossiers_import(
 @app.command("inbox")
 @handled
 def dossiers_inbox(config: ConfigOption = None, as_json: JsonOption = False) -> None:
-    """Import every file waiting in the drop folder ([dossiers] inbox_dir) once."""
+    """Nhập một lượt mọi tệp đang chờ trong thư mục nhận hồ sơ ([dossiers] inbox_dir)."""
     from sqlmodel import Session
 
     from ..dossiers import process_inbox
@@ -61,12 +64,14 @@ def dossiers_inbox(config: ConfigOption = None, as_json: JsonOption = False) -> 
         )
         return
     if not results:
-        console.print(f"Không có tệp nào chờ nhập trong {settings.dossiers.inbox_dir}.")
+        console.print(f"Không có tệp nào chờ nhập trong {settings.dossiers.inbox_dir}.", markup=False)
     for result in results:
         if result.report is None:
-            console.print(f"[red]✗[/] {result.file}: không nhập được — {result.reason}", highlight=False)
+            console.print(
+                f"[red]✗[/] {escape(result.file)}: không nhập được — {escape(result.reason)}", highlight=False
+            )
         else:
-            console.print(f"[green]✓[/] {result.file}:", highlight=False)
+            console.print(f"[green]✓[/] {escape(result.file)}:", highlight=False)
             print_import_report(result.report)
 
 
@@ -87,7 +92,7 @@ def print_import_report(report: Any) -> None:
             for column in ("Tệp", "Dòng", "Lý do"):
                 table.add_column(column)
             for note in notes[:SHOWN_NOTES]:
-                table.add_row(note.file, str(note.row), note.reason)
+                table.add_row(escape(note.file), str(note.row), escape(note.reason))
             console.print(table)
             if len(notes) > SHOWN_NOTES:
                 console.print(f"… và {len(notes) - SHOWN_NOTES} dòng nữa (xem đủ với --json).")

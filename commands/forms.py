@@ -12,7 +12,7 @@ from .common import ConfigOption, JsonOption, console, err_console, handled, ope
 
 app = typer.Typer(help="Phiếu khảo sát PDF.", no_args_is_help=True)
 
-OutputOption = Annotated[Path, typer.Option("--output", "-o", help="The PDF to write.", dir_okay=False)]
+OutputOption = Annotated[Path, typer.Option("--output", "-o", help="Tệp PDF sẽ ghi.", dir_okay=False)]
 
 
 @app.command("render")
@@ -23,7 +23,7 @@ def form_render(
     config: ConfigOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Write the personalised form of one dossier (its survey is created when missing)."""
+    """Ghi phiếu khảo sát riêng của một hồ sơ (tạo phiếu nếu hồ sơ chưa có)."""
     from sqlmodel import Session
 
     from ..settings import load_settings
@@ -38,13 +38,13 @@ def form_render(
     if as_json:
         print_json({"dossier": dossier, "code": code, "file": str(output)})
     else:
-        console.print(f"Hồ sơ {dossier}: phiếu {code} ghi vào {output}")
+        console.print(f"Hồ sơ {dossier}: phiếu {code} ghi vào {output}", markup=False, highlight=False)
 
 
 @app.command("blank")
 @handled
 def form_blank(output: OutputOption, config: ConfigOption = None) -> None:
-    """Write a blank form for the counter (no survey code; the dossier code is written by hand)."""
+    """Ghi phiếu trắng để phát tại quầy (không có mã phiếu; mã hồ sơ điền tay)."""
     from ..settings import load_settings
     from ..survey.personal import blank_form
     from ..survey.render import renderer_for
@@ -52,16 +52,16 @@ def form_blank(output: OutputOption, config: ConfigOption = None) -> None:
     settings = load_settings(config)
     renderer = renderer_for(settings.survey.questionnaire)
     output.write_bytes(blank_form(settings, renderer))
-    console.print(f"Phiếu trắng (phiên bản {renderer.version}) ghi vào {output}")
+    console.print(f"Phiếu trắng (phiên bản {renderer.version}) ghi vào {output}", markup=False, highlight=False)
 
 
 @handled
 def parse(
-    file: Annotated[Path, typer.Argument(help="A returned form: PDF, TIFF, JPEG, PNG or .eml.")],
+    file: Annotated[Path, typer.Argument(help="Phiếu trả về: PDF, TIFF, JPEG, PNG hoặc thư .eml.", metavar="TỆP")],
     config: ConfigOption = None,
     as_json: JsonOption = False,
     crops: Annotated[
-        Path | None, typer.Option("--crops", help="Write the review crops (PNG) into this folder.")
+        Path | None, typer.Option("--crops", help="Ghi các ảnh cắt để xem lại (PNG) vào thư mục này.")
     ] = None,
 ) -> None:
     """Đọc một tệp trả về (bản quét, fax, ảnh chụp, PDF đã điền, thư) mà không ghi vào cơ sở dữ liệu."""
@@ -77,13 +77,13 @@ def parse(
     try:
         data = file.read_bytes()
     except OSError as exc:
-        raise KhaosatError(f"cannot read {file}: {exc.strerror}") from exc
+        raise KhaosatError(f"không đọc được {file}: {exc.strerror}") from exc
     layouts = questionnaire_layouts(dict.fromkeys(("", settings.survey.questionnaire)))
     if sniff(data) == "eml":  # a message: every attachment that is a PDF or an image is read
         result = ParseResult(file=file.name)
         for attachment in attachments(data):
             if attachment.kind not in READABLE_KINDS:
-                result.errors.append(f"{attachment.name}: not a PDF or image; not read")
+                result.errors.append(f"{attachment.name}: không phải PDF hay ảnh; không đọc")
                 continue
             read = read_document(attachment.data, attachment.name, layouts)
             result.forms += read.forms
@@ -97,6 +97,7 @@ def parse(
         return
     for form in result.forms:
         uncertain = ", ".join(sorted(form.uncertain)) or "—"
-        console.print(f"trang {form.page}: mã {form.code or '?'} ({form.method}); cần xem lại: {uncertain}")
+        line = f"trang {form.page}: mã {form.code or '?'} ({form.method}); cần xem lại: {uncertain}"
+        console.print(line, markup=False, highlight=False)
     for error in result.errors:
-        err_console.print(f"[yellow]{error}[/]", highlight=False)
+        err_console.print(error, style="yellow", markup=False, highlight=False)

@@ -12,6 +12,7 @@ import typer
 from .common import ConfigOption, console, handled, open_database, print_json
 
 if TYPE_CHECKING:
+    from ..reports.subunit_totals import ReportedTotal
     from ..settings import Settings
     from ..survey.totals import UnitTotal
 
@@ -32,16 +33,19 @@ def report_rates(
     round_name: Annotated[
         str | None, typer.Option("--round", help="Đợt khảo sát, ví dụ 2026-1 (mặc định: đợt đang diễn ra).")
     ] = None,
-    output_format: Annotated[RatesFormat, typer.Option("--format", help="table, json or csv.")] = RatesFormat.table,
+    output_format: Annotated[
+        RatesFormat, typer.Option("--format", help="table (bảng), json hoặc csv.")
+    ] = RatesFormat.table,
 ) -> None:
-    """Return rates per unit for a round: dossiers, sent, returned, rate, target, replies still needed."""
+    """Tỷ lệ thu hồi phiếu của từng đơn vị trong một đợt: hồ sơ, đã gửi, đã trả lời, tỷ lệ, chỉ tiêu, còn thiếu."""
     from ..reports.rates import rates_report, resolve_round
     from ..reports.rates_format import rates_csv, rates_json, rates_notes, rates_table
     from ..settings import load_settings
 
     settings = load_settings(config)
     period = resolve_round(settings, round_name, today=None)
-    report = rates_report(period, _round_totals(settings, period.name), settings)
+    totals, reported = _round_totals(settings, period.name)
+    report = rates_report(period, totals, settings, reported)
     if output_format is RatesFormat.json:
         print_json(rates_json(report))
     elif output_format is RatesFormat.csv:
@@ -52,20 +56,28 @@ def report_rates(
             console.print(note, highlight=False)
 
 
-def _round_totals(settings: Settings, round_name: str) -> list[UnitTotal]:
-    """The round's totals per unit through the DB-API driver alone when it can, else through SQLAlchemy."""
+def _round_totals(settings: Settings, round_name: str) -> tuple[list[UnitTotal], list[ReportedTotal]]:
+    """The round's totals per unit, and what sub-units reported, through the DB-API driver alone when it can,
+    else through SQLAlchemy."""
     from .. import readonly
+    from ..reports.subunit_totals import SUBUNIT_TOTALS, reported_totals_from_rows
     from ..survey.totals import UNIT_TOTALS, unit_totals_from_rows
 
     with readonly.connect(settings.database_url) as connection:
         if connection is not None:
-            return unit_totals_from_rows(readonly.fetch(connection, UNIT_TOTALS, {"round": round_name}))
+            parameters = {"round": round_name}
+            return (
+                unit_totals_from_rows(readonly.fetch(connection, UNIT_TOTALS, parameters)),
+                reported_totals_from_rows(readonly.fetch(connection, SUBUNIT_TOTALS, parameters)),
+            )
+    import sqlalchemy as sa
     from sqlmodel import Session
 
     from ..survey.counts import unit_totals
 
     with open_database(settings) as engine, Session(engine) as session:
-        return unit_totals(session, round_name)
+        reported = session.execute(sa.text(SUBUNIT_TOTALS), {"round": round_name})
+        return unit_totals(session, round_name), reported_totals_from_rows(reported)
 
 
 @app.command("status")
@@ -75,7 +87,7 @@ def report_status(
     send: SendOption = False,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Ghi báo cáo PDF vào tệp này.")] = None,
 ) -> None:
-    """The ISO board status report: print it, write its PDF (-o), or send the email now (--send)."""
+    """Báo cáo tình hình cho Ban ISO: in ra màn hình, ghi PDF (-o), hoặc gửi thư ngay (--send)."""
     from ..settings import load_settings
 
     settings = load_settings(config)
@@ -86,7 +98,8 @@ def report_status(
             result = send_status(engine, settings)
         if output:
             output.write_bytes(result.pdf_path.read_bytes())
-        console.print(f"Đã gửi “{result.subject}” tới {', '.join(result.recipients)}; bản PDF: {result.pdf_path}")
+        sent = f"Đã gửi “{result.subject}” tới {', '.join(result.recipients)}; bản PDF: {result.pdf_path}"
+        console.print(sent, markup=False, highlight=False)
         return
     from sqlmodel import Session
 
@@ -107,7 +120,24 @@ def report_status(
         from ..reports.pdf import status_pdf  # reportlab only when a PDF is asked for
 
         output.write_bytes(status_pdf(view))
-        console.print(f"Đã ghi {output}")
+        console.print(f"Đã ghi {output}", markup=False, highlight=False)
+
+
+class RoundFormat(enum.StrEnum):
+    pdf = "pdf"
+    json = "json"
+
+
+def _round_json(settings: Settings, round_name: str | None) -> dict[str, object]:
+    """The round as `khaosat subunit import` reads it (reports/round_json.py)."""
+    from sqlmodel import Session
+
+    from ..models import utcnow
+    from ..reports.round import build_round_report
+    from ..reports.round_json import round_json
+
+    with open_database(settings) as engine, Session(engine) as session:
+        return round_json(build_round_report(session, settings, round_name, utcnow()))
 
 
 @app.command("round")
@@ -118,14 +148,24 @@ def report_round(
         str | None, typer.Option("--round", help="Đợt khảo sát, ví dụ 2026-1 (mặc định: đợt bắt đầu gần nhất).")
     ] = None,
     send: SendOption = False,
+    output_format: Annotated[
+        RoundFormat,
+        typer.Option("--format", help="pdf (PDF và XLSX trong [storage] dir) hoặc json (in ra, để gửi về cấp trên)."),
+    ] = RoundFormat.pdf,
 ) -> None:
-    """The round report (rates and satisfaction) as PDF and XLSX under [storage] dir; --send emails it."""
-    from ..mailer.round_report import send_round_report, write_round_report
+    """Báo cáo đợt (tỷ lệ thu hồi, mức độ hài lòng) dạng PDF và XLSX trong [storage] dir; --send gửi thư."""
     from ..settings import load_settings
 
     settings = load_settings(config)
+    if output_format is RoundFormat.json:
+        if send:
+            raise typer.BadParameter("--format json chỉ in ra, không gửi thư", param_hint="--send")
+        print_json(_round_json(settings, round_name))
+        return
+    from ..mailer.round_report import send_round_report, write_round_report
+
     with open_database(settings) as engine:
         result = (send_round_report if send else write_round_report)(engine, settings, round_name)
-    console.print(f"{result.subject}: {result.pdf_path}, {result.xlsx_path}")
+    console.print(f"{result.subject}: {result.pdf_path}, {result.xlsx_path}", markup=False, highlight=False)
     if result.recipients:
-        console.print(f"Đã gửi tới {', '.join(result.recipients)}")
+        console.print(f"Đã gửi tới {', '.join(result.recipients)}", markup=False, highlight=False)

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from ..review.decisions import Assign, Decision, Keep, Reject, Retry, SetAnswers
-from .common import ConfigOption, FormatOption, JsonOption, TableOrJson, console, handled, open_database, print_json
+from .common import (
+    ConfigOption,
+    FormatOption,
+    JsonOption,
+    TableOrJson,
+    console,
+    handled,
+    open_database,
+    print_json,
+    say,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -24,9 +36,9 @@ app = typer.Typer(help="Hàng chờ xem xét: phiếu máy chưa đọc chắc h
 def review_list(
     config: ConfigOption = None,
     output_format: FormatOption = TableOrJson.table,
-    show_all: Annotated[bool, typer.Option("--all", help="Also the items already settled.")] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="Cả các mục đã xử lý xong.")] = False,
 ) -> None:
-    """What waits for a person: forms not matched, answers not read for sure, files not read."""
+    """Những gì chờ người xem: phiếu chưa khớp hồ sơ, câu trả lời máy đọc chưa chắc, tệp không đọc được."""
     from rich.table import Table
     from sqlmodel import Session
 
@@ -49,7 +61,7 @@ def review_list(
     for view in views:
         kind, state = KIND_LABELS.get(view["kind"], view["kind"]), STATE_LABELS.get(view["state"], view["state"])
         row = (kind, state, view["survey"] or "—", view["reason"], view["source_file"] or "—")
-        table.add_row(str(view["id"]), *row)
+        table.add_row(str(view["id"]), *map(escape, row))
     console.print(table)
     console.print("Xem chứng cứ: khaosat review show SỐ; xử lý: khaosat review resolve SỐ …", highlight=False)
 
@@ -57,11 +69,11 @@ def review_list(
 @app.command("show")
 @handled
 def review_show(
-    item_id: Annotated[int, typer.Argument(help="Số của mục (khaosat review list).")],
+    item_id: Annotated[int, typer.Argument(help="Số của mục (khaosat review list).", metavar="SỐ")],
     config: ConfigOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """One item in full: what was read, the evidence files, the message, the answers, the history."""
+    """Toàn bộ một mục: máy đọc được gì, tệp chứng cứ, thư gốc, câu trả lời, lịch sử xử lý."""
     from sqlmodel import Session
 
     from ..review.view import KIND_LABELS, STATE_LABELS, show_item
@@ -74,28 +86,28 @@ def review_show(
         print_json(view)
         return
     kind, state = KIND_LABELS.get(view["kind"], view["kind"]), STATE_LABELS.get(view["state"], view["state"])
-    console.print(f"[bold]Mục {view['id']}[/] ({kind}, {state}): {view['reason']}", highlight=False)
-    console.print(f"Phiếu: {view['survey'] or '—'}; tệp: {view['source_file'] or '—'}", highlight=False)
+    console.print(f"[bold]Mục {view['id']}[/] ({kind}, {state}): {escape(view['reason'])}", highlight=False)
+    say(f"Phiếu: {view['survey'] or '—'}; tệp: {view['source_file'] or '—'}")
     for name, path in _evidence_paths(view["evidence"]):
-        console.print(f"  {name}: {path}", highlight=False, soft_wrap=True)
+        say(f"  {name}: {path}")
     details = view["details"]
     if details.get("answers") or details.get("uncertain"):
         read = ", ".join(f"{q}={v if v is not None else '∅'}" for q, v in sorted(details["answers"].items()))
-        console.print(f"Máy đọc được: {read or '—'}", highlight=False)
+        say(f"Máy đọc được: {read or '—'}")
         for question, reason in sorted((details.get("uncertain") or {}).items()):
-            console.print(f"  [yellow]?[/] {question}: {reason}", highlight=False)
+            console.print(f"  [yellow]?[/] {escape(question)}: {escape(str(reason))}", highlight=False)
     if view["message"]:
         message = view["message"]
-        console.print(f"Thư/tệp gốc: {message['name']} — từ {message['sender'] or '?'}", highlight=False)
+        say(f"Thư/tệp gốc: {message['name']} — từ {message['sender'] or '?'}")
     if view["response"]:
         stored = view["response"]
         answers = ", ".join(f"{q}={v if v is not None else '∅'}" for q, v in stored["answers"].items())
         counted = "được tính" if stored["counted"] else "không tính"
         line = f"Phiếu trả lời {stored['id']} ({stored['method']}, {counted}): {answers or '—'}"
-        console.print(line, highlight=False)
+        say(line)
     for entry in view["history"]:
-        line = f"{entry['at'][:19].replace('T', ' ')} UTC — {entry['actor']}: {entry['action']}"
-        console.print(line, highlight=False)
+        when = datetime.fromisoformat(entry["at"]).astimezone(settings.organization.zone)
+        say(f"{when:%d/%m/%Y %H:%M:%S %Z} — {entry['actor']}: {entry['action']}")
     console.print("Toàn bộ dữ liệu: khaosat review show SỐ --json", highlight=False)
 
 
@@ -114,7 +126,7 @@ class KeepChoice(enum.StrEnum):
 @app.command("resolve")
 @handled
 def review_resolve(
-    item_id: Annotated[int, typer.Argument(help="Số của mục (khaosat review list).")],
+    item_id: Annotated[int, typer.Argument(help="Số của mục (khaosat review list).", metavar="SỐ")],
     config: ConfigOption = None,
     survey: Annotated[str | None, typer.Option("--survey", help="Mã phiếu (XXXX-XXXX) gán cho mục.")] = None,
     answer: Annotated[
@@ -128,7 +140,7 @@ def review_resolve(
     by: Annotated[str | None, typer.Option("--by", help="Người xử lý (mặc định: $USER).")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Settle an item: assign it to a survey, enter or correct answers, keep one of two replies, retry, or reject it."""
+    """Xử lý một mục: gán vào phiếu, nhập hoặc sửa câu trả lời, chọn một trong hai phiếu, xử lý lại, hoặc từ chối."""
     import os
 
     from sqlmodel import Session
@@ -151,9 +163,8 @@ def review_resolve(
     if as_json:
         print_json({**result, "by": actor})
         return
-    console.print(
-        f"Mục {item_id}: {'đã từ chối' if isinstance(decision, Reject) else 'đã xử lý'}{_note(result)} ({actor})."
-    )
+    done = "đã từ chối" if isinstance(decision, Reject) else "đã xử lý"
+    say(f"Mục {item_id}: {done}{_note(result)} ({actor}).")
 
 
 def _decision(

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -23,10 +24,10 @@ from sqlmodel import Session, col, select
 from ..database import schema_revision
 from ..leases import holder_alive
 from ..mailer.returnpath import bounce_routing_warning
-from ..models import JobRun, Lock
+from ..models import JobRun, Lock, Unit
 from ..reports.status import queue_sizes
 from ..scheduler import JOBS, JobSpec, describe_schedule, is_interval, schedule_value, trigger_for
-from ..settings import Settings
+from ..settings import Settings, unit_reference_warnings
 
 LAST_ERRORS = 5
 
@@ -43,8 +44,18 @@ def collect_status(
             "queues": dataclasses.asdict(queue_sizes(session)),
             "last_errors": last_errors(session),
             "schema": schema_revision(session.connection()),
-            "warnings": [warning for warning in [bounce_routing_warning(settings)] if warning],
+            "warnings": configuration_warnings(session, settings),
         }
+
+
+def configuration_warnings(session: Session, settings: Settings) -> list[str]:
+    """What in the configuration will not work as meant: bounces that never come back, keys naming no unit.
+
+    ``khaosat init``, ``khaosat run`` (in its log) and ``khaosat status`` show the same list.
+    """
+    stored_units = session.exec(select(Unit.code)).all()
+    bounce = bounce_routing_warning(settings)
+    return [*([bounce] if bounce else []), *unit_reference_warnings(settings, stored_units)]
 
 
 def _lease_holders(session: Session, now: datetime) -> dict[str, str]:
@@ -132,29 +143,82 @@ def render_status(data: dict[str, Any], console: Console, zone: tzinfo) -> None:
         last = job["last_run"] or {}
         state = STATE_NAMES.get(last.get("state", ""), "—")
         if job["running_on"]:
-            state = f"[yellow]đang chạy[/] ({job['running_on']})"
+            state = f"[yellow]đang chạy[/] ({escape(job['running_on'])})"
         table.add_row(
             job["name"],
-            job["schedule"],
+            escape(job["schedule"]),
             _local(last.get("started_at"), zone),
             state,
             f"{last['duration_seconds']:.1f}" if last.get("duration_seconds") is not None else "—",
-            _summary_text(last.get("summary") or {}),
+            escape(summary_text(last.get("summary") or {})),
             _local(job["next_run"], zone) if job["next_run"] else "khi khởi động" if job["schedule"] != "tắt" else "—",
         )
     console.print(table)
     for key, count in data["queues"].items():
         console.print(f"{QUEUE_NAMES[key]}: [bold]{count}[/]")
     for error in data["last_errors"]:
-        console.print(f"[red]Lỗi[/] {error['job']} lúc {_local(error['at'], zone)}: {error['error']}", highlight=False)
+        when = _local(error["at"], zone)
+        console.print(f"[red]Lỗi[/] {error['job']} lúc {when}: {escape(error['error'])}", highlight=False)
     console.print(f"Lược đồ cơ sở dữ liệu: phiên bản {data['schema']}, đúng với khaosat này", highlight=False)
     for warning in data["warnings"]:
         console.print(warning, style="yellow", markup=False, highlight=False)
 
 
 def _local(moment: str | None, zone: tzinfo) -> str:
-    return datetime.fromisoformat(moment).astimezone(zone).strftime("%d/%m/%Y %H:%M:%S") if moment else "—"
+    """A stored UTC time in the organisation's zone, with the zone's name: "02/03/2026 08:00:00 +07"."""
+    return datetime.fromisoformat(moment).astimezone(zone).strftime("%d/%m/%Y %H:%M:%S %Z") if moment else "—"
 
 
-def _summary_text(summary: dict[str, Any]) -> str:
-    return " ".join(f"{key}={value}" for key, value in summary.items() if value) or "—"
+# The counts the jobs record (their reports' fields), as a person reads them in `khaosat status`.
+SUMMARY_LABELS = {
+    "files": "tệp",
+    "rejected_files": "tệp bị từ chối",
+    "new": "hồ sơ mới",
+    "updated": "hồ sơ cập nhật",
+    "rejected_rows": "dòng bị từ chối",
+    "queued": "phiếu đưa vào hàng chờ",
+    "skipped": "hồ sơ bỏ qua",
+    "sent": "đã gửi",
+    "retried": "chờ gửi lại",
+    "failed": "thất bại",
+    "uncertain": "không rõ đã gửi",
+    "resent": "gửi lại",
+    "released": "trả về hàng chờ",
+    "paper_waiting": "phiếu giấy chờ in",
+    "cancelled": "nhắc hủy",
+    "stopped": "dừng giữa chừng",
+    "received": "thư/tệp mới",
+    "repeated": "thư/tệp đã xử lý trước",
+    "responses": "phiếu ghi nhận",
+    "duplicates": "phiếu trùng",
+    "review": "chờ người xem",
+    "bounces": "thư báo lỗi gửi",
+    "autoreplies": "trả lời tự động",
+    "fax_reports": "báo cáo fax",
+    "by_channel": "theo kênh",
+    "dossiers": "hồ sơ",
+    "units_without_head": "đơn vị chưa có người nhận",
+    "recipients": "người nhận",
+    "rounds": "đợt",
+    "round": "đợt",
+    "snapshot_rows": "dòng số liệu",
+    "subject": "tiêu đề",
+}
+HIDDEN_SUMMARY = frozenset({"message_id"})  # for machines: in the JSON only
+
+
+def summary_text(summary: dict[str, Any]) -> str:
+    """A run's counts in words: "đã gửi 12 · thất bại 1"; a count by kind in brackets, "—" for nothing."""
+    parts = []
+    for key, value in summary.items():
+        if not value or key in HIDDEN_SUMMARY:
+            continue
+        label = SUMMARY_LABELS.get(key, key.replace("_", " "))
+        if value is True:
+            parts.append(label)
+        elif isinstance(value, dict):
+            inner = ", ".join(f"{name}: {count}" for name, count in value.items())
+            parts.append(f"{label} {sum(v for v in value.values() if isinstance(v, int | float))} ({inner})")
+        else:
+            parts.append(f"{label} {value}")
+    return " · ".join(parts) or "—"

@@ -8,12 +8,16 @@ forms go in a print batch. Simulated applicants then answer about 85% of the for
 PDFs by email, paper scans, one bounce, one auto-reply) into the scan folder
 (``applicants``); the intake reads them; the rates are counted and the ISO board's status
 email, with its PDF, is sent and kept; last, ``khaosat audit`` proves the figures add up.
+``demo_web`` then serves the online form of the workspace, for one unanswered survey's link.
 """
 
 from __future__ import annotations
 
+import secrets
 import shutil
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -106,3 +110,29 @@ def _posted_forms(engine: Engine, settings: Settings, renderer: FormRenderer) ->
     with DbSession(engine) as session:
         codes = session.exec(select(Dossier.code).join(Survey).where(col(Survey.channel) == Channel.post)).all()
         return [dossier_form(session, code, settings=settings, renderer=renderer)[1] for code in codes]
+
+
+@contextmanager
+def demo_web(workspace: Path, port: int) -> Iterator[str]:
+    """The online form of the demo in ``workspace``, served on ``port`` until the block ends:
+    the link of one survey nobody answered (a signing key made for the occasion)."""
+    from ..web.server import WebThread  # FastAPI and uvicorn: only when the form is served
+
+    settings = load_settings(workspace / "config.toml", environ={})
+    base_url = f"http://127.0.0.1:{port}"
+    web = settings.web.model_copy(update={"port": port, "base_url": base_url})
+    settings = settings.model_copy(update={"web": web.with_secrets(secrets.token_urlsafe(32), {})})
+    engine = make_engine(settings.database_url)
+    thread = WebThread(settings, engine)
+    try:
+        with DbSession(engine) as session:
+            token = session.exec(
+                select(Survey.token).where(col(Survey.responded).is_(False)).order_by(col(Survey.id))
+            ).first()
+        thread.start()
+        while not thread.started and thread.thread.is_alive():
+            thread.thread.join(0.05)
+        yield f"{base_url}/p/{token}" if token else f"{base_url}/ma"
+    finally:
+        thread.stop()
+        engine.dispose()

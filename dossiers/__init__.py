@@ -1,7 +1,8 @@
 """Dossier import: exports of the one-stop system (xlsx/csv) into the database.
 
 table.py reads a file into numbered rows; columns.py finds the header and maps it to
-fields; normalise.py and rows.py turn cells into clean records (pure); store.py writes
+fields; normalise.py and rows.py turn cells into clean records (pure); catalogue.py gives
+units and procedures the configuration's codes, or short ones of their own; store.py writes
 them in bulk; importer.py ties these together; inbox.py runs the drop folder.
 """
 

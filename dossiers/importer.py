@@ -22,7 +22,8 @@ from pathlib import Path
 from sqlmodel import Session
 
 from ..errors import ImportFileError
-from ..settings import DossierSettings, RoundSettings, Settings
+from ..settings import DossierSettings, Settings
+from .catalogue import catalogues
 from .columns import Aliases, ColumnMap, alias_table, locate_header
 from .report import ImportReport, RowNote
 from .rows import read_rows
@@ -46,16 +47,27 @@ def import_files(paths: Sequence[Path], *, session: Session, settings: Settings)
     parsed = [parse_file(path, settings.dossiers) for path in paths]
     report = ImportReport()
     for one in parsed:
-        report.merge(store_parsed(one, session=session, rounds=settings.rounds))
+        report.merge(store_parsed(one, session=session, settings=settings))
     session.commit()
     return report
 
 
-def store_parsed(parsed: ParsedFile, *, session: Session, rounds: list[RoundSettings]) -> ImportReport:
-    """Write a parsed file (no commit) and return its report with the counts filled in."""
-    counts = store_records(parsed.items, session=session, source=parsed.name, rounds=rounds)
+def store_parsed(parsed: ParsedFile, *, session: Session, settings: Settings) -> ImportReport:
+    """Write a parsed file (no commit) and return its report with the counts filled in.
+
+    The report's warnings gain one note per unit or procedure the configuration does not name
+    (its new code and the lines to add to config.toml), at the row where it first appears.
+    """
+    units, procedures = catalogues(settings)
+    counts = store_records(
+        parsed.items, session=session, source=parsed.name, rounds=settings.rounds, units=units, procedures=procedures
+    )
     report = parsed.report
     report.new, report.updated, report.unchanged = counts.new, counts.updated, counts.unchanged
+    report.warnings.extend(RowNote(row, note, parsed.name) for row, note in counts.notes)
+    report.warnings.sort(key=lambda note: note.row)
+    for _row, note in counts.notes:
+        log.info("%s: %s", parsed.name, note.replace("\n", " "))
     log.info(
         "imported %s: %d new, %d updated, %d unchanged, %d rejected",
         parsed.name, counts.new, counts.updated, counts.unchanged, len(report.rejected),

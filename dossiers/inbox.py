@@ -76,7 +76,7 @@ def _process(path: Path, inbox: Path, *, session: Session, settings: Settings) -
         log.warning("dossier file %s rejected: %s", path.name, exc)
         return InboxResult(path.name, "rejected", target, reason=str(exc))
     try:
-        report = store_parsed(parsed, session=session, rounds=settings.rounds)
+        report = store_parsed(parsed, session=session, settings=settings)
         session.commit()
     except SQLAlchemyError:
         session.rollback()

@@ -151,16 +151,6 @@ def _phone_numbers(text: str, region: str) -> list[str]:
     return [phonenumbers.format_number(match.number, e164) for match in matcher]
 
 
-def slug_code(name: str, limit: int = MAX_CODE_LENGTH) -> str:
-    """A stable code from a name: no diacritics, upper case, words joined by '-'.
-
-    "Phòng Quản lý chuyên ngành" → "PHONG-QUAN-LY-CHUYEN-NGANH". A slug longer than
-    ``limit`` is cut and ends with 8 hex digits of its hash, so it stays unique.
-    """
-    slug = fold(name).upper().replace(" ", "-")
-    return bounded(slug, limit)
-
-
 def bounded(code: str, limit: int = MAX_CODE_LENGTH) -> str:
     """``code`` itself when short enough, else a prefix plus a hash of the whole."""
     if len(code) <= limit:

@@ -1,7 +1,7 @@
 """Unit follow-up: each unit head gets the list of the unit's dossiers still owing a reply.
 
 So that staff can phone the applicants (MISSION.md P4). Each unit's list goes only to that
-unit's heads (``[report] unit_heads``): contact details never leave the unit. An applicant
+unit's heads (``[[units]] heads`` and ``[report] unit_heads``): contact details never leave the unit. An applicant
 who asked for no more reminders (an opt-out) is on no list. A failure with one unit's list
 (a head's address refused, or one SMTP cannot carry) is recorded in the report's errors
 with its unit, and the other units' lists are still sent, each on a clean connection; only
@@ -15,6 +15,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import phonenumbers
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -55,7 +56,18 @@ class FollowupReport:
 CHANNEL_NAMES = {"email": "Email", "fax": "Fax", "post": "Bưu điện", "counter": "Tại quầy"}
 
 
-def outstanding_by_unit(session: Session, *, today: date, now: datetime) -> list[UnitList]:
+def for_people(number: str, region: str = "VN") -> str:
+    """A stored E.164 number as people write it: national in ``region`` ("0912 345 678"), else international."""
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return number
+    national = phonenumbers.region_code_for_number(parsed) == region
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if national else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(parsed, style)
+
+
+def outstanding_by_unit(session: Session, *, today: date, now: datetime, region: str = "VN") -> list[UnitList]:
     """Per unit, every sent survey of an open round without a reply and without an opt-out, oldest first."""
     rows = session.exec(
         select(Survey, Dossier, Unit)
@@ -69,7 +81,8 @@ def outstanding_by_unit(session: Session, *, today: date, now: datetime) -> list
     lists: dict[str, UnitList] = {}
     for survey, dossier, unit in rows:
         assert survey.sent_at is not None
-        contact = " · ".join(filter(None, [dossier.phone, dossier.email, dossier.fax and f"fax {dossier.fax}"]))
+        phone, fax = (for_people(number, region) if number else "" for number in (dossier.phone, dossier.fax))
+        contact = " · ".join(filter(None, [phone, dossier.email, fax and f"fax {fax}"]))
         lists.setdefault(unit.code, UnitList(unit.code, unit.name)).rows.append(
             Outstanding(
                 dossier.code,
@@ -89,7 +102,7 @@ def send_followups(
     now = now or utcnow()
     today = now.astimezone(settings.organization.zone).date()
     with Session(engine) as session:
-        lists = outstanding_by_unit(session, today=today, now=now)
+        lists = outstanding_by_unit(session, today=today, now=now, region=settings.dossiers.default_region)
     return asyncio.run(_send(lists, settings, transport or SmtpTransport(settings.smtp), today))
 
 
@@ -97,7 +110,7 @@ async def _send(lists: list[UnitList], settings: Settings, transport: Transport,
     report = FollowupReport()
     try:
         for unit in lists:
-            heads = settings.report.unit_heads.get(unit.unit_code, [])
+            heads = settings.heads_for(unit.unit_code)
             if not heads:
                 report.units_without_head.append(unit.unit_code)
                 continue

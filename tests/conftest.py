@@ -7,40 +7,32 @@ cannot be reached the test fails, it is never skipped.
 
 from __future__ import annotations
 
-import uuid
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from khaosat.database import init_schema
 from khaosat.models import make_engine
 from khaosat.settings import Settings
 
-from .support.settings import PG_URL, make_settings
+from .support.browser import browser, page  # noqa: F401  (real Chromium for any test that asks)
+from .support.databases import BACKENDS, fresh_database_url
+from .support.settings import make_settings
 from .support.smtp_server import SmtpSink
 
+# pytest-xdist's workers start with COLUMNS=80, which rich then fixes as the width of the
+# consoles made when commands/ is imported: without it, as in a plain run, a test's COLUMNS counts.
+os.environ.pop("COLUMNS", None)
 
-@pytest.fixture(params=["sqlite", "postgres"])
+
+@pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database URL on each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'khaosat.db'}"
-        return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    except sa.exc.OperationalError as exc:
-        pytest.fail(f"PostgreSQL is not reachable at {PG_URL}: {exc}")
-    separator = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    with fresh_database_url(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -2,9 +2,12 @@
 
 ``tests/fixtures/released/`` holds what the released code (c4ee84f) made by running
 `khaosat demo`: the SQLite database itself, and the same rows in a PostgreSQL dump (see its
-README). Each test works on a copy: the SQLite file copied to tmp_path, the dump loaded into a
-database of its own (``khaosat_migrate_<random>``, dropped at the end). Counts are read from
-the copy before the upgrade, never written down here.
+README). Each test works on a copy: the SQLite file copied to tmp_path, or the dump loaded
+into a schema of its own (its ``public.`` names moved there; dropped at the end: a schema, as
+DROP DATABASE would cost a checkpoint of the whole server). Counts are read from the copy
+before the upgrade, never written down here. The command a test is about runs as a real
+process; a command that only sets the database up, or reads it back afterwards, runs in this
+process (typer's CliRunner).
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ import json
 import shutil
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -28,12 +30,15 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
+from typer.testing import CliRunner, Result
 
+from khaosat.cli import app
 from khaosat.database import init_schema, schema_revision
 from khaosat.migrations import RELEASED, head, revisions
 from khaosat.migrations.run import alembic_config, stamp
 from khaosat.models import Answer, Survey, make_engine
 
+from .support.databases import BACKENDS, fresh_database_url, postgres_schema, schema_url
 from .support.paths import FIXTURES
 from .support.processes import khaosat
 from .support.settings import PG_URL
@@ -41,47 +46,44 @@ from .support.settings import PG_URL
 RELEASED_DIR = FIXTURES / "released"
 
 
-@contextmanager
-def postgres_database() -> Iterator[sa.URL]:
-    """A new, empty PostgreSQL database (``khaosat_migrate_<random>``), dropped afterwards."""
-    name = f"khaosat_migrate_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f"CREATE DATABASE {name}"))
-    try:
-        yield sa.make_url(PG_URL).set(database=name)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f"DROP DATABASE {name} WITH (FORCE)"))
-        admin.dispose()
+def released_dump(schema: str) -> str:
+    """The PostgreSQL dump with its ``public.`` names moved to ``schema``; the rows (COPY ... ``\\.``) as they are."""
+    lines, in_rows = [], False
+    for line in (RELEASED_DIR / "postgres.sql").read_text(encoding="utf-8").splitlines(keepends=True):
+        if in_rows:
+            in_rows = line.rstrip("\n") != "\\."
+        else:
+            in_rows = line.startswith("COPY ")
+            line = line.replace("public.", f"{schema}.")
+        lines.append(line)
+    return "".join(lines)
 
 
 @contextmanager
 def empty_database(like: str, tmp_path: Path) -> Iterator[str]:
     """An empty database on the backend of the URL ``like``."""
-    if like.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
-        return
-    with postgres_database() as url:
-        yield url.render_as_string(hide_password=False)
+    with fresh_database_url("sqlite" if like.startswith("sqlite") else "postgres", tmp_path) as url:
+        yield url
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=BACKENDS)
 def released_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A copy of the released database, on each backend."""
+    """A copy of the released database, on each backend: on PostgreSQL, the dump loaded into a schema of its own."""
     if request.param == "sqlite":
         shutil.copyfile(RELEASED_DIR / "khaosat.db", tmp_path / "released.db")
         yield f"sqlite:///{tmp_path / 'released.db'}"
         return
-    with postgres_database() as url:
-        libpq = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with postgres_schema() as schema:
+        libpq = sa.make_url(PG_URL).set(drivername="postgresql").render_as_string(hide_password=False)
         subprocess.run(
-            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", libpq, "-f", str(RELEASED_DIR / "postgres.sql")],
+            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", libpq, "-f", "-"],
+            input=released_dump(schema),
+            text=True,
             check=True,
             capture_output=True,
             timeout=120,
         )
-        yield url.render_as_string(hide_password=False)
+        yield schema_url(schema)
 
 
 @pytest.fixture
@@ -91,13 +93,22 @@ def released(released_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-def run_khaosat(tmp_path: Path, database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """``khaosat ARGS`` as a real process on ``database_url``."""
+def config_file(tmp_path: Path, database_url: str) -> Path:
     config = tmp_path / "config.toml"
     config.write_text(f'[database]\nurl = "{database_url}"\n[storage]\ndir = "data"\n', encoding="utf-8")
-    process = khaosat(config, *args)
+    return config
+
+
+def run_khaosat(tmp_path: Path, database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``khaosat ARGS`` as a real process on ``database_url``."""
+    process = khaosat(config_file(tmp_path, database_url), *args)
     out, err = process.communicate(timeout=120)
     return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+
+
+def khaosat_here(tmp_path: Path, database_url: str, *args: str) -> Result:
+    """``khaosat ARGS`` in this process: where the test's subject is not what a process prints on failing."""
+    return CliRunner().invoke(app, [*args, "--config", str(config_file(tmp_path, database_url))])
 
 
 def row_counts(engine: Engine) -> dict[str, int]:
@@ -210,7 +221,7 @@ def test_report_rates_after_the_upgrade_are_the_fixture_s_counts(released, relea
     expected = raw_rates(released, round_name)
     assert sum(figures["sent"] for figures in expected.values()) > 0
 
-    assert run_khaosat(tmp_path, released_url, "init").returncode == 0
+    assert khaosat_here(tmp_path, released_url, "init").exit_code == 0
     result = run_khaosat(tmp_path, released_url, "report", "rates", "--round", round_name, "--format", "json")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
@@ -222,7 +233,7 @@ def test_report_rates_after_the_upgrade_are_the_fixture_s_counts(released, relea
 
 def test_init_twice_changes_nothing(released, released_url, tmp_path):
     """A second `khaosat init` on an upgraded database finds it current: same schema, same rows, same revision."""
-    assert run_khaosat(tmp_path, released_url, "init").returncode == 0
+    assert khaosat_here(tmp_path, released_url, "init").exit_code == 0
     schema, counts = schema_of(released), row_counts(released)
     result = run_khaosat(tmp_path, released_url, "init")
     assert result.returncode == 0, result.stderr
@@ -245,11 +256,11 @@ def test_status_says_in_one_line_that_the_schema_is_behind_until_init(released, 
         assert f"phiên bản {RELEASED}" in result.stderr and f"cũ hơn phiên bản {head()}" in result.stderr
         assert "khaosat init" in result.stderr
 
-    assert run_khaosat(tmp_path, released_url, "init").returncode == 0
-    result = run_khaosat(tmp_path, released_url, "status")
-    assert result.returncode == 0, result.stderr
+    assert khaosat_here(tmp_path, released_url, "init").exit_code == 0
+    result = khaosat_here(tmp_path, released_url, "status")
+    assert result.exit_code == 0, result.output
     assert f"Lược đồ cơ sở dữ liệu: phiên bản {head()}" in result.stdout
-    result = run_khaosat(tmp_path, released_url, "status", "--format", "json")
+    result = khaosat_here(tmp_path, released_url, "status", "--format", "json")
     assert json.loads(result.stdout)["schema"] == head()
 
 

@@ -10,7 +10,14 @@ import pytest
 
 from khaosat.errors import ConfigError
 from khaosat.intake.imap import ImapSource
-from khaosat.settings import Section, Settings, apply_env_overrides, load_settings
+from khaosat.settings import (
+    Section,
+    Settings,
+    apply_env_overrides,
+    load_settings,
+    parse_settings,
+    unit_reference_warnings,
+)
 
 from .support.dovecot import dovecot, imap_user  # noqa: F401
 from .support.paths import REPOSITORY
@@ -62,12 +69,14 @@ def test_config_path_from_environment(tmp_path):
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ('[smtp]\nhots = "x"\n', "smtp.hots': unknown key"),
+        ('[smtp]\nhots = "x"\n', "khóa cấu hình 'smtp.hots': không có khóa này"),
+        ('[smtp]\nport = "x"\n', "khóa cấu hình 'smtp.port': phải là số nguyên"),
         ('[smtp]\nsecurity = "ssl"\n', "smtp.security"),
         ('[organization]\ntimezone = "Mars/Olympus"\n', "organization.timezone"),
         ('[fax]\ngateway = "fax@example.vn"\n', "fax.gateway"),
         ('[[rounds]]\nname = "1"\nstart = "13-01"\nend = "10-31"\n', "rounds.0.start"),
-        ("[smtp\n", "not valid TOML"),
+        ("[smtp\n", "không phải TOML hợp lệ: thiếu ']' cuối tên mục (dòng 1, cột 6)"),
+        ('[[units]]\ncode = "Q L"\nname = "Phòng"\n', "units.0.code"),
     ],
 )
 def test_bad_config_names_the_key(tmp_path, toml, message):
@@ -78,14 +87,14 @@ def test_bad_config_names_the_key(tmp_path, toml, message):
 
 
 def test_unknown_env_override_is_an_error():
-    with pytest.raises(ConfigError, match="KHAOSAT_SMTP__PROT"):
+    with pytest.raises(ConfigError, match=re.escape("KHAOSAT_SMTP__PROT: mục [smtp] không có khóa 'prot'")):
         apply_env_overrides({}, {"KHAOSAT_SMTP__PROT": "1"})
-    with pytest.raises(ConfigError, match="no section"):
+    with pytest.raises(ConfigError, match=re.escape("KHAOSAT_NOPE__X: cấu hình không có mục [nope]")):
         apply_env_overrides({}, {"KHAOSAT_NOPE__X": "1"})
 
 
 def test_missing_file():
-    with pytest.raises(ConfigError, match="not found"):
+    with pytest.raises(ConfigError, match="không tìm thấy tệp cấu hình"):
         load_settings(Path("/nonexistent/khaosat.toml"), environ={})
 
 
@@ -108,7 +117,7 @@ def test_a_password_in_the_file_is_refused(tmp_path):
     """Secrets are never in the file: a password key is an unknown key."""
     config = tmp_path / "secret.toml"
     config.write_text('[imap]\npassword = "bí-mật"\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match=re.escape("imap.password': unknown key")):
+    with pytest.raises(ConfigError, match=re.escape("imap.password': không có khóa này")):
         load_settings(config, environ={})
 
 
@@ -140,3 +149,55 @@ def test_only_the_settings_and_the_command_read_the_environment():
             if isinstance(node, ast.Attribute) and node.attr in {"environ", "getenv"}:
                 readers.add("/".join(parts))
     assert readers == set()
+
+
+def test_units_and_procedures_of_the_configuration(tmp_path):
+    """[[units]] and [[procedures]]: codes, names, aliases; a unit's own target and heads come first."""
+    config = tmp_path / "k.toml"
+    config.write_text(
+        "[report]\ntarget = 0.8\nunit_targets = { QLCN = 0.7, VP = 0.6 }\n"
+        'unit_heads = { QLCN = ["b@x.vn", "a@x.vn"] }\n'
+        '[[units]]\ncode = "QLCN"\nname = "Phòng Quản lý chuyên ngành"\naliases = ["Phòng QLCN"]\ntarget = 0.9\n'
+        'heads = ["a@x.vn"]\n'
+        '[[procedures]]\ncode = "1.001234"\nname = "Cấp giấy chứng nhận"\nshort_name = "Cấp GCN"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(config, environ={})
+    assert [(unit.code, unit.names) for unit in settings.units] == [
+        ("QLCN", ["Phòng Quản lý chuyên ngành", "Phòng QLCN"])
+    ]
+    assert (settings.target_for("QLCN"), settings.target_for("VP"), settings.target_for("X")) == (0.9, 0.6, 0.8)
+    assert settings.heads_for("QLCN") == ["a@x.vn", "b@x.vn"] and settings.heads_for("VP") == []
+    assert settings.procedure("1.001234").short_name == "Cấp GCN" and settings.procedure("X") is None
+
+
+@pytest.mark.parametrize(
+    ("units", "message"),
+    [
+        ([{"code": "A", "name": "Phòng A"}, {"code": "A", "name": "Phòng B"}], "[[units]]: mã 'A' có hai lần"),
+        (
+            [{"code": "A", "name": "Phòng Một"}, {"code": "B", "name": "Phòng B", "aliases": ["PHONG MOT"]}],
+            "[[units]]: tên “PHONG MOT” thuộc cả A lẫn B",
+        ),
+        ([{"code": "A"}], "khóa cấu hình 'units.0.name': thiếu"),
+    ],
+)
+def test_a_name_or_code_twice_in_units_is_an_error(tmp_path, units, message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        parse_settings({"units": units}, tmp_path)
+
+
+def test_unit_heads_naming_no_unit_is_a_warning(tmp_path):
+    """unit_heads = { QLCN = … } where no unit has that code: a warning naming the key and the known codes."""
+    settings = parse_settings(
+        {"report": {"unit_heads": {"QLCN": ["tp@x.vn"]}, "unit_targets": {"PQLCN": 0.9, "KT": 0.5}}}, tmp_path
+    )
+    targets, heads = unit_reference_warnings(settings, stored_unit_codes=["PQLCN", "VPS"])
+    assert heads.startswith("Cảnh báo: [report] unit_heads nêu đơn vị QLCN, nhưng không có đơn vị nào mã QLCN")
+    assert targets.startswith("Cảnh báo: [report] unit_targets nêu đơn vị KT,")
+    assert heads.endswith("Các mã đơn vị đã biết: PQLCN, VPS. Có phải PQLCN?")
+    configured = parse_settings(
+        {"report": {"unit_heads": {"QLCN": ["tp@x.vn"]}}, "units": [{"code": "QLCN", "name": "Phòng QLCN"}]},
+        tmp_path,
+    )
+    assert unit_reference_warnings(configured, stored_unit_codes=[]) == []

@@ -45,7 +45,7 @@ def test_import_json_contract(config):
 def test_import_prints_a_vietnamese_summary(config):
     result = invoke("dossiers", "import", FIXTURE, "--config", config)
     assert result.exit_code == 0, result.output
-    assert "Hồ sơ mới: 6; cập nhật: 0; không đổi: 0; dòng bị từ chối: 2; cảnh báo: 4." in result.stdout
+    assert "Hồ sơ mới: 6; cập nhật: 0; không đổi: 0; dòng bị từ chối: 2; cảnh báo: 8." in result.stdout
     assert "Dòng bị từ chối" in result.stdout
     assert "Thiếu mã hồ sơ" in result.stdout
 

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from khaosat.dossiers import process_inbox
 from khaosat.models import Dossier
+from khaosat.settings import parse_settings
 
 from ..fixtures.make_dossiers_messy import FIXTURE
 from ..support.dossier_files import write_xlsx
@@ -45,7 +46,10 @@ def test_good_file_is_imported_and_moved_with_its_report(engine, settings):
         assert len(session.exec(select(Dossier)).all()) == 6
 
 
-def test_clean_file_gets_no_report(engine, settings, tmp_path):
+def test_clean_file_gets_no_report(engine, tmp_path):
+    """A file whose every row imports and whose unit the configuration names leaves nothing to report."""
+    settings = parse_settings({"dossiers": {"inbox_dir": "inbox"}, "units": [{"code": "VP", "name": "Văn phòng"}]},
+                              tmp_path)  # fmt: skip
     clean = write_xlsx(tmp_path / "clean.xlsx",
                        [["HS-1", "T1", "Thủ tục", "Văn phòng", "A", "", "", "", "", "01/03/2024", ""]])  # fmt: skip
     drop(settings, "clean.xlsx", clean)

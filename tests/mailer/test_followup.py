@@ -54,7 +54,7 @@ def test_unit_heads_get_their_own_units_outstanding_list(engine, config, smtp):
     [message] = [received.message for received in smtp.received]
     assert smtp.received[0].rcpt_tos == [QLCN_HEAD]
     html = message.get_body(("html",)).get_content()
-    assert "HS-0" in html and "0912345678" in html and "HS-KHTC" not in html
+    assert "HS-0" in html and "0912 345 678" in html and "HS-KHTC" not in html  # the national format
     assert "Phòng Quản lý chuyên ngành" in message["Subject"]
 
 
