@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from .common import console, handled
 
@@ -48,13 +49,16 @@ def demo(
     console.print(rates_table(result.rates))
     render_audit(result.audit, console)
     console.print(f"\nXem kết quả trong [bold]{result.workspace}[/]:")
-    console.print("  mailboxes/               thư đã gửi cho người nộp và Ban ISO (.eml)")
-    console.print("  scans/processed, review/ phiếu trả về đã đọc, và những gì cần người xem")
-    console.print(f"  {result.status_pdf.name}   báo cáo tiến độ gửi Ban ISO (PDF)")
-    if result.print_file:
-        console.print(f"  {result.print_file.name}          lô in gửi bưu điện (trang địa chỉ + phiếu)")
     config_path = result.workspace / "config.toml"
-    console.print(f"  config.toml              cấu hình; thử: khaosat report rates --config {config_path}")
+    shown = [
+        ("mailboxes/", "thư đã gửi cho người nộp và Ban ISO (.eml)"),
+        ("scans/processed, review/", "phiếu trả về đã đọc, và những gì cần người xem"),
+        (result.status_pdf.name, "báo cáo tiến độ gửi Ban ISO (PDF)"),
+        *([(result.print_file.name, "lô in gửi bưu điện (trang địa chỉ + phiếu)")] if result.print_file else []),
+        ("config.toml", f"cấu hình; thử: khaosat report rates --config {config_path}"),
+    ]
+    for name, what in shown:
+        console.print(f"  {escape(name):<24} {what}", highlight=False)
     if web if web is not None else sys.stdin.isatty():
         _serve_form(result.workspace)
 

@@ -2,7 +2,8 @@
 
 ``write_config`` points the demo at its embedded mail server, a fax gateway and a scan
 folder; ``write_sample_export`` writes about 60 dossiers in 4 units the way one-stop
-systems export them (a title row, Vietnamese headers, mixed and missing contacts).
+systems export them (a title row, Vietnamese headers, long names and no code columns,
+mixed and missing contacts).
 """
 
 from __future__ import annotations
@@ -16,18 +17,21 @@ from openpyxl import Workbook
 from ..settings import default_rounds
 from ..survey.rounds import period_for
 
+# As one-stop systems export them: full names, no unit or procedure codes (khaosat makes
+# short codes and says which lines to add to [[units]] to choose them).
 UNITS = [
     "Phòng Quản lý chuyên ngành",
     "Phòng Kế hoạch - Tài chính",
-    "Chi cục Tiêu chuẩn Đo lường Chất lượng",
-    "Văn phòng Sở",
+    "Chi cục Tiêu chuẩn Đo lường Chất lượng tỉnh Lâm Đồng",
+    "Trung tâm Ứng dụng tiến bộ khoa học và công nghệ, Thông tin - Thống kê, Đo lường - Thử nghiệm "
+    "và Phát triển công nghệ tỉnh Lâm Đồng",
 ]
-UNIT_CODES = ["QLCN", "KHTC", "TDC", "VP"]
 PROCEDURES = [
-    ("1.004525", "Cấp giấy chứng nhận đăng ký hoạt động khoa học và công nghệ"),
-    ("1.003717", "Đăng ký kiểm tra nhà nước về chất lượng hàng hóa nhập khẩu"),
-    ("2.001269", "Cấp giấy phép tiến hành công việc bức xạ"),
-    ("1.008373", "Công bố sử dụng dấu định lượng trên nhãn hàng đóng gói sẵn"),
+    "Thủ tục cấp Giấy chứng nhận đăng ký hoạt động khoa học và công nghệ của tổ chức khoa học và công nghệ",
+    "Thủ tục đăng ký kiểm tra nhà nước về chất lượng hàng hóa nhập khẩu thuộc trách nhiệm quản lý "
+    "của Bộ Khoa học và Công nghệ",
+    "Thủ tục cấp giấy phép tiến hành công việc bức xạ - sử dụng thiết bị X-quang chẩn đoán trong y tế",
+    "Thủ tục công bố sử dụng dấu định lượng trên nhãn hàng đóng gói sẵn",
 ]
 APPLICANT_NAMES = [
     "Nguyễn Văn An",
@@ -43,9 +47,7 @@ APPLICANT_NAMES = [
 HEADER = [
     "STT",
     "Mã hồ sơ",
-    "Mã thủ tục",
     "Tên thủ tục",
-    "Mã đơn vị",
     "Đơn vị xử lý",
     "Tổ chức, cá nhân",
     "Email",
@@ -98,9 +100,7 @@ def write_sample_export(path: Path, today: date, count: int = 60, seed: int = 20
             [
                 number,
                 f"000.00.24.H{number:05d}",
-                procedure[0],
-                procedure[1],
-                UNIT_CODES[number % len(UNITS)],
+                procedure,
                 UNITS[number % len(UNITS)],
                 applicant,
                 email,

@@ -80,10 +80,13 @@ def _plain(cell: str) -> str:
     return Text.from_markup(cell).plain
 
 
+NAME_MIN = 16  # a narrower name column is no use: the names go under the table instead
+
+
 def audit_table(audited: RoundAudit, width: int = 80) -> Table:
     """One round for a terminal ``width`` columns wide: each unit's ledger, a red "counter ≠ rows"
     where a counter differs, ✗ on a unit with a problem. The figures are never cut; the unit's
-    name is shortened to make room."""
+    name is shortened to make room, and left out (``unit_names`` lists it) where too little is left."""
     differs = any(problem.check == "counter" for problem in audited.problems)
     table = Table(
         title=f"Đối soát số liệu — đợt {audited.round}",
@@ -94,31 +97,55 @@ def audit_table(audited: RoundAudit, width: int = 80) -> Table:
         pad_edge=False,
         collapse_padding=True,
     )
+    rows = _rows(audited)
+    name_width = _name_width(audited, rows, width)
+    table.add_column("Mã", no_wrap=True, min_width=_code_width(audited))
+    if name_width:
+        table.add_column("Đơn vị", no_wrap=True, overflow="ellipsis", width=name_width)
+    for (header, _, _), figure_width in zip(COLUMNS, _figure_widths(rows), strict=True):
+        table.add_column(header, justify="right", no_wrap=True, min_width=figure_width)
+    table.add_column("", justify="center", no_wrap=True, min_width=1)
+    for unit, row in zip(audited.units, rows, strict=True):
+        table.add_row(*([row[0], escape(unit.name), *row[1:]] if name_width else row))
+    return table
+
+
+def unit_names(audited: RoundAudit, width: int = 80) -> list[str]:
+    """The units' names under a table too narrow to hold them, one "code: name" line each."""
+    if _name_width(audited, _rows(audited), width):
+        return []
+    return [f"  {escape(unit.unit)}: {escape(unit.name)}" for unit in audited.units]
+
+
+def _rows(audited: RoundAudit) -> list[list[str]]:
+    """Each unit's code, figures and mark, as rich markup (the name goes in where it fits)."""
     troubled = _troubled(audited)
-    rows = [
+    return [
         [
             escape(unit.unit),
-            escape(unit.name),
             *(_cell(unit, figure, counter) for _, figure, counter in COLUMNS),
             "[red]✗[/]" if unit.unit in troubled else "[green]✓[/]",
         ]
         for unit in audited.units
     ]
-    figures = [
-        max([len(header), *(len(_plain(row[index + 2])) for row in rows)])
+
+
+def _code_width(audited: RoundAudit) -> int:
+    return max([2, *(len(unit.unit) for unit in audited.units)])
+
+
+def _figure_widths(rows: list[list[str]]) -> list[int]:
+    return [
+        max([len(header), *(len(_plain(row[index + 1])) for row in rows)])
         for index, (header, _, _) in enumerate(COLUMNS)
     ]
-    code_width = max([2, *(len(unit.unit) for unit in audited.units)])
+
+
+def _name_width(audited: RoundAudit, rows: list[list[str]], width: int) -> int:
+    """The name column's width, or 0 when fewer than NAME_MIN columns are left for it."""
     names = max([6, *(len(unit.name) for unit in audited.units)])
-    name_width = max(6, min(names, width - code_width - sum(figures) - 1 - 2 * (len(figures) + 3)))  # gaps, edges
-    table.add_column("Mã", no_wrap=True, min_width=code_width)
-    table.add_column("Đơn vị", no_wrap=True, overflow="ellipsis", width=name_width)
-    for (header, _, _), figure_width in zip(COLUMNS, figures, strict=True):
-        table.add_column(header, justify="right", no_wrap=True, min_width=figure_width)
-    table.add_column("", justify="center", no_wrap=True, min_width=1)
-    for row in rows:
-        table.add_row(*row)
-    return table
+    left = width - _code_width(audited) - sum(_figure_widths(rows)) - 1 - 2 * (len(COLUMNS) + 3)  # gaps, edges
+    return min(names, left) if left >= NAME_MIN or names <= left else 0
 
 
 def problem_lines(problems: list[Problem], shown: int = SHOWN_PER_CHECK) -> list[str]:
@@ -155,6 +182,8 @@ def render_audit(report: AuditReport, console: Console) -> None:
     """Each round's table and problems, then the problems of no round and the verdict."""
     for audited in report.rounds:
         console.print(audit_table(audited, console.width))
+        for line in unit_names(audited, console.width):
+            console.print(line, highlight=False)
         for line in problem_lines(audited.problems):
             console.print(line, highlight=False)
     for line in closing_lines(report):

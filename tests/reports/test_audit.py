@@ -18,7 +18,7 @@ from khaosat.intake.archive import archive_files, archive_path, archive_raw
 from khaosat.intake.run import intake_once
 from khaosat.models import InboundMessage, Response, Round, RoundCount, Survey, SurveyStatus, Unit, utcnow
 from khaosat.reports.audit import round_audit
-from khaosat.reports.audit_view import audit_table, problem_lines
+from khaosat.reports.audit_view import audit_table, problem_lines, unit_names
 from khaosat.reports.raw_files import CountedReply, raw_problems
 from khaosat.reports.reconcile import (
     Ledger,
@@ -149,6 +149,20 @@ def test_the_table_fits_80_columns_and_caps_each_kind_of_problem():
     many = [Problem("QLCN", "raw", f"QLCN: thiếu tệp {n}") for n in range(23)]
     lines = problem_lines(many)
     assert len(lines) == 21 and "thiếu tệp 19" in lines[19] and "3 vấn đề khác" in lines[20]
+
+
+def test_names_that_find_no_room_in_the_table_are_listed_under_it_whole():
+    name = "Trung tâm Ứng dụng tiến bộ khoa học và công nghệ, Thông tin - Thống kê, Đo lường - Thử nghiệm"
+    figures = {key(1, DOSSIERS): Counts(dossiers=1234567), key(1): Counts(surveys=1234567, sent=1234567)}
+    audited = round_audit("2026-1", figures, figures, {}, {1: ("TTUDTBKHCN", name)}, PROCEDURES)
+    narrow = Console(width=80, record=True, color_system=None)
+    narrow.print(audit_table(audited, 80))
+    text = narrow.export_text()
+    assert "Đơn vị" not in text and "1234567" in text and "TTUDTBKHCN" in text
+    assert unit_names(audited, 80) == [f"  TTUDTBKHCN: {name}"]
+    wide = Console(width=200, record=True, color_system=None)
+    wide.print(audit_table(audited, 200))
+    assert name in wide.export_text() and unit_names(audited, 200) == []
 
 
 # --- the command on both databases ----------------------------------------------------------
