@@ -29,6 +29,8 @@ BENCHMARKS = [
     ("kill_dispatch.py", ["--trials", "2", "--resend-after", "0"]),
     ("poison.py", ["--only", "png-15000", "zip-of-zeros"]),
     ("latency.py", ["--trials", "1"]),
+    ("qr.py", ["--pages", "20"]),
+    ("web.py", ["--surveys", "50", "--gets", "200", "--runs", "1"]),
 ]
 
 
