@@ -32,7 +32,7 @@ from ..errors import KhaosatError
 from ..models import InboundMessage, Response, ReviewItem, ReviewKind, ReviewState, Survey, utcnow
 from ..settings import Settings
 from ..survey.codes import display_code, normalise_code
-from ..survey.responses import ReadAnswers, discard_response, record_response
+from ..survey.responses import ReadAnswers, count_only, discard_response, record_response
 from .answers import correct_answers, questionnaire_for, read_answers, text_questions, validate_answers
 from .audit_log import audit
 from .decisions import Assign, Decision, Given, Keep, Reject, Retry, SetAnswers
@@ -152,24 +152,26 @@ def _set_answers(session: Session, item: ReviewItem, answers: Given, actor: str,
 
 
 def _keep(session: Session, item: ReviewItem, keep: Literal["first", "second"], actor: str) -> Response:
-    """Settle a conflict: the first response received counts, or the second (the item's)."""
+    """Settle a conflict: the first response received counts, or the second (the item's), and no other.
+
+    The survey may have more replies than the two (a third paper reply, a web revision since):
+    the chosen one becomes the only one counted (``count_only``), never one more.
+    """
     if item.kind != ReviewKind.conflict or item.response_id is None:
         raise KhaosatError(f"mục {item.id} ({item.kind}) không phải hai phiếu trả lời khác nhau")
     second = session.get(Response, item.response_id)
     assert second is not None and second.duplicate_of is not None
     first = session.get(Response, second.duplicate_of)
     assert first is not None
-    before = {"counted": first.id if first.counted else second.id}
-    chosen, other = (first, second) if keep == "first" else (second, first)
-    chosen.counted, other.counted = True, False
-    session.add_all([chosen, other])
+    chosen = first if keep == "first" else second
+    counted_before = count_only(session, chosen)
     _close(item, ReviewState.resolved, actor)
     audit(
         session,
         actor=actor,
         action="review.keep",
         target=f"review:{item.id}",
-        before=before,
+        before={"counted": counted_before},  # a list: the survey may have counted none (or, after a fault, several)
         after={"counted": chosen.id},
     )
     return chosen

@@ -97,6 +97,34 @@ def record_response(
     return response
 
 
+def count_only(session: Session, response: Response) -> list[int]:
+    """Make ``response`` the one its survey counts: every other stops counting. Flushes.
+
+    A person's choice (review/service.py, Keep) may fall on any of the survey's replies, while
+    others arrived meanwhile (a third paper reply, a web revision) or the counted one was
+    discarded: so every counted one is looked up, not only the pair the choice was about. A
+    survey that no longer counted a reply is returned again, with the time this one came.
+    The survey's row is locked first, as in ``record_response``. Returns the ids of the
+    replies that counted before (``response``'s own when it did), for the audit entry.
+    """
+    survey = session.get(Survey, response.survey_id)
+    assert survey is not None and survey.id is not None
+    session.flush()
+    session.refresh(survey, with_for_update=True)
+    query = select(Response).where(col(Response.survey_id) == survey.id, col(Response.counted).is_(True))
+    before = list(session.exec(query.order_by(col(Response.id)).execution_options(populate_existing=True)))
+    for other in before:
+        if other.id != response.id:
+            other.counted = False
+            session.add(other)
+    response.counted = True
+    session.add(response)
+    session.flush()
+    if not survey.responded:
+        lifecycle.responded(session, survey, now=response.received_at)
+    return [counted.id for counted in before if counted.id is not None]
+
+
 def discard_response(session: Session, response: Response) -> None:
     """The response stops counting; the survey falls back on the earlier reply, or none. Flushes."""
     if not response.counted:
