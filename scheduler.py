@@ -100,7 +100,7 @@ def trigger_for(spec: JobSpec, settings: Settings) -> BaseTrigger | None:
     try:
         return cron_trigger(str(value), zone)
     except ValueError as exc:
-        raise ConfigError(f"configuration key 'schedule.{spec.schedule_key}': {exc}") from exc
+        raise ConfigError(f"khóa cấu hình 'schedule.{spec.schedule_key}': {exc}") from exc
 
 
 def check_schedule(settings: Settings, table: Sequence[JobSpec] = JOBS) -> None:

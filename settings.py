@@ -290,7 +290,7 @@ class WebSettings(Section):
     def _device_names(cls, value: dict[str, str]) -> dict[str, str]:
         for device in value:
             if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,31}", device):
-                raise ValueError(f"device name {device!r}: 1–32 lower-case letters, digits or '-'")
+                raise ValueError(f"tên thiết bị {device!r}: 1–32 ký tự gồm chữ thường không dấu, số hoặc '-'")
         return value
 
     @field_validator("base_url")

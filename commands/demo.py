@@ -16,10 +16,14 @@ from .common import console, handled
 @handled
 def demo(
     workspace: Annotated[
-        Path | None, typer.Option("--workspace", help="Folder to work in (default: a new temporary one).")
+        Path | None, typer.Option("--workspace", help="Thư mục làm việc (mặc định: một thư mục tạm mới).")
     ] = None,
     web: Annotated[
-        bool | None, typer.Option("--web/--no-web", help="Serve the online form at the end (default: in a terminal).")
+        bool | None,
+        typer.Option(
+            "--web/--no-web",
+            help="Chạy biểu mẫu trực tuyến khi chạy thử xong (mặc định: có, nếu chạy trong cửa sổ dòng lệnh).",
+        ),
     ] = None,
 ) -> None:
     """Chạy thử cả vòng trên máy này với máy chủ thư nhúng; không cần cài đặt gì."""

@@ -138,9 +138,27 @@ ENGLISH: dict[str, str] = {
         "A workbook of the template (.xlsx) or the file of khaosat report round --format json."
     ),
     "Người nhập (mặc định: $USER).": "Who imports it (default: $USER).",
+    (
+        "Ghi mẫu bảng tính cho đơn vị trực thuộc: mỗi đơn vị và thủ tục một hàng, số hồ sơ, phiếu đã gửi,\n"
+        "phiếu thu về và số ý kiến của từng lựa chọn mỗi câu hỏi."
+    ): (
+        "Write the workbook template for a sub-unit: one row per unit and procedure, dossiers, forms sent,\n"
+        "forms returned and the count of each answer value per question."
+    ),
+    (
+        "Kiểm tra và nhập kết quả của một đơn vị trực thuộc (thay lần nhập trước của cùng đơn vị và đợt);\n"
+        "có lỗi thì không nhập gì."
+    ): (
+        "Check and import a sub-unit's results (replacing its earlier import for the same round);\n"
+        "on any error nothing is imported."
+    ),
     # commands/demo.py, commands/web.py
     "Chạy thử cả vòng trên máy này với máy chủ thư nhúng; không cần cài đặt gì.": (
         "The whole loop on this machine with embedded mail servers; nothing to set up."
+    ),
+    "Thư mục làm việc (mặc định: một thư mục tạm mới).": "Folder to work in (default: a new temporary one).",
+    "Chạy biểu mẫu trực tuyến khi chạy thử xong (mặc định: có, nếu chạy trong cửa sổ dòng lệnh).": (
+        "Serve the online form at the end (default: when run in a terminal)."
     ),
     "Chạy biểu mẫu trực tuyến và trang quầy (kiosk) đến khi nhận SIGTERM hoặc Ctrl+C.": (
         "Serve the online form and the counter kiosk until SIGTERM or Ctrl+C."

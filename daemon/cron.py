@@ -24,7 +24,7 @@ def crontab_fields(expression: str) -> dict[str, str]:
     """The CronTrigger fields of a standard five-field crontab expression."""
     values = expression.split()
     if len(values) != len(FIELD_NAMES):
-        raise ValueError(f"{expression!r}: a cron expression has 5 fields (minute hour day month weekday)")
+        raise ValueError(f"{expression!r}: dòng cron có 5 trường (phút giờ ngày tháng thứ)")
     fields = dict(zip(FIELD_NAMES, values, strict=True))
     fields["day_of_week"] = ",".join(_weekday_part(part) for part in fields["day_of_week"].split(","))
     return fields
@@ -39,11 +39,11 @@ def _weekday_part(part: str) -> str:
     if not _NUMBER.fullmatch(first) or (dash and not _NUMBER.fullmatch(last)):
         return part  # "*", names ("mon-fri") or nonsense that CronTrigger will reject
     if int(first) > 7 or (dash and int(last) > 7):
-        raise ValueError(f"weekday {base!r} out of range (0–7, 0 and 7 are Sunday)")
+        raise ValueError(f"thứ {base!r} ngoài khoảng 0–7 (0 và 7 là Chủ nhật)")
     if not dash:
         return WEEKDAYS[int(first)] + slash + step
     if slash:
-        raise ValueError(f"weekday {part!r}: a step over a numeric range is not supported; list the days")
+        raise ValueError(f"thứ {part!r}: không hỗ trợ bước nhảy trên một khoảng số; hãy liệt kê từng ngày")
     if int(first) == 0:  # Sunday first: APScheduler's week ends on Sunday
         return "sun" if int(last) == 0 else f"mon-{WEEKDAYS[int(last)]},sun"
     return f"{WEEKDAYS[int(first)]}-{WEEKDAYS[int(last)]}"

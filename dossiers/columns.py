@@ -94,7 +94,7 @@ def alias_table(extra: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, int]
     unknown = sorted(set(extra) - set(FIELDS))
     if unknown:
         raise ConfigError(
-            f"configuration key 'dossiers.aliases.{unknown[0]}': unknown field (known: {', '.join(FIELDS)})"
+            f"khóa cấu hình 'dossiers.aliases.{unknown[0]}': không có trường này (các trường: {', '.join(FIELDS)})"
         )
     table: dict[str, tuple[str, int]] = {}
     for field in FIELDS:

@@ -43,6 +43,15 @@ CONNECTION_LOST = (OSError, IMAPClientAbortError)  # socket, ssl and timeout err
 WAITING = b"UID 1:* NOT DELETED"  # no CHARSET argument: Exchange rejects it
 DELETED = b"\\Deleted"
 IDLE_SLICE = 0.5  # seconds: how often a wait in IDLE looks at its stop flag
+# The operations as the person reading "Lỗi:" calls them (the log keeps the terse English).
+OPERATIONS = {
+    "search": "tìm thư",
+    "fetch": "tải thư",
+    "move": "chuyển thư",
+    "IDLE": "chờ thư mới (IDLE)",
+    "connect": "kết nối",
+    "login": "đăng nhập",
+}
 
 
 def server_folder(name: str, delimiter: str, prefix: str = "") -> str:
@@ -162,7 +171,7 @@ class ImapSource:
             return operation(self._connected())
         except (*CONNECTION_LOST, IMAPClientError) as exc:
             self._drop()
-            raise self._error(f"{what} after reconnecting", exc) from exc
+            raise self._error(what, exc, again=True) from exc
 
     def _connected(self) -> IMAPClient:
         if self._thread is not None and self._thread != threading.get_ident():
@@ -174,7 +183,7 @@ class ImapSource:
 
     def _connect(self) -> IMAPClient:
         if not self._password:
-            raise MailboxError(f"no IMAP password for {self.where}: environment variable {self.settings.password_env}")
+            raise MailboxError(f"chưa có mật khẩu IMAP cho {self.where}: biến môi trường {self.settings.password_env}")
         settings = self.settings
         context = (
             client_tls_context(verify=settings.verify_tls, ca_file=settings.ca_file)
@@ -195,7 +204,7 @@ class ImapSource:
             self._prepare(client)
         except LoginError as exc:
             _shutdown(client)
-            raise MailboxError(f"IMAP login refused for user {settings.username} at {self.where}: {exc}") from exc
+            raise MailboxError(f"máy chủ IMAP {self.where} từ chối đăng nhập của {settings.username}: {exc}") from exc
         except (OSError, IMAPClientError) as exc:
             _shutdown(client)
             raise self._error("login", exc) from exc
@@ -252,15 +261,18 @@ class ImapSource:
     def _check_uidvalidity(self, expected: int) -> None:
         if expected != self.uidvalidity:
             raise MailboxError(
-                f"IMAP {self.where} {self.settings.folder}: UIDVALIDITY changed from {expected} to "
-                f"{self.uidvalidity}; the next poll starts again"
+                f"IMAP {self.where} {self.settings.folder}: UIDVALIDITY đã đổi từ {expected} sang "
+                f"{self.uidvalidity}; lần đọc hộp thư sau sẽ đọc lại từ đầu"
             )
 
-    def _error(self, what: str, exc: BaseException) -> MailboxError:
+    def _error(self, what: str, exc: BaseException, *, again: bool = False) -> MailboxError:
         text = str(exc)
         if self._password:
             text = text.replace(self._password, "***")
-        return MailboxError(f"IMAP {what} failed at {self.where} ({self.settings.security}): {text}")
+        retried = " (cả sau khi kết nối lại)" if again else ""
+        return MailboxError(
+            f"IMAP {self.where} ({self.settings.security}): lỗi khi {OPERATIONS.get(what, what)}{retried}: {text}"
+        )
 
 
 def _hierarchy(client: IMAPClient, capabilities: frozenset[str]) -> tuple[str, str]:

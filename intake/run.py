@@ -78,7 +78,7 @@ def _poll(engine: Engine, intake: Intake, source: Source, holder: str, lease_ttl
             if mine:
                 intake.run(source)
             else:
-                intake.report.errors.append(f"{source.name}: another intake is polling it")
+                intake.report.errors.append(f"{source.name}: một tiến trình tiếp nhận khác đang đọc nguồn này")
         except MailboxError as exc:
             log.error("intake from %s stopped: %s", source.name, exc)
             intake.report.errors.append(f"{source.name}: {exc}")

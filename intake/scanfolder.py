@@ -40,7 +40,7 @@ class ScanFolderSource:
         try:
             return waiting(self.scan_dir, now=self.clock(), min_age=self.min_age)
         except OSError as exc:
-            raise MailboxError(f"scan folder {self.scan_dir} cannot be read: {exc}") from exc
+            raise MailboxError(f"không đọc được thư mục quét {self.scan_dir}: {exc}") from exc
 
     def fetch(self) -> Iterator[Incoming]:
         files = self.waiting()

@@ -228,15 +228,22 @@ def is_organisation(applicant: str) -> bool:
     )
 
 
+TITLES = {"ông": "Ông", "bà": "Bà"}  # a title the export wrote before the name
+
+
 def salutation(applicant: str) -> tuple[str, str]:
     """(The greeting line, how the letter calls the applicant).
 
     Dossiers say nothing of gender, so a person is "Quý Ông/Bà" (never guessed from the
-    name); an organisation is "Quý cơ quan/doanh nghiệp".
+    name) unless the export itself wrote "Ông" or "Bà" before the name; an organisation is
+    "Quý cơ quan/doanh nghiệp".
     """
     name = " ".join(applicant.split())
     if name and is_organisation(name):
         return f"Kính gửi {ORGANISATION} {name},", ORGANISATION
+    title, _, rest = name.partition(" ")
+    if title.casefold() in TITLES and rest:
+        return f"Kính gửi {TITLES[title.casefold()]} {rest},", TITLES[title.casefold()]
     return (f"Kính gửi Quý {PERSON} {name}," if name else f"Kính gửi Quý {PERSON},"), PERSON
 
 

@@ -245,7 +245,7 @@ class Dispatcher:
             self.report.retried += 1
             log.warning("will retry %s to %s: %s", row.message_id, row.recipient, error)
         else:
-            self._fail(session, row, f"gave up after {row.attempts} attempts: {error}")
+            self._fail(session, row, f"thôi gửi sau {row.attempts} lần thử: {error}")
 
     def _fail(self, session: Session, row: OutboxMessage, error: str) -> None:
         following = outbox.mark_failed(session, row, error, self.settings)

@@ -82,7 +82,7 @@ def recover_abandoned(session: Session, *, now: datetime) -> tuple[int, int]:
             released += 1
         else:
             row.state = OutboxState.uncertain
-            row.last_error = "dispatcher stopped during the SMTP DATA"
+            row.last_error = "tiến trình gửi dừng giữa lệnh SMTP DATA: không rõ thư đã đến máy chủ chưa"
             uncertain += 1
         session.add(row)
     session.commit()

@@ -24,6 +24,7 @@ from ..settings import Settings
 from ..survey.fonts import BOLD, REGULAR, register_fonts
 from ..survey.render import FormRenderer
 from ..text import nfc
+from .compose import salutation
 from .dispatch import Delivery, load_deliveries
 from .outbox import mark_sent
 from .reminders import is_reminder
@@ -37,12 +38,13 @@ class BatchResult:
 
 
 REMINDER_NOTE = (
-    "THƯ NHẮC: chúng tôi chưa nhận được phiếu khảo sát của Ông/Bà. Xin điền phiếu kèm theo và gửi lại; "
+    "THƯ NHẮC: chúng tôi chưa nhận được phiếu khảo sát của {you}. Xin điền phiếu kèm theo và gửi lại; "
     "nếu đã gửi, xin bỏ qua thư này."
 )
 
 
 def address_page(applicant: str, address: str, sender: str, sender_address: str, note: str = "") -> bytes:
+    """The page whose address shows in the envelope window, greeting the applicant as the invitation does."""
     register_fonts()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4)
@@ -50,10 +52,13 @@ def address_page(applicant: str, address: str, sender: str, sender_address: str,
     canvas.setFont(REGULAR, 8)
     canvas.drawString(20 * mm, height - 27 * mm, nfc(sender))
     canvas.drawString(20 * mm, height - 31 * mm, nfc(sender_address))
+    greeting, _you = salutation(nfc(applicant))
+    addressee = textwrap.wrap(greeting.removesuffix(","), 44)
     canvas.setFont(BOLD, 11)
-    canvas.drawString(25 * mm, height - 55 * mm, nfc(applicant or "Ông/Bà"))
+    for line_number, line in enumerate(addressee):
+        canvas.drawString(25 * mm, height - (55 + 5.5 * line_number) * mm, line)
     canvas.setFont(REGULAR, 11)
-    for line_number, line in enumerate(_address_lines(address), start=1):
+    for line_number, line in enumerate(_address_lines(address), start=len(addressee)):
         canvas.drawString(25 * mm, height - (55 + 5.5 * line_number) * mm, line)
     if note:  # below the envelope window
         text = canvas.beginText(20 * mm, height - 110 * mm)
@@ -129,8 +134,13 @@ def _envelope_page(delivery: Delivery, settings: Settings) -> bytes:
         delivery.form.dossier.address,
         settings.organization.name,
         settings.survey.return_address or settings.organization.address,
-        REMINDER_NOTE if is_reminder(delivery.row.kind) else "",
+        _reminder_note(delivery.form.dossier.applicant) if is_reminder(delivery.row.kind) else "",
     )
+
+
+def _reminder_note(applicant: str) -> str:
+    _greeting, you = salutation(applicant)
+    return REMINDER_NOTE.format(you=you)
 
 
 def confirm_print_batch(session: Session, batch_id: int) -> int:

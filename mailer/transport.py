@@ -75,9 +75,11 @@ class SmtpTransport:
             if settings.username:
                 await client.login(settings.username, settings.password.get_secret_value())
         except aiosmtplib.SMTPAuthenticationError as exc:
-            raise ServerUnavailableError(f"SMTP login refused for {settings.username}: {exc.code}") from exc
+            raise ServerUnavailableError(f"máy chủ SMTP từ chối đăng nhập của {settings.username}: {exc.code}") from exc
         except (aiosmtplib.SMTPException, OSError) as exc:
-            raise ServerUnavailableError(f"cannot reach SMTP server {settings.host}:{settings.port}: {exc}") from exc
+            raise ServerUnavailableError(
+                f"không kết nối được máy chủ SMTP {settings.host}:{settings.port}: {exc}"
+            ) from exc
         log.info("connected to SMTP %s:%s", settings.host, settings.port)
         return client
 
@@ -92,7 +94,7 @@ class SmtpTransport:
             await self._envelope(client, sender, recipients)
         except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, OSError) as exc:
             await self._drop()
-            raise TemporaryDeliveryError(f"connection lost before DATA: {exc}") from exc
+            raise TemporaryDeliveryError(f"mất kết nối trước lệnh DATA: {exc}") from exc
         if before_data is not None:
             before_data()
         try:
@@ -103,7 +105,7 @@ class SmtpTransport:
             raise _reply_error(exc.code, exc.message, "DATA") from exc
         except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, OSError) as exc:
             await self._drop()
-            raise UncertainDeliveryError(f"no answer after DATA: {exc}") from exc
+            raise UncertainDeliveryError(f"không nhận được trả lời sau lệnh DATA: {exc}") from exc
 
     async def _envelope(self, client: aiosmtplib.SMTP, sender: str, recipients: list[str]) -> None:
         try:
@@ -114,7 +116,7 @@ class SmtpTransport:
             what = "RCPT" if isinstance(exc, aiosmtplib.SMTPRecipientRefused) else "MAIL"
             await self._reset(client, exc.code)
             if what == "MAIL" and exc.code >= 500:  # our sender, not the recipient: no message can go
-                refused = f"SMTP server refuses the sender {sender}: {exc.code} {exc.message}"
+                refused = f"máy chủ SMTP từ chối địa chỉ gửi {sender}: {exc.code} {exc.message}"
                 raise ServerUnavailableError(refused) from exc
             raise _reply_error(exc.code, exc.message, what) from exc
 

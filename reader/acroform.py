@@ -111,4 +111,4 @@ def read_acroform(pdf_bytes: bytes) -> dict[str, str | None]:
                 terminals.extend(_terminals(field, "", 0))
         return _values(terminals)
     except (PSException, PDFException, ValueError, KeyError, TypeError) as exc:
-        raise ParseError(f"cannot read the PDF's form fields: {exc}") from exc
+        raise ParseError(f"không đọc được các trường của biểu mẫu PDF: {exc}") from exc

@@ -71,14 +71,14 @@ def load_pages(data: bytes, limits: DecodeLimits = DEFAULT_LIMITS) -> Iterator[P
     elif kind in ("tiff", "jpeg", "png"):
         yield from image_pages(data, limits)
     else:
-        raise ParseError("not a PDF, TIFF, JPEG or PNG file")
+        raise ParseError("không phải tệp PDF, TIFF, JPEG hoặc PNG")
 
 
 def pdf_pages(data: bytes, limits: DecodeLimits = DEFAULT_LIMITS, dpi: float = PDF_DPI) -> Iterator[PageImage]:
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        raise ParseError(f"broken PDF: {exc}") from exc
+        raise ParseError(f"tệp PDF bị hỏng: {exc}") from exc
     try:
         _check_pages(len(document), limits)
         for index in range(len(document)):
@@ -88,7 +88,7 @@ def pdf_pages(data: bytes, limits: DecodeLimits = DEFAULT_LIMITS, dpi: float = P
                 bitmap = page.render(scale=render_scale(page.get_size(), dpi), grayscale=True)
                 pixels = _grey(bitmap.to_numpy())
             except pdfium.PdfiumError as exc:
-                raise ParseError(f"page {index + 1} of the PDF cannot be read: {exc}") from exc
+                raise ParseError(f"không đọc được trang {index + 1} của tệp PDF: {exc}") from exc
             finally:
                 page.close()
             yield PageImage(_limit(pixels), index, bilevel=bilevel)
@@ -131,7 +131,7 @@ def image_pages(data: bytes, limits: DecodeLimits = DEFAULT_LIMITS) -> Iterator[
                 page = _frame_page(frame, index)
             yield page
     except BAD_IMAGE as exc:
-        raise ParseError(f"unreadable image: {exc}") from exc
+        raise ParseError(f"không đọc được ảnh: {exc}") from exc
 
 
 def _header(data: bytes) -> ImageFile.ImageFile:
@@ -139,7 +139,7 @@ def _header(data: bytes) -> ImageFile.ImageFile:
     ``Image.open`` would try every format and run Pillow's own bomb check on the way."""
     reader = HEADER_READERS.get(sniff(data) or "")
     if reader is None:
-        raise ParseError("not a TIFF, JPEG or PNG image")
+        raise ParseError("không phải ảnh TIFF, JPEG hoặc PNG")
     return reader(io.BytesIO(data))
 
 

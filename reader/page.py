@@ -57,7 +57,7 @@ def read_page(page: PageImage, layouts: Mapping[str, LayoutMap], options: ReadOp
     frame = mk.PageFrame(layout.page_width, layout.page_height, options.canvas_dpi / 72.0)
     matrix = mk.homography(detections, _page(layout, number), frame)
     if matrix is None:
-        result.errors.append(f"page {page.index + 1}: markers found but they do not agree")
+        result.errors.append(f"trang {page.index + 1}: thấy các dấu định vị nhưng chúng không khớp nhau")
         return result
     own, matrix = _read_code(page, detections, layouts, layout, matrix, frame, result)
     if own is not None:
@@ -93,10 +93,10 @@ def _read_unframed(page: PageImage, layouts: Mapping[str, LayoutMap], result: Pa
     if parsed is not None:
         result.form_version, result.code = parsed
         result.code_read = True
-        result.errors.append(f"page {page.index + 1}: survey code read but no corner markers found")
+        result.errors.append(f"trang {page.index + 1}: đọc được mã phiếu nhưng không thấy dấu định vị ở các góc")
         return
     if _ink_share(page.pixels) >= BLANK_INK:
-        result.errors.append(f"page {page.index + 1}: no survey form found")
+        result.errors.append(f"trang {page.index + 1}: không thấy phiếu khảo sát")
 
 
 def _ink_share(pixels: np.ndarray) -> float:
@@ -120,9 +120,9 @@ def _read_code(
     expected = mk.to_image(matrix, frame.rect_corners(qr_rect))
     found = read_qr(page.pixels, expected, page.bilevel)
     parsed = parse_qr_payload(found.text) if found else None
-    where = f"page {page.index + 1}"
+    where = f"trang {page.index + 1}"
     if found is None or parsed is None or not _qr_in_place(found.center, matrix, frame, qr_rect):
-        result.errors.append(f"{where}: survey code unreadable; the page goes to review")
+        result.errors.append(f"{where}: không đọc được mã phiếu; trang này chuyển sang chờ người xem")
         if len(layouts) == 1:
             result.form_version = layout.version
             return layout, matrix
@@ -131,12 +131,12 @@ def _read_code(
     result.code_read = True
     own = layouts.get(parsed[0])
     if own is None:
-        result.errors.append(f"{where}: form version {parsed[0]} is not known")
+        result.errors.append(f"{where}: không biết phiếu phiên bản {parsed[0]}")
         return None, matrix
     if own is not layout:
         rematched = mk.homography(detections, _page(own, result.page), frame)
         if rematched is None:
-            result.errors.append(f"{where}: markers do not fit form version {own.version}")
+            result.errors.append(f"{where}: dấu định vị không khớp phiếu phiên bản {own.version}")
             return None, matrix
         matrix = rematched
     return own, matrix

@@ -139,7 +139,7 @@ class Flow:
     def new_page(self) -> None:
         number = len(self.pages) + 1
         if number > MAX_PAGES:
-            raise RenderError(f"the questionnaire does not fit on {MAX_PAGES} A4 pages")
+            raise RenderError(f"bộ câu hỏi không vừa {MAX_PAGES} trang A4")
         qr = qr_rect(self.qr_version)
         self.pages.append(PagePlan(number, markers=corner_markers(number), qr=qr))
         self.top = PAGE_HEIGHT - qr.y + 4 * QR_MODULE if number > 1 else 0.0

@@ -58,7 +58,7 @@ def dossier_form(
     """(survey code, PDF) of the dossier ``dossier_code``; commits the survey it creates."""
     dossier = session.exec(select(Dossier).where(Dossier.code == dossier_code.strip())).first()
     if dossier is None:
-        raise RenderError(f"no dossier with code {dossier_code!r}")
+        raise RenderError(f"không có hồ sơ mã {dossier_code!r}")
     ensure_layout(session, renderer)
     survey = ensure_survey(session, dossier, settings=settings, form_version=renderer.version)
     session.commit()

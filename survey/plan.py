@@ -62,7 +62,7 @@ def _question_text(page: PagePlan, text: str, top: float, width: float) -> None:
     """The question's text beside its boxes: one line centred on them, or two around them."""
     lines = wrap(text, False, TEXT_SIZE, width)
     if len(lines) > 2:
-        raise RenderError(f"question text too long for one row: {text!r}")
+        raise RenderError(f"nội dung câu hỏi quá dài cho một hàng: {text!r}")
     baseline = top + ROW / 2 + (1.1 * MM if len(lines) == 1 else -0.9 * MM)
     for index, line in enumerate(lines):
         page.items.append(Text(LEFT + 2 * MM, y_of(baseline + index * 3.9 * MM), line))
@@ -104,7 +104,7 @@ def _inline_block(flow: Flow, section: Section) -> None:
             page.items.append(Text(label_x, y_of(row_top + ROW / 2 + 1.1 * MM), option.label, 8.5))
             x = label_x + text_width(option.label, False, 8.5) + 7 * MM
         if x - 7 * MM > RIGHT:
-            raise RenderError(f"question {question.code}: its options do not fit on one line")
+            raise RenderError(f"câu {question.code}: các lựa chọn không vừa một dòng")
 
 
 def _comment_block(flow: Flow, section: Section) -> None:
@@ -124,7 +124,7 @@ def _section_block(flow: Flow, section: Section) -> None:
     elif _is_table(section):
         _table_block(flow, section)
     elif any(q.kind == "text" for q in section.questions):
-        raise RenderError(f"section {section.code} mixes text and choice questions")
+        raise RenderError(f"phần {section.code} trộn câu trả lời bằng chữ với câu chọn đáp án")
     else:
         _inline_block(flow, section)
 

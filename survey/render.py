@@ -214,7 +214,9 @@ class FormRenderer:
         link = qr_link(context.base_url, self.version, context.survey_code)
         cells = link_matrix(link)
         if self.qr_side / len(cells) < MIN_LINK_MODULE:
-            raise RenderError(f"the QR of form version {self.version} cannot hold {link!r}: shorten [web] base_url")
+            raise RenderError(
+                f"mã QR của phiếu phiên bản {self.version} không chứa được {link!r}: hãy rút ngắn [web] base_url"
+            )
         return cells
 
     def render(self, context: FormContext) -> bytes:
@@ -227,7 +229,10 @@ class FormRenderer:
             fitted = {slot.name: [keep_places_whole(text, slot) for text in values[slot.name]] for slot in page.slots}
             content = page_content(page.slots, fitted, template.glyphs, cells, page.qr)
             if len(content) > HOLE_SIZE:
-                raise RenderError(f"page {page.number}: personal content of {len(content)} bytes")
+                raise RenderError(
+                    f"trang {page.number}: phần riêng của phiếu dài {len(content)} byte, "
+                    f"quá chỗ dành sẵn {HOLE_SIZE} byte"
+                )
             pdf[hole : hole + HOLE_SIZE] = content.ljust(HOLE_SIZE)
         start, end = template.id_span
         digest = hashlib.md5(repr(context).encode(), usedforsecurity=False).hexdigest().upper()
@@ -265,9 +270,13 @@ def ensure_layout(session: Session, renderer: FormRenderer) -> None:
 
 def _check_layout(row: FormLayout, renderer: FormRenderer) -> None:
     if row.content_hash != renderer.questionnaire.content_hash:
-        raise RenderError(f"form version {renderer.version}: questionnaire changed but its version did not")
+        raise RenderError(
+            f"phiếu phiên bản {renderer.version}: bộ câu hỏi đã đổi mà phiên bản chưa đổi; hãy đặt phiên bản mới"
+        )
     if LayoutMap.from_json(row.layout) != renderer.layout:
-        raise RenderError(f"form version {renderer.version}: the form's layout changed but its version did not")
+        raise RenderError(
+            f"phiếu phiên bản {renderer.version}: bố cục phiếu đã đổi mà phiên bản chưa đổi; hãy đặt phiên bản mới"
+        )
 
 
 @cache

@@ -72,9 +72,9 @@ def period_named(name: str, rounds: list[RoundSettings]) -> Period:
     """The period of a round name such as "2026-1"; ValueError when there is none."""
     year_text, _, round_name = name.partition("-")
     if not year_text.isdigit():
-        raise ValueError(f"round {name!r}: expected YEAR-NAME, e.g. 2026-1")
+        raise ValueError(f"đợt {name!r}: cần dạng NĂM-TÊN, ví dụ 2026-1")
     for period in periods_of_year(int(year_text), rounds):
         if period.name == name:
             return period
     known = ", ".join(r.name for r in rounds)
-    raise ValueError(f"round {name!r}: no round named {round_name!r} (configured: {known})")
+    raise ValueError(f"đợt {name!r}: không có đợt tên {round_name!r} (các đợt trong cấu hình: {known})")

@@ -153,12 +153,12 @@ def build_template(plan: FormPlan, title: str) -> Template:
 def _find_holes(pdf: bytes, pages: int) -> tuple[int, ...]:
     holes = tuple(match.start() for match in re.finditer(re.escape(HOLE_MARK), pdf))
     if len(holes) != pages:
-        raise RenderError(f"template has {len(holes)} placeholders for {pages} pages")
+        raise RenderError(f"mẫu phiếu có {len(holes)} chỗ điền cho {pages} trang")
     return holes
 
 
 def _find_id(pdf: bytes) -> tuple[int, int]:
     match = _ID.search(pdf, max(0, len(pdf) - 2048))
     if match is None:
-        raise RenderError("template has no trailer /ID")
+        raise RenderError("mẫu phiếu không có /ID ở phần trailer")
     return match.start(1), match.end(2)

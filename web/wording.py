@@ -1,13 +1,19 @@
-"""What the pages say around the questionnaire, in Vietnamese and in English.
+"""What the pages say, in Vietnamese and in English.
 
-The questionnaire's own wording comes from its data file (as on paper); this table is the
-interface: headings, buttons, notices and error messages. ``wording(lang)`` falls back on
-Vietnamese for an unknown language.
+The tables are the interface: headings, buttons, notices and error messages; ``wording(lang)``
+falls back on Vietnamese for an unknown language. The questionnaire's own words come from its
+data file (as on paper), or from its translation (``survey.questionnaire.Translation``) where
+that has them: ``QuestionnaireWording`` gives each piece with the language it is really in, so
+a piece left untranslated keeps its Vietnamese and says so (``lang="vi"``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..survey.questionnaire import Question, Questionnaire, Section, Translation
+from .answers import option_label
 
 LANGUAGES = ("vi", "en")
 
@@ -25,7 +31,7 @@ VI: dict[str, str] = {
     "survey_code": "Mã phiếu",
     "required": "bắt buộc",
     "required_note": "Câu có ghi “bắt buộc” cần được trả lời; các câu khác có thể bỏ trống.",
-    "questions_note": "",
+    "questions_note": "",  # never shown: the questionnaire is written in Vietnamese
     "submit": "Gửi phiếu",
     "submit_change": "Gửi câu trả lời đã sửa",
     "answered_web": "Ông/Bà đã trả lời phiếu này trực tuyến ngày {date}.",
@@ -91,7 +97,7 @@ EN: dict[str, str] = {
     "survey_code": "Survey code",
     "required": "required",
     "required_note": "Questions marked “required” need an answer; you may leave the others blank.",
-    "questions_note": "The questions and their answers are in Vietnamese, as on the printed form.",
+    "questions_note": "Where a question has no English translation it is shown in Vietnamese, as on the printed form.",
     "submit": "Send the form",
     "submit_change": "Send the changed answers",
     "answered_web": "You answered this survey online on {date}.",
@@ -151,3 +157,47 @@ def language(requested: str | None) -> str:
 
 def wording(lang: str) -> Mapping[str, str]:
     return _TABLES.get(lang, VI)
+
+
+@dataclass(frozen=True)
+class Worded:
+    """A piece of the questionnaire as the page shows it, and the language it is in."""
+
+    text: str
+    lang: str
+
+
+class QuestionnaireWording:
+    """The questionnaire's words from ``translation``, or its Vietnamese where there is none."""
+
+    def __init__(self, translation: Translation | None) -> None:
+        self.translation = translation
+
+    def _pick(self, translated: str | None, original: str) -> Worded:
+        if self.translation is not None and translated:
+            return Worded(translated, self.translation.lang)
+        return Worded(original, "vi")
+
+    def title(self, questionnaire: Questionnaire) -> Worded:
+        return self._pick(self.translation.title if self.translation else None, questionnaire.title)
+
+    def subtitle(self, questionnaire: Questionnaire) -> Worded:
+        return self._pick(self.translation.subtitle if self.translation else None, questionnaire.subtitle)
+
+    def intro(self, questionnaire: Questionnaire) -> Worded:
+        return self._pick(self.translation.intro if self.translation else None, questionnaire.intro)
+
+    def section(self, section: Section) -> Worded:
+        return self._pick(self.translation.section_title(section) if self.translation else None, section.title)
+
+    def question(self, question: Question) -> Worded:
+        return self._pick(self.translation.question_text(question) if self.translation else None, question.text)
+
+    def option(self, question: Question, index: int) -> Worded:
+        """A box's label as ``answers.option_label`` makes it ("5 – Very satisfied"), translated."""
+        option = question.options[index]
+        label = self.translation.option_label(question, option) if self.translation else None
+        if self.translation is None or not label:
+            return Worded(option_label(question, index), "vi")
+        alone = question.model_copy(update={"options": (option.model_copy(update={"label": label}),)})
+        return Worded(option_label(alone, 0), self.translation.lang)

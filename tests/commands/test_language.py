@@ -138,7 +138,8 @@ def test_language_comes_from_the_environment_then_the_configuration(tmp_path):
 
 # The modules whose verbs' help commands/english.py translates in full.
 TRANSLATED = {f"khaosat.{name}" for name in ("cli", "commands.audit", "commands.daemon", "commands.dossiers",
-                                              "commands.forms", "commands.reports", "commands.review")}  # fmt: skip
+                                              "commands.forms", "commands.reports", "commands.review",
+                                              "commands.subunit", "commands.demo")}  # fmt: skip
 
 
 def test_the_help_of_our_verbs_has_its_english():

@@ -141,7 +141,7 @@ def test_server_going_down_mid_poll_raises_mailbox_error(spare_dovecot):
     poll = source.fetch()
     next(poll)
     spare_dovecot.stop()
-    with pytest.raises(MailboxError, match="connect"):
+    with pytest.raises(MailboxError, match="lỗi khi kết nối"):
         next(poll)
     source.close()
 

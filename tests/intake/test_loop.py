@@ -218,7 +218,7 @@ def test_every_kind_of_reply_is_kept_read_matched_and_counted_once(engine, world
 
     reasons = " | ".join(item.reason for item in review_items)
     assert "không có tệp đính kèm" in reasons  # HTML only
-    assert "quá lớn" in reasons and "mật khẩu" in reasons and "broken PDF" in reasons
+    assert "quá lớn" in reasons and "mật khẩu" in reasons and "tệp PDF bị hỏng" in reasons
     assert all(json.loads(item.evidence)["raw"] for item in review_items)
 
     assert bounced.state.value == "failed"

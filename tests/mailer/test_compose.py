@@ -76,6 +76,8 @@ def test_the_greeting_follows_the_applicant_type_and_never_guesses_gender():
     person = ("Kính gửi Quý Ông/Bà Trần Thị Bích,", "Ông/Bà")
     assert salutation("Trần  Thị Bích") == person
     assert salutation("") == ("Kính gửi Quý Ông/Bà,", "Ông/Bà")
+    assert salutation("Bà Trần Thị Hoa") == ("Kính gửi Bà Trần Thị Hoa,", "Bà")  # the export's own title, once
+    assert salutation("ông  Lê Văn Tám") == ("Kính gửi Ông Lê Văn Tám,", "Ông")
     organisation = "Quý cơ quan/doanh nghiệp"
     assert salutation("Công ty TNHH Ánh Dương") == (f"Kính gửi {organisation} Công ty TNHH Ánh Dương,", organisation)
     for name in ("Trường THPT Bùi Thị Xuân", "UBND xã Tà Nung", "Cong ty co phan Da Lat", "Hợp tác xã Rau Xuân Hương"):

@@ -180,7 +180,7 @@ def test_server_down_sends_nothing_and_keeps_everything(engine, tmp_path):
     with Session(engine) as session:
         add_dossier(session, "HS-1", received_on=local_today(settings), email="a@example.vn")
     report = dispatch_once(engine, settings)
-    assert report.sent == 0 and report.errors and "cannot reach SMTP server" in report.errors[0]
+    assert report.sent == 0 and report.errors and "không kết nối được máy chủ SMTP" in report.errors[0]
     assert list(outbox_states(engine).values()) == [OutboxState.pending]
 
 

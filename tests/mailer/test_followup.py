@@ -79,7 +79,7 @@ def test_server_down_is_one_error_and_nothing_sent(engine, config, smtp, tmp_pat
     heads = {"KHTC": [KHTC_HEAD], "QLCN": [QLCN_HEAD]}
     down = make_settings(tmp_path, smtp={"port": free_port()}, report={"unit_heads": heads})
     report = send_followups(engine, down, now=three_days_on())
-    assert report.sent == 0 and len(report.errors) == 1 and "cannot reach SMTP server" in report.errors[0]
+    assert report.sent == 0 and len(report.errors) == 1 and "không kết nối được máy chủ SMTP" in report.errors[0]
 
 
 def test_applicants_who_opted_out_are_left_off_the_list(engine, config, smtp):

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from khaosat.cli import app
+from khaosat.mailer.printing import _reminder_note, address_page
 from khaosat.models import Channel, Dossier, OutboxMessage, OutboxState, Survey, SurveyStatus
 from khaosat.survey.codes import display_code
 from khaosat.survey.render import renderer_for
@@ -35,10 +36,12 @@ def test_post_batch_then_confirm(engine, database_url, tmp_path, smtp, settings)
             session,
             "HS-P1",
             received_on=today,
-            applicant="Bà Trần Thị Hoa",
+            applicant="Trần Thị Hoa",
             address="12 Nguyễn Văn Cừ, Phường 2, TP. Bảo Lộc, tỉnh Lâm Đồng",
         )
-        add_dossier(session, "HS-P2", received_on=today, applicant="Ông Lê Văn Bình", address="3 Hùng Vương, Đà Lạt")
+        add_dossier(
+            session, "HS-P2", received_on=today, applicant="Công ty TNHH Ánh Dương", address="3 Hùng Vương, Đà Lạt"
+        )
         add_dossier(session, "HS-C1", received_on=today, applicant="Ông Phạm Minh")  # no address: the counter
     config = write_config(tmp_path, database_url, smtp.port)
     dispatched = json.loads(invoke(config, "dispatch", "--once", "--json").stdout)
@@ -56,8 +59,10 @@ def test_post_batch_then_confirm(engine, database_url, tmp_path, smtp, settings)
     assert "/AcroForm" not in reader.trailer["/Root"]  # many copies of one form's fields would collide
     with pdfplumber.open(output) as pdf:
         texts = [page.extract_text() for page in pdf.pages]
-    address_pages = [text for text in texts if "Bà Trần Thị Hoa" in text or "Ông Lê Văn Bình" in text]
+    address_pages = [" ".join(text.split()) for text in texts if "Kính gửi Quý" in text]  # a long name wraps
     assert len(address_pages) == 2
+    assert "Kính gửi Quý Ông/Bà Trần Thị Hoa" in address_pages[0]  # the invitation's greeting rule
+    assert "Kính gửi Quý cơ quan/doanh nghiệp Công ty TNHH Ánh Dương" in address_pages[1]
     assert "12 Nguyễn Văn Cừ, Phường 2, TP. Bảo Lộc" in address_pages[0]
     form_pages = len(renderer_for("").plan.pages)
     assert len(texts) == 2 * (1 + form_pages)
@@ -93,3 +98,14 @@ def test_confirm_unknown_batch_is_a_handled_error(engine, database_url, tmp_path
 def test_dispatch_without_once_is_bad_usage(tmp_path):
     result = runner.invoke(app, ["dispatch"])
     assert result.exit_code == 2
+
+
+def test_address_page_without_a_name_and_the_reminder_note_greet_as_the_invitation(tmp_path):
+    """No applicant name: "Kính gửi Quý Ông/Bà"; an organisation's reminder says "Quý cơ quan/doanh nghiệp"."""
+    page = tmp_path / "a.pdf"
+    note = _reminder_note("Công ty TNHH Ánh Dương")
+    page.write_bytes(address_page("", "3 Hùng Vương, Đà Lạt", "Sở KH&CN", "Đà Lạt", note))
+    with pdfplumber.open(page) as pdf:
+        text = " ".join(pdf.pages[0].extract_text().split())
+    assert "Kính gửi Quý Ông/Bà 3 Hùng Vương" in text
+    assert "phiếu khảo sát của Quý cơ quan/doanh nghiệp." in text

@@ -103,7 +103,7 @@ def test_a_connection_dropped_during_rcpt_leaves_the_form_retryable(engine, tmp_
     assert (report.sent, report.retried, report.uncertain) == (1, 1, 0)
     dropped = rows(engine)["a@example.vn"]
     assert dropped.state is OutboxState.pending and dropped.attempts == 1
-    assert dropped.next_attempt_at is not None and "before DATA" in dropped.last_error
+    assert dropped.next_attempt_at is not None and "trước lệnh DATA" in dropped.last_error
     assert handler.accepted == ["b@example.vn"]
     later = dispatch_once(engine, settings, now=lambda: utcnow() + timedelta(minutes=6))
     assert (later.sent, later.uncertain) == (1, 0)
@@ -189,7 +189,7 @@ def test_a_refused_envelope_sender_stops_the_run_and_moves_no_survey_on(engine, 
     finally:
         controller.stop()
     assert (report.sent, report.failed, report.stopped) == (0, 0, True)
-    assert "refuses the sender phieukhaosat+" in report.errors[0] and "553" in report.errors[0]
+    assert "từ chối địa chỉ gửi phieukhaosat+" in report.errors[0] and "553" in report.errors[0]
     assert [row.state for row in rows(engine).values()] == [OutboxState.pending] * 2
     with Session(engine) as session:
         assert {survey.channel for survey in session.exec(select(Survey)).all()} == {"email"}

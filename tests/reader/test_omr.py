@@ -110,7 +110,7 @@ def test_a_page_of_another_document_and_a_blank_page_are_not_forms(sheet: Sheet)
     blank = np.full((1169, 827), 250, np.uint8)
     result = read_document(tiff([letter, blank], dpi=100), "other.tif", sheet.layouts)
     assert result.forms == []
-    assert result.errors == ["other.tif: page 1: no survey form found"]
+    assert result.errors == ["other.tif: trang 1: không thấy phiếu khảo sát"]
 
 
 def test_a_page_cut_in_half_reads_what_it_has_and_sends_the_rest_to_review(sheet: Sheet) -> None:
@@ -136,7 +136,7 @@ def test_unreadable_code_with_markers_goes_to_review(sheet: Sheet, renderer: For
     result = read_document(tiff([cv2.resize(page, None, fx=0.5, fy=0.5)], dpi=150), "noqr.tif", sheet.layouts)
     (form,) = result.forms
     assert form.code is None and "page-1" in form.crops
-    assert result.errors == ["noqr.tif: page 1: survey code unreadable; the page goes to review"]
+    assert result.errors == ["noqr.tif: trang 1: không đọc được mã phiếu; trang này chuyển sang chờ người xem"]
 
 
 def test_a_broken_pdf_is_an_error_entry(sheet: Sheet) -> None:

@@ -51,10 +51,10 @@ def test_decomposed_text_is_normalised():
 @pytest.mark.parametrize(
     ("version", "scale", "code", "message"),
     [
-        ("v1", "r", "Q1", "version 'v1'"),
-        ("2", "nope", "Q1", "unknown scale 'nope'"),
-        ("2", "r", "Q2", "Q2 appears twice"),
-        ("2", "r", "Q.1", "letters, digits and '_'"),
+        ("v1", "r", "Q1", "phiên bản 'v1'"),
+        ("2", "nope", "Q1", "không có thang đo 'nope'"),
+        ("2", "r", "Q2", "Q2 xuất hiện hai lần"),
+        ("2", "r", "Q.1", "chỉ gồm chữ không dấu, số và '_'"),
     ],
 )
 def test_invalid_questionnaires_are_refused(version, scale, code, message):
@@ -63,5 +63,5 @@ def test_invalid_questionnaires_are_refused(version, scale, code, message):
 
 
 def test_unreadable_file(tmp_path):
-    with pytest.raises(QuestionnaireError, match="cannot read questionnaire"):
+    with pytest.raises(QuestionnaireError, match="không đọc được bộ câu hỏi"):
         load_questionnaire(tmp_path / "missing.toml")

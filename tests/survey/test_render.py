@@ -182,7 +182,7 @@ def test_too_long_questionnaire_is_refused() -> None:
     text = f"""id = "big"\nversion = "BIG"\ntitle = "PHIẾU"\n[scales.r]\noptions = [
     {{ value = "1", label = "Một", short = "1" }}, {{ value = "2", label = "Hai", short = "2" }} ]
 [[sections]]\ncode = "B"\ntitle = "B"\nscale = "r"\nquestions = [\n{rows}\n]\n"""
-    with pytest.raises(RenderError, match=r"2 A4 pages"):
+    with pytest.raises(RenderError, match=r"2 trang A4"):
         FormRenderer(parse_questionnaire(text))
 
 

@@ -121,7 +121,7 @@ def test_layout_stored_once_and_checked(engine: Engine, renderer: FormRenderer) 
     text = (REPOSITORY / "survey" / "questionnaires" / "default.toml").read_text("utf-8")
     changed = parse_questionnaire(text.replace("Nhận kết quả đúng hẹn", "Nhận kết quả đúng thời hạn"))
     assert changed.version == renderer.version
-    with Session(engine) as session, pytest.raises(RenderError, match="questionnaire changed but its version did not"):
+    with Session(engine) as session, pytest.raises(RenderError, match="bộ câu hỏi đã đổi mà phiên bản chưa đổi"):
         ensure_layout(session, FormRenderer(changed))
 
 

@@ -39,7 +39,7 @@ def test_closed():
     period = period_named("2026-1", ROUNDS)
     assert not period.is_closed(date(2026, 10, 31))
     assert period.is_closed(date(2026, 11, 1))
-    with pytest.raises(ValueError, match="no round named"):
+    with pytest.raises(ValueError, match="không có đợt tên"):
         period_named("2026-9", ROUNDS)
 
 
