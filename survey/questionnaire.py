@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import QuestionnaireError
 from ..text import nfc
@@ -81,6 +81,9 @@ class Questionnaire(Frozen):
     title: str
     subtitle: str = ""
     intro: str = ""
+    # The online form's introduction (no pen, no box to cross); never printed, so it is left
+    # out of the content hash: adding it to a version already sent changes nothing on paper.
+    web_intro: str = Field(default="", exclude=True)
     scales: dict[str, Scale] = {}
     sections: tuple[Section, ...]
 
@@ -197,6 +200,7 @@ class Translation(Frozen):
     title: str = ""
     subtitle: str = ""
     intro: str = ""
+    web_intro: str = ""
     scales: dict[str, dict[str, str]] = {}  # scale name → option value → label
     sections: dict[str, str] = {}  # section code → title
     questions: dict[str, TranslatedQuestion] = {}

@@ -185,7 +185,9 @@ class QuestionnaireWording:
         return self._pick(self.translation.subtitle if self.translation else None, questionnaire.subtitle)
 
     def intro(self, questionnaire: Questionnaire) -> Worded:
-        return self._pick(self.translation.intro if self.translation else None, questionnaire.intro)
+        """The questionnaire's introduction for the screen: its web_intro where it has one."""
+        translated = (self.translation.web_intro or self.translation.intro) if self.translation else None
+        return self._pick(translated, questionnaire.web_intro or questionnaire.intro)
 
     def section(self, section: Section) -> Worded:
         return self._pick(self.translation.section_title(section) if self.translation else None, section.title)

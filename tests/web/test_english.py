@@ -112,7 +112,8 @@ def test_with_the_switch_every_question_and_option_is_english(client, survey):
     questionnaire = shipped_questionnaires()[1]
     translation = load_translation(questionnaire, "en")
     assert translation is not None and questionnaire.version == "2"
-    assert f"<title>{translation.title} – " in text and translation.intro in text
+    assert f"<title>{translation.title} – " in text and translation.web_intro in text
+    assert "pen" not in translation.web_intro and "Dùng bút" not in text  # the screen's own introduction
     for section in questionnaire.sections:
         assert f'<h2 id="s-{section.code}">{translation.section_title(section)}</h2>' in text
         assert section.title not in text
@@ -150,14 +151,15 @@ def test_english_errors_and_confirmation_name_the_questions_in_english(client, s
     assert "Mức độ hài lòng chung" not in done and vietnamese_marks(done) == [("a", "vi", "lang")]
 
 
-def test_a_version_1_form_gets_its_own_english_introduction(client, engine, survey):
-    """A survey printed on version 1 shows version 1's questions with version 1's English introduction."""
+def test_a_version_1_form_gets_its_own_english_wording(client, engine, survey):
+    """A survey printed on version 1 shows version 1's questions with version 1's English online introduction."""
     retired = shipped_questionnaires()[0]
     with Session(engine) as session:
         ensure_layout(session, FormRenderer(retired))
         session.commit()
     text = html.unescape(client.get(f"/p/{survey.token}?lang=en").text)
-    assert "Mark ✗ in ONE box for each question. You do not need to give your name." in text
+    translation = load_translation(retired, "en")
+    assert translation is not None and translation.web_intro in text
     assert "Use a pen" not in text and "B5. Comments and complaints" in text
 
 
@@ -216,3 +218,11 @@ def test_a_missing_translation_shows_the_vietnamese_marked_as_such(tmp_path, dat
     else:
         assert '<h2 id="s-B1" lang="vi">B1. Tiếp cận dịch vụ</h2>' in text
         assert '<h1 lang="vi">Phiếu khảo sát sự hài lòng <span class="subtitle">' in text
+
+
+def test_the_screen_says_how_to_answer_on_a_screen_not_on_paper(client, survey):
+    """The Vietnamese form shows the questionnaire's web_intro (choose, no pen); the paper's intro stays on paper."""
+    questionnaire = shipped_questionnaires()[1]
+    text = html.unescape(client.get(f"/p/{survey.token}").text)
+    assert questionnaire.web_intro and questionnaire.web_intro in text
+    assert "Dùng bút mực" in questionnaire.intro and "Dùng bút mực" not in text
