@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
-from .commands import audit, daemon, demo, dossiers, forms, reports, review, subunit, web
+from .commands import apikey, audit, daemon, demo, dossiers, forms, privacy, reports, review, subunit, user, web
 from .commands.common import ConfigOption, JsonOption, console, err_console, handled, open_database, print_json
 from .commands.i18n import KhaosatGroup, word
 
@@ -40,6 +40,9 @@ app.add_typer(forms.app, name="form")
 app.add_typer(reports.app, name="report")
 app.add_typer(review.app, name="review")
 app.add_typer(subunit.app, name="subunit")
+app.add_typer(user.app, name="user")
+app.add_typer(apikey.app, name="apikey")
+app.add_typer(privacy.app, name="privacy")
 
 
 @app.command()

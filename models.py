@@ -416,6 +416,43 @@ class SubunitCount(SQLModel, table=True):
     answers: str = "{}"  # JSON: question code → {option value → count}
 
 
+class StaffRole(enum.StrEnum):
+    admin = "admin"  # configuration and accounts
+    board = "board"  # the ISO board: every unit's figures, no contact data
+    unit = "unit"  # one unit's dossiers and contact data (``StaffAccount.unit_code``)
+    reviewer = "reviewer"  # the review queue
+
+
+class StaffAccount(SQLModel, table=True):
+    """A person who signs in to the staff pages (web/staff/): a role, an argon2 hash, never a password.
+
+    ``disabled_at`` set ends every session of the account at its next request; a new
+    password ends them too (a session carries a stamp of the hash it was opened with).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=64)
+    role: StaffRole = Field(sa_type=sa.String(16))
+    unit_code: str = Field(default="", max_length=64)  # the unit of a ``unit`` account; "" for the others
+    password_hash: str = Field(max_length=255)
+    created_at: datetime = _time(nullable=False)
+    password_changed_at: datetime = _time(nullable=False)
+    disabled_at: datetime | None = _time()
+
+
+class ApiKey(SQLModel, table=True):
+    """A system that may call the dossier API (web/api/): the sha256 of its key, never the key.
+
+    ``khaosat apikey add`` shows the key once; ``disabled_at`` set refuses it from the next request.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=64)
+    key_hash: str = Field(unique=True, max_length=64)  # hex sha256 of the key
+    created_at: datetime = _time(nullable=False)
+    disabled_at: datetime | None = _time()
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys."""
     if url.startswith("sqlite"):

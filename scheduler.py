@@ -61,6 +61,24 @@ class JobSpec:
     wakes_on: tuple[str, ...] = ()  # ... whose report has one of these counts above zero
 
 
+def purge_personal_data(context: jobs.JobContext) -> dict[str, int]:
+    """Erase the contact data and raw replies of the rounds past [privacy] retain_days (privacy.py)."""
+    from sqlmodel import Session
+
+    from .privacy import purge
+
+    settings = context.settings
+    with Session(context.engine) as session:
+        done = purge(
+            session,
+            storage_dir=settings.storage.dir,
+            today=datetime.now(settings.organization.zone).date(),
+            retain_days=settings.privacy.retain_days,
+            dry_run=False,
+        )
+    return {"dossiers": sum(found.dossiers for found in done), "raw_files": sum(found.raw_files for found in done)}
+
+
 # fmt: off
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("dossiers", jobs.import_dossiers, "dossiers_minutes", "Nhập hồ sơ từ thư mục xuất của hệ thống một cửa",
@@ -73,6 +91,7 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("followup", jobs.followup, "followup_cron", "Gửi trưởng đơn vị danh sách hồ sơ chưa có phiếu"),
     JobSpec("status", jobs.status_email, "status_cron", "Gửi Ban ISO email tình hình thu hồi phiếu"),
     JobSpec("round_report", jobs.round_report, "round_report_cron", "Gửi Ban ISO báo cáo đợt khi đến hạn"),
+    JobSpec("privacy", purge_personal_data, "privacy_cron", "Xoá dữ liệu cá nhân của các đợt đã hết hạn lưu"),
 )
 # fmt: on
 

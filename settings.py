@@ -210,6 +210,12 @@ class ReportSettings(Section):
     unit_heads: dict[str, list[str]] = Field(default_factory=dict)  # unit code → who gets its follow-up list
 
 
+class PrivacySettings(Section):
+    """How long applicants' contact data and the raw replies are kept after their round closes (privacy.py)."""
+
+    retain_days: int = Field(default=90, ge=0)
+
+
 class CatalogueEntry(Section):
     """A unit or procedure of the configuration: its code, its name, and the other names exports give it."""
 
@@ -334,11 +340,12 @@ class ScheduleSettings(Section):
     followup_cron: str = "0 8 * * 1"
     status_cron: str = "0 8 * * 1"
     round_report_cron: str = "30 17 * * *"
+    privacy_cron: str = "15 2 * * *"
     misfire_grace_minutes: float = Field(default=30, gt=0)
     # How the daemon notices new files in the drop and scan folders between runs ("off": the schedule only).
     watch_folders: Literal["notify", "poll", "off"] = "notify"
 
-    @field_validator("reminders_cron", "followup_cron", "status_cron", "round_report_cron")
+    @field_validator("reminders_cron", "followup_cron", "status_cron", "round_report_cron", "privacy_cron")
     @classmethod
     def _crontab(cls, value: str) -> str:
         """The shape only (five fields); the daemon checks each field when it makes the trigger."""
@@ -361,6 +368,7 @@ class Settings(Section):
     intake: IntakeSettings = IntakeSettings()
     reminders: ReminderSettings = ReminderSettings()
     report: ReportSettings = ReportSettings()
+    privacy: PrivacySettings = PrivacySettings()
     schedule: ScheduleSettings = ScheduleSettings()
     web: WebSettings = WebSettings()
     units: list[UnitSettings] = Field(default_factory=list)

@@ -37,3 +37,13 @@ def fold(text: str) -> str:
 def fold_words(text: str) -> str:
     """Like ``fold``, with every run of punctuation turned into one space."""
     return " ".join(_NOT_WORD.sub(" ", without_marks(text).casefold()).split())
+
+
+_EMAIL = re.compile(r"([\w.+-]{1,2})[\w.+-]*@([\w-]+(?:\.[\w-]+)+)")
+_NUMBER = re.compile(r"\+?\d[\d .()-]{4,}(\d{3})\b")
+
+
+def masked(text: str) -> str:
+    """``text`` with every email address and phone or fax number masked, for a log line:
+    "nguyenvana@example.vn" → "ng***@example.vn", "0263 3822 111" → "***111"."""
+    return _NUMBER.sub(r"***\1", _EMAIL.sub(r"\1***@\2", text))

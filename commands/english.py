@@ -126,6 +126,42 @@ ENGLISH: dict[str, str] = {
         "Processing failed: process the archived message again (after the fix)."
     ),
     "Người xử lý (mặc định: $USER).": "Who settles it (default: $USER).",
+    # commands/privacy.py
+    "Dữ liệu cá nhân: xoá khi hết hạn lưu, xem những gì đang lưu về một người.": (
+        "Personal data: erased when its time is up; what is held about one person."
+    ),
+    "Chỉ cho biết sẽ xoá những gì, không xoá.": "Only say what would be erased; erase nothing.",
+    "Xoá tên, email, điện thoại, fax, địa chỉ, thư và tệp quét gốc của các đợt đóng quá [privacy] retain_days ngày.": (
+        "Erase the names, emails, phones, faxes, addresses and the raw messages and scans of the rounds "
+        "closed more than [privacy] retain_days days ago."
+    ),
+    "Mọi dữ liệu đang lưu về người nộp một hồ sơ: thông tin liên hệ, phiếu, thư đã gửi, phiếu trả lời, tệp.": (
+        "Everything held about a dossier's applicant: contact data, the survey, messages sent, replies, files."
+    ),
+    # commands/user.py
+    "Tài khoản cán bộ cho trang web: thêm, đổi mật khẩu, khóa, liệt kê.": (
+        "Staff accounts of the web pages: add, new password, disable, list."
+    ),
+    "Tên đăng nhập (chữ thường không dấu, số, '.', '_', '-').": (
+        "The login name (lower-case letters without diacritics, digits, '.', '_', '-')."
+    ),
+    "Đọc mật khẩu từ đầu vào chuẩn (một dòng) thay vì hỏi.": "Read the password from standard input (one line).",
+    "admin, board (Ban ISO), unit (một đơn vị) hoặc reviewer.": (
+        "admin, board (ISO board), unit (one unit) or reviewer."
+    ),
+    "Mã đơn vị của tài khoản vai trò unit.": "The unit code of a unit account.",
+    "Thêm một tài khoản cán bộ, với vai trò và mật khẩu (ít nhất 10 ký tự).": (
+        "Add a staff account, with its role and password (10 characters or more)."
+    ),
+    "Đặt mật khẩu mới cho một tài khoản; mọi phiên đăng nhập cũ của tài khoản kết thúc.": (
+        "Set a new password for an account; every older session of the account ends."
+    ),
+    "Khóa một tài khoản: không đăng nhập được nữa, các phiên đang mở kết thúc ngay.": (
+        "Disable an account: no more logins, its open sessions end at once."
+    ),
+    "Mọi tài khoản cán bộ: tên, vai trò, đơn vị, còn dùng hay đã khóa.": (
+        "Every staff account: name, role, unit, enabled or disabled."
+    ),
     # commands/subunit.py
     "Kết quả tự khảo sát của đơn vị trực thuộc (đơn vị có hệ thống ISO 9001 riêng): mẫu bảng tính, nhập kết quả.": (
         "Sub-units' own survey results (units with their own ISO 9001 system): the workbook template, the import."
@@ -151,6 +187,20 @@ ENGLISH: dict[str, str] = {
     ): (
         "Check and import a sub-unit's results (replacing its earlier import for the same round);\n"
         "on any error nothing is imported."
+    ),
+    # commands/apikey.py
+    "Khóa API của các hệ thống gọi API hồ sơ (hệ thống một cửa).": (
+        "API keys of the systems that call the dossier API (the one-stop system)."
+    ),
+    "Tên hệ thống gọi API, ví dụ motcua.": "The name of the calling system, e.g. motcua.",
+    "Tạo khóa API cho một hệ thống; khóa chỉ hiện một lần, chỉ mã băm của nó được lưu.": (
+        "Make a system's API key; the key is shown once, only its hash is stored."
+    ),
+    "Các khóa API: tên, ngày tạo, ngày khóa (không bao giờ hiện khóa).": (
+        "The API keys: name, when made, when disabled (never the key itself)."
+    ),
+    "Khóa khóa API của một hệ thống: từ yêu cầu tiếp theo, API trả 401.": (
+        "Disable a system's API key: from its next request the API answers 401."
     ),
     # commands/demo.py, commands/web.py
     "Chạy thử cả vòng trên máy này với máy chủ thư nhúng; không cần cài đặt gì.": (

@@ -73,7 +73,11 @@ class RowOutcome:
 
 
 class RowRejected(ValueError):
-    """A row that cannot become a dossier; the message is for a person."""
+    """A row that cannot become a dossier; the message is for a person, ``field`` the field at fault."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def read_rows(rows: Iterable[Row], columns: ColumnMap, region: str) -> Iterator[RowOutcome]:
@@ -133,13 +137,13 @@ def read_record(cells: Sequence[object], columns: ColumnMap, region: str) -> tup
 
 def _require_identity(text: dict[str, str]) -> None:
     if not text.get("code"):
-        raise RowRejected("Thiếu mã hồ sơ")
+        raise RowRejected("Thiếu mã hồ sơ", "code")
     if len(text["code"]) > MAX_CODE_LENGTH:
-        raise RowRejected(f"Mã hồ sơ dài quá {MAX_CODE_LENGTH} ký tự")
+        raise RowRejected(f"Mã hồ sơ dài quá {MAX_CODE_LENGTH} ký tự", "code")
     if not (text.get("procedure_code") or fold(text.get("procedure_name", ""))):
-        raise RowRejected("Thiếu thủ tục (mã hoặc tên thủ tục)")
+        raise RowRejected("Thiếu thủ tục (mã hoặc tên thủ tục)", "procedure_name")
     if not (text.get("unit_code") or fold(text.get("unit", ""))):
-        raise RowRejected("Thiếu đơn vị xử lý")
+        raise RowRejected("Thiếu đơn vị xử lý", "unit")
 
 
 def _dates(cells: Sequence[object], columns: ColumnMap) -> tuple[date, date | None, list[str]]:
@@ -147,9 +151,9 @@ def _dates(cells: Sequence[object], columns: ColumnMap) -> tuple[date, date | No
     try:
         received_on = parse_date(raw_received)
     except ValueError:
-        raise RowRejected(f"Ngày tiếp nhận không đọc được: “{clean_text(raw_received)}”") from None
+        raise RowRejected(f"Ngày tiếp nhận không đọc được: “{clean_text(raw_received)}”", "received_on") from None
     if received_on is None:
-        raise RowRejected("Thiếu ngày tiếp nhận")
+        raise RowRejected("Thiếu ngày tiếp nhận", "received_on")
     raw_returned = columns.value(cells, "returned_on")
     try:
         return received_on, parse_date(raw_returned), []

@@ -31,6 +31,7 @@ from ..settings import Settings
 from ..survey.links import form_link, opt_out_link
 from ..survey.personal import PersonalForm, personal_forms
 from ..survey.render import FormRenderer, ensure_layout, renderer_for
+from ..text import masked
 from . import outbox
 from .compose import Invitation, compose_fax, compose_invitation, sender_envelope
 from .reminders import is_reminder, reminder_number, still_wanted
@@ -234,23 +235,24 @@ class Dispatcher:
         except UncertainDeliveryError as exc:
             outbox.set_state(session, row.id or 0, OutboxState.uncertain, last_error=str(exc))
             self.report.uncertain += 1
-            log.warning("uncertain delivery of %s to %s: %s", row.message_id, row.recipient, exc)
+            log.warning("uncertain delivery of %s to %s: %s", row.message_id, masked(row.recipient), masked(str(exc)))
         else:
             outbox.mark_sent(session, row, now=self.now())
             self.report.sent += 1
-            log.info("sent %s form %s to %s", row.channel, delivery.invitation.survey_code, row.recipient)
+            log.info("sent %s form %s to %s", row.channel, delivery.invitation.survey_code, masked(row.recipient))
 
     def _retry(self, session: Session, row: OutboxMessage, error: str) -> None:
         if outbox.mark_retry(session, row, error, now=self.now(), delays=self.settings.dispatch.retry_minutes):
             self.report.retried += 1
-            log.warning("will retry %s to %s: %s", row.message_id, row.recipient, error)
+            log.warning("will retry %s to %s: %s", row.message_id, masked(row.recipient), masked(error))
         else:
             self._fail(session, row, f"thôi gửi sau {row.attempts} lần thử: {error}")
 
     def _fail(self, session: Session, row: OutboxMessage, error: str) -> None:
         following = outbox.mark_failed(session, row, error, self.settings)
         self.report.failed += 1
-        log.warning("failed %s to %s: %s; next channel: %s", row.channel, row.recipient, error, following)
+        recipient, error = masked(row.recipient), masked(error)
+        log.warning("failed %s to %s: %s; next channel: %s", row.channel, recipient, error, following)
 
 
 def count_paper_waiting(session: Session) -> int:

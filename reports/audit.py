@@ -27,7 +27,8 @@ in SQL. What those passes find at fault is read again, only then, to be named.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 
 from sqlmodel import Session, col, select
 
@@ -35,7 +36,7 @@ from ..models import Procedure, Round, Unit
 from ..settings import Settings
 from ..survey.counts import FIGURES, CountKey, Counts, round_days, stored
 from .rates import resolve_round
-from .raw_files import RawCheck, RawPath, by_reply, counted_replies
+from .raw_files import RawCheck, RawPath, by_reply, counted_replies, purged_rounds
 from .reconcile import (
     Ledger,
     Names,
@@ -79,6 +80,8 @@ class RoundAudit:
     units: list[UnitAudit]
     problems: list[Problem]
     replies_checked: int = 0  # counted replies traced to their raw file
+    erased: int = 0  # of which the raw file was erased by the purge of personal data (privacy.py) ...
+    erased_on: date | None = None  # ... on that day
 
     @property
     def ok(self) -> bool:
@@ -186,9 +189,16 @@ def audit(
     rounds = [(round_id, name) for round_id, name in session.exec(query).all() if round_id is not None]
     units = _names(session, Unit)
     procedures = {key: code for key, (code, _) in _names(session, Procedure).items()}
-    replies = _traced_replies(session, [round_id for round_id, _ in rounds], RawCheck(raw_path, units, rehash=rehash))
+    purged = purged_rounds(session)
+    check = RawCheck(raw_path, units, rehash=rehash, purged=purged)
+    replies = _traced_replies(session, [round_id for round_id, _ in rounds], check)
     audited = [
-        _audit_round(session, round_id, name, units, procedures, *replies[round_id]) for round_id, name in rounds
+        replace(
+            _audit_round(session, round_id, name, units, procedures, *replies[round_id]),
+            erased=check.erased[round_id],
+            erased_on=purged.get(round_id),
+        )
+        for round_id, name in rounds
     ]
     return AuditReport(audited, replies_without_survey(session), rehashed=rehash)
 

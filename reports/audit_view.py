@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict
+from datetime import date
 from typing import Any
 
 from rich import box
@@ -46,6 +47,8 @@ def audit_json(report: AuditReport) -> dict[str, Any]:
                 "round": audited.round,
                 "ok": audited.ok,
                 "replies_checked": audited.replies_checked,
+                "raw_files_erased": audited.erased,
+                "erased_on": audited.erased_on.isoformat() if audited.erased_on else None,
                 "units": [_unit_json(unit, audited) for unit in audited.units],
                 "problems": [problem_json(problem) for problem in audited.problems],
             }
@@ -171,11 +174,21 @@ def closing_lines(report: AuditReport) -> list[str]:
         return [*lines, f"[red]Không khớp:[/] {problems} vấn đề."]
     replies = sum(audited.replies_checked for audited in report.rounds)
     files = "có tệp gốc nguyên vẹn (đã đọc lại, đúng mã SHA-256)" if report.rehashed else "có tệp gốc"
+    if erased := sum(audited.erased for audited in report.rounds):
+        files += f" (trừ {erased} tệp đã xoá khi hết hạn lưu dữ liệu cá nhân)"
     return [
         f"[green]Khớp:[/] {len(report.rounds)} đợt; mỗi đơn vị Hồ sơ = Đã gửi + Chờ gửi + Thất bại và "
         f"Đã gửi = Trả lời + Chưa trả lời; bộ đếm bằng số đếm lại từ dữ liệu; {replies} phiếu trả lời "
         f"được tính đều {files} trong kho lưu."
     ]
+
+
+def erased_line(replies: int, erased_on: date) -> str:
+    """Replies whose raw file the purge of personal data erased: told, not faults."""
+    return (
+        f"  {replies} phiếu trả lời có tệp gốc đã bị xoá theo lần xoá dữ liệu cá nhân ngày {erased_on:%d/%m/%Y} "
+        "(mã SHA-256 vẫn lưu)."
+    )
 
 
 def render_audit(report: AuditReport, console: Console) -> None:
@@ -186,5 +199,7 @@ def render_audit(report: AuditReport, console: Console) -> None:
             console.print(line, highlight=False)
         for line in problem_lines(audited.problems):
             console.print(line, highlight=False)
+        if audited.erased and audited.erased_on:
+            console.print(erased_line(audited.erased, audited.erased_on), highlight=False)
     for line in closing_lines(report):
         console.print(line, highlight=False)

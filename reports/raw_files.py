@@ -16,22 +16,26 @@ neither the replies nor the files found are held in memory.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import date
 from functools import lru_cache, partial
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
-from ..models import InboundMessage, Response, Survey
+from ..models import AuditEntry, InboundMessage, Response, Survey
 from ..survey.codes import display_code
 from .reconcile import Names, Problem
 
 RawPath = Callable[[str], str]  # a SHA-256 hex digest → where its archived file is
 REMEMBERED_FILES = 65_536  # files whose fault (or none) is kept while the replies stream by
 STREAMED_ROWS = 5_000  # rows fetched from the database at a time
+PURGE_ACTION = "privacy.purge"  # the audit entry of a round whose raw files privacy.py erased
 
 
 class CountedReply(NamedTuple):
@@ -109,11 +113,30 @@ FAULT_TEXT = {
 }
 
 
-class RawCheck:
-    """Counted replies traced to their raw files one at a time (the audit's stream, or any list)."""
+def purged_rounds(session: Session) -> dict[int, date]:
+    """Round id → the day of the first purge that erased its raw files (privacy.py records each one)."""
+    entries = session.exec(select(AuditEntry.details).where(col(AuditEntry.action) == PURGE_ACTION)).all()
+    purged: dict[int, date] = {}
+    for details in entries:
+        facts = json.loads(details)
+        day = date.fromisoformat(facts["erased_on"])
+        purged[facts["round_id"]] = min(day, purged.get(facts["round_id"], day))
+    return purged
 
-    def __init__(self, raw_path: RawPath, units: Names, *, rehash: bool) -> None:
+
+class RawCheck:
+    """Counted replies traced to their raw files one at a time (the audit's stream, or any list).
+
+    A missing file of a round in ``purged`` (round id → day) was erased by that purge, as the
+    law asks: it is tallied in ``erased`` (per round), not a fault.
+    """
+
+    def __init__(
+        self, raw_path: RawPath, units: Names, *, rehash: bool, purged: Mapping[int, date] | None = None
+    ) -> None:
         self.units = units
+        self.purged = purged or {}
+        self.erased = Counter[int]()
         self._fault = lru_cache(maxsize=REMEMBERED_FILES)(partial(file_fault, raw_path=raw_path, rehash=rehash))
 
     def problem(self, reply: CountedReply) -> Problem | None:
@@ -124,6 +147,9 @@ class RawCheck:
             text = f"thư gốc số {reply.inbound_id} không còn trong cơ sở dữ liệu"
             return _problem(reply, self.units, "no-inbound", text)
         fault = self._fault(reply.sha256)
+        if fault is not None and fault.kind == "missing" and reply.round_id in self.purged:
+            self.erased[reply.round_id] += 1
+            return None
         if fault is None:
             return None
         text = FAULT_TEXT[fault.kind].format(path=fault.path, detail=fault.detail)

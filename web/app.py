@@ -24,9 +24,11 @@ from ..models import utcnow
 from ..settings import Settings
 from . import applicant, kiosk
 from .access import Questionnaires
+from .api import router as api_router
 from .formpage import FormView
 from .pages import Pages
 from .security import KIOSK_POLICY, NO_STORE, PAGE_HEADERS, PAGE_POLICY, STATIC_CACHE
+from .staff import routes as staff
 from .throttle import Throttle
 
 STATIC = Path(__file__).parent / "static"
@@ -69,6 +71,8 @@ def create_app(settings: Settings, engine: Engine, *, monotonic: Callable[[], fl
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(applicant.router)
     app.include_router(kiosk.router)
+    staff.install(app, monotonic)
+    app.include_router(api_router)
     app.add_middleware(SecurityHeaders)
     return app
 

@@ -139,7 +139,8 @@ def test_language_comes_from_the_environment_then_the_configuration(tmp_path):
 # The modules whose verbs' help commands/english.py translates in full.
 TRANSLATED = {f"khaosat.{name}" for name in ("cli", "commands.audit", "commands.daemon", "commands.dossiers",
                                               "commands.forms", "commands.reports", "commands.review",
-                                              "commands.subunit", "commands.demo")}  # fmt: skip
+                                              "commands.subunit", "commands.demo", "commands.privacy",
+                                              "commands.user", "commands.apikey", "commands.web")}  # fmt: skip
 
 
 def test_the_help_of_our_verbs_has_its_english():
