@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -13,9 +14,11 @@ from sqlmodel import Session
 from khaosat.models import Survey
 from khaosat.settings import Settings
 from khaosat.web.app import create_app
+from khaosat.web.server import WebThread
 
 from ..support.factories import add_dossier, local_today
 from ..support.settings import make_settings
+from ..support.smtp_server import free_port
 from ..support.survey_rows import send, survey_of
 from .client import BASE, WebClient
 
@@ -60,3 +63,29 @@ def new_survey(
 @pytest.fixture
 def survey(engine: Engine, settings: Settings) -> Survey:
     return new_survey(engine, settings)
+
+
+@contextmanager
+def serving(settings: Settings, engine: Engine, *, own_base_url: bool = False) -> Iterator[str]:
+    """The app under uvicorn on a free loopback port, for a real browser: its base URL. With
+    ``own_base_url`` the app's [web] base_url is that address (plain http: cookies not Secure)."""
+    port = free_port()
+    address = f"http://127.0.0.1:{port}"
+    changes: dict[str, object] = {"host": "127.0.0.1", "port": port}
+    if own_base_url:
+        changes["base_url"] = address
+    thread = WebThread(settings.model_copy(update={"web": settings.web.model_copy(update=changes)}), engine)
+    thread.start()
+    for _ in range(200):
+        if thread.started:
+            break
+        thread.thread.join(0.02)
+    assert thread.started
+    yield address
+    thread.stop()
+
+
+@pytest.fixture
+def served(settings: Settings, engine: Engine) -> Iterator[str]:
+    with serving(settings, engine) as address:
+        yield address

@@ -14,32 +14,14 @@ from playwright.sync_api import Page
 from sqlmodel import Session, col, select
 
 from khaosat.models import Answer
-from khaosat.web.server import WebThread
 
 from ..support.browser import axe_violations, load_url, open_page, scroll_width
-from ..support.smtp_server import free_port
 from .conftest import KIOSK_KEY, new_survey
 from .rows import counted
 
 SHOTS = Path("/tmp/h3")
 WIDTHS = (320, 1280)
 PHONE, KIOSK = 412, (1280, 800)
-
-
-@pytest.fixture
-def served(settings, engine) -> Iterator[str]:
-    """The app under uvicorn on a free loopback port: its base URL."""
-    port = free_port()
-    web = settings.web.model_copy(update={"host": "127.0.0.1", "port": port})
-    thread = WebThread(settings.model_copy(update={"web": web}), engine)
-    thread.start()
-    for _ in range(200):
-        if thread.started:
-            break
-        thread.thread.join(0.02)
-    assert thread.started
-    yield f"http://127.0.0.1:{port}"
-    thread.stop()
 
 
 def answer_by_mouse(page: Page) -> None:

@@ -95,6 +95,15 @@ def install(app: FastAPI, monotonic: Callable[[], float] = time.monotonic) -> No
 
     app.add_exception_handler(StaffDenied, denied)
     app.include_router(router)
+    from . import entry  # here, not at the top: entry's pages stand on this module's require_staff
+
+    app.include_router(entry.router)
+    from . import dashboard  # likewise
+
+    app.include_router(dashboard.router)
+    from . import review_pages  # likewise
+
+    app.include_router(review_pages.router)
 
 
 # --- pages and cookies ----------------------------------------------------------------------

@@ -59,3 +59,12 @@ def log_in(client: WebClient, name: str, password: str = PASSWORD, **extra: str)
     """The login page, then its form posted with ``name`` and ``password``."""
     token = csrf_of(client.get(LOGIN))
     return client.post(LOGIN, data={"csrf": token, "ten": name, "matkhau": password, **extra})
+
+
+def log_in_browser(page, served: str, name: str, then: str) -> None:  # type: ignore[no-untyped-def]
+    """Log ``name`` in through the login form in Chromium, asking to go on to ``then``."""
+    page.goto(f"{served}{LOGIN}?tiep={then}")
+    page.fill("#ten", name)
+    page.fill("#matkhau", PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_load_state("load")

@@ -5,30 +5,8 @@ The app runs under uvicorn on a free port, on the test's database (SQLite and Po
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
-from khaosat.web.server import WebThread
-
 from ...support.browser import axe_violations, load_url, open_page, scroll_width
-from ...support.smtp_server import free_port
 from .conftest import LOGIN
-
-
-@pytest.fixture
-def served(settings, engine) -> Iterator[str]:
-    port = free_port()
-    web = settings.web.model_copy(update={"host": "127.0.0.1", "port": port})
-    thread = WebThread(settings.model_copy(update={"web": web}), engine)
-    thread.start()
-    for _ in range(200):
-        if thread.started:
-            break
-        thread.thread.join(0.02)
-    assert thread.started
-    yield f"http://127.0.0.1:{port}"
-    thread.stop()
 
 
 def test_axe_finds_nothing_on_the_login_page(browser, served):
