@@ -7,7 +7,8 @@ misfire grace.
 
 Between its scheduled runs a job is woken (``Wakeups``): by another job's run that did
 something (``JobSpec.wakes``: an import with new dossiers starts the dispatch), and by the
-watchers of ``daemon.watch`` (a file in the dossier inbox, a reply announced by IMAP IDLE).
+watchers of ``daemon.watch`` (a file in the dossier inbox, a reply announced by IMAP IDLE),
+and by the served web app (dossiers posted to its API start the dispatch).
 
 Stopping: a signal sets the stop flag that every job function receives as
 ``should_stop``; each stops after the item in hand (the dispatcher after the message on
@@ -25,6 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -268,9 +270,10 @@ def run(
     watches = WATCHES if watches is None else watches
     check_schedule(settings, table)
     engine = open_database(settings)
-    web = start_web(settings, engine)
+    web = None
     try:
         scheduler, wakeups = build_scheduler(engine, settings, stop, table)
+        web = start_web(settings, engine, on_dossiers=partial(wakeups.request, "dispatch"))
         with stop_on_signals(stop):
             scheduler.start()
             log.info("khaosat daemon started as %s with jobs: %s", holder_name(), ", ".join(_plan(scheduler)))
@@ -288,13 +291,18 @@ def run(
         engine.dispose()
 
 
-def start_web(settings: Settings, engine: Engine) -> WebThread | None:
-    """The online form ([web] enabled), served from a thread of the daemon; None when it is off."""
+def start_web(settings: Settings, engine: Engine, *, on_dossiers: Callable[[], None]) -> WebThread | None:
+    """The online form ([web] enabled), served from a thread of the daemon; None when it is off.
+
+    ``on_dossiers``: what the API calls once posted dossiers have their invitations queued (the
+    dispatch's wake-up). The scheduler is built first so the hook exists; a wake-up asked for
+    before ``scheduler.start()`` waits among its pending jobs and runs when it starts.
+    """
     if not settings.web.enabled:
         return None
     from .web.server import WebThread  # FastAPI and uvicorn: only for a daemon that serves the form
 
-    web = WebThread(settings, engine)
+    web = WebThread(settings, engine, on_dossiers)
     web.start()
     return web
 

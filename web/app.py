@@ -35,6 +35,10 @@ STATIC = Path(__file__).parent / "static"
 MIN_SECRET = 16  # characters of [web] secret_env's key
 
 
+def no_wake() -> None:
+    """No daemon beside the app (``khaosat web``): its dispatch job sends the queued invitations on schedule."""
+
+
 @dataclass
 class WebContext:
     """What every route needs, kept on ``app.state.web``."""
@@ -46,6 +50,7 @@ class WebContext:
     throttle: Throttle
     questionnaires: Questionnaires
     clock: Callable[[], datetime] = field(default=utcnow)
+    on_dossiers: Callable[[], None] = field(default=no_wake)  # called once new invitations are queued
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -56,8 +61,18 @@ class WebContext:
         return self.clock().astimezone(self.settings.organization.zone).date()
 
 
-def create_app(settings: Settings, engine: Engine, *, monotonic: Callable[[], float] = time.monotonic) -> FastAPI:
-    """The app over ``engine``; ConfigError when ``[web] secret_env`` holds no usable key."""
+def create_app(
+    settings: Settings,
+    engine: Engine,
+    *,
+    monotonic: Callable[[], float] = time.monotonic,
+    on_dossiers: Callable[[], None] = no_wake,
+) -> FastAPI:
+    """The app over ``engine``; ConfigError when ``[web] secret_env`` holds no usable key.
+
+    ``on_dossiers``: called after an API post queued invitations; inside ``khaosat run`` it wakes
+    the dispatch job, alone (``khaosat web``) there is none and the daemon's schedule sends them.
+    """
     secret = settings.web.secret
     if len(secret.get_secret_value()) < MIN_SECRET:
         raise ConfigError(
@@ -67,7 +82,9 @@ def create_app(settings: Settings, engine: Engine, *, monotonic: Callable[[], fl
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     pages = Pages(settings)
     view = FormView(pages, settings, secret)
-    app.state.web = WebContext(settings, engine, pages, view, Throttle(monotonic), Questionnaires(settings))
+    app.state.web = WebContext(
+        settings, engine, pages, view, Throttle(monotonic), Questionnaires(settings), on_dossiers=on_dossiers
+    )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(applicant.router)
     app.include_router(kiosk.router)

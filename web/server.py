@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Callable
 
 import uvicorn
 from sqlalchemy.engine import Engine
 
 from ..database import open_database
 from ..settings import Settings
-from .app import create_app
+from .app import create_app, no_wake
 
 log = logging.getLogger(__name__)
 SECRET_SEGMENT = re.compile(r"^(/(?:p|huy|kiosk)/|/[Kk]/[^/?]*/)[^/?]+")
@@ -39,9 +40,9 @@ class RedactPaths(logging.Filter):
         return True
 
 
-def server(settings: Settings, engine: Engine) -> uvicorn.Server:
+def server(settings: Settings, engine: Engine, on_dossiers: Callable[[], None] = no_wake) -> uvicorn.Server:
     config = uvicorn.Config(
-        create_app(settings, engine),
+        create_app(settings, engine, on_dossiers=on_dossiers),
         host=settings.web.host,
         port=settings.web.port,
         proxy_headers=True,
@@ -62,10 +63,13 @@ def serve(settings: Settings) -> None:
 
 
 class WebThread:
-    """The app served from a thread of another process (the daemon, the demo); ``stop`` ends it."""
+    """The app served from a thread of another process (the daemon, the demo); ``stop`` ends it.
 
-    def __init__(self, settings: Settings, engine: Engine) -> None:
-        self.server = server(settings, engine)
+    ``on_dossiers``: the daemon's wake-up of its dispatch job, for dossiers posted to the API.
+    """
+
+    def __init__(self, settings: Settings, engine: Engine, on_dossiers: Callable[[], None] = no_wake) -> None:
+        self.server = server(settings, engine, on_dossiers)
         self.thread = threading.Thread(target=self.server.run, name="khaosat-web", daemon=True)
 
     def start(self) -> None:

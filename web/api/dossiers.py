@@ -10,12 +10,16 @@ A dropped export wakes the dispatch job, which first gives each new dossier its 
 invitation (``mailer.outbox.queue_new_surveys``), then sends. The API does that first step at
 once, in the request, so the answer counts the invitations queued; the sending itself stays
 with the daemon's dispatch job, which paces the SMTP server (``[smtp] max_per_minute``) and
-must not run once per request.
+must not run once per request. Once invitations are committed the request calls the app's
+``on_dossiers``: inside ``khaosat run`` that wakes the dispatch job as a dropped export does
+(``scheduler.Wakeups``); under ``khaosat web`` alone it does nothing and the daemon's next
+dispatch run sends them.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
@@ -54,8 +58,7 @@ async def post_dossiers(request: Request, caller: Annotated[str, Depends(api_cal
     if batch.errors:
         return item_errors(batch)
     web = request.app.state.web
-    answer = await run_in_threadpool(store_batch, web.engine, web.settings, caller, batch, web.today())
-    return answer
+    return await run_in_threadpool(store_batch, web.engine, web.settings, caller, batch, web.today(), web.on_dossiers)
 
 
 async def bounded_body(request: Request) -> bytes:
@@ -76,8 +79,10 @@ def item_errors(batch: Batch) -> JSONResponse:
     return JSONResponse({"detail": "Lô hồ sơ có lỗi; không lưu hồ sơ nào", "errors": errors}, status_code=422)
 
 
-def store_batch(engine: sa.Engine, settings: Settings, caller: str, batch: Batch, today: date) -> Response:
-    """Store the batch and queue the invitations of new dossiers; 422 when a unit is unknown."""
+def store_batch(
+    engine: sa.Engine, settings: Settings, caller: str, batch: Batch, today: date, on_queued: Callable[[], None]
+) -> Response:
+    """Store the batch, queue new dossiers' invitations, then ``on_queued`` if any; 422 for an unknown unit."""
     with Session(engine, expire_on_commit=False) as session:
         errors = unknown_units(batch.items, Catalogue("units", settings.units), session=session)
         if errors:
@@ -88,6 +93,8 @@ def store_batch(engine: sa.Engine, settings: Settings, caller: str, batch: Batch
             session.rollback()
             report = store_once(session, settings, caller, batch)
         queued = queue_invitations(session, settings, today)
+    if queued:
+        on_queued()
     return JSONResponse(answer(report, queued))
 
 

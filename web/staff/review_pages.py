@@ -4,8 +4,10 @@ For the ``reviewer`` and ``admin`` roles. An item's page shows the page image an
 for it beside answer radios for its doubtful questions, and the message it came in as text:
 headers and body escaped like any data (HTML mail only as its visible text, never
 rendered), its files listed by name and size, nothing fetched from elsewhere. Each showing
-of the message is in the audit log: it holds the sender's contact data. Images are served
-only from the item's own evidence folder, only files the item names, only image types.
+of the message is in the audit log: it holds the sender's contact data, which a
+``reviewer`` sees masked in the From and To lines (``text.masked``: only ``unit`` and
+``admin`` see contact data). Images are served only from the item's own evidence folder,
+only files the item names, only image types.
 
 Every action posts a form (the session's CSRF token) that becomes a decision of
 ``review/decisions.py``, settled by ``review.service.resolve`` with the account's name as
@@ -34,11 +36,15 @@ from ...review.audit_log import audit
 from ...review.decisions import Assign, Decision, Keep, Reject, Retry, SetAnswers
 from ...review.service import ASSIGNABLE, Reprocess, resolve
 from ...review.view import KIND_LABELS, STATE_LABELS, items_view, show_item
+from ...text import masked
 from ..applicant import Posted, context
 from .auth import csrf_valid
+from .dashboard import SEES_CONTACTS
 from .routes import HOME, Staff, require_staff, staff_page
 
 if TYPE_CHECKING:
+    from email.message import Message
+
     from ...survey.questionnaire import Questionnaire
     from ..app import WebContext
 
@@ -48,6 +54,8 @@ PER_PAGE = 25
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif"}
 ANSWERABLE = ASSIGNABLE | {ReviewKind.uncertain}
 ANSWER_FIELD = "cau-"  # + question code: one radio group per doubtful question
+HEADER_LABELS = {"From": "Người gửi", "To": "Gửi đến", "Date": "Ngày gửi", "Subject": "Tiêu đề"}
+ADDRESS_HEADERS = {"From", "To"}
 Reviewer = Annotated[Staff, Depends(require_staff(StaffRole.reviewer, StaffRole.admin))]
 
 
@@ -116,6 +124,7 @@ class RawMessage:
     body: str = ""
     files: list[tuple[str, str]] = field(default_factory=list)  # (name, size)
     problem: str = ""
+    addresses_masked: bool = False
 
 
 @router.api_route("/xem-lai/{item_id}", methods=["GET", "HEAD"], response_class=HTMLResponse)
@@ -197,9 +206,15 @@ def _raw_message(web: WebContext, db: Session, item: ReviewItem, staff: Staff) -
         files = [(found.name, _size(len(found.data))) for found in attachments(message)]
     except ParseError as exc:
         return RawMessage(problem=f"Thư không đọc được: {exc}")
-    labels = {"From": "Người gửi", "To": "Gửi đến", "Date": "Ngày gửi", "Subject": "Tiêu đề"}
-    headers = [(label, header_text(message, name)) for name, label in labels.items()]
-    return RawMessage([(label, text) for label, text in headers if text], body_text(message), files)
+    hide = staff.account.role not in SEES_CONTACTS
+    headers = [(label, _header(message, name, hide)) for name, label in HEADER_LABELS.items()]
+    return RawMessage([(label, text) for label, text in headers if text], body_text(message), files, "", hide)
+
+
+def _header(message: Message, name: str, hide_addresses: bool) -> str:
+    """The header as text, its addresses masked when they are to be hidden and it is From or To."""
+    text = header_text(message, name)
+    return masked(text) if hide_addresses and name in ADDRESS_HEADERS else text
 
 
 def _size(count: int) -> str:
