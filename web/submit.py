@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -31,6 +32,7 @@ from ..survey.responses import ReadAnswers, record_response
 
 log = logging.getLogger(__name__)
 RAW_FORMAT = "khaosat-web-reply/1"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -65,40 +67,56 @@ def store_reply(
     *,
     now: datetime,
 ) -> Response | None:
-    """Record the reply and commit; None when this very post was recorded before."""
+    """Record the reply as a revision and commit; None when this very post was recorded before."""
+
+    def inbound(sha: str) -> InboundMessage:
+        return InboundMessage(
+            source=origin.source,
+            sha256=sha,
+            name=f"Biểu mẫu trực tuyến, phiếu {display_code(form.survey.code)}",
+            kind=InboundKind.reply,
+            state=InboundState.processed,
+            reason="trả lời trên biểu mẫu trực tuyến",
+            received_at=now,
+            processed_at=now,
+        )
+
+    def record(inbound: InboundMessage) -> Response:
+        return record_response(
+            session, form.survey, read, matched_by=origin.via, inbound_id=inbound.id, revision=True, now=now
+        )
+
+    response = store_once(session, settings, raw, inbound, record)
+    if response is not None:
+        log.info("recorded a web reply (%s) as response %s", origin.source, response.id)
+    return response
+
+
+def store_once(
+    session: Session,
+    settings: Settings,
+    raw: bytes,
+    inbound: Callable[[str], InboundMessage],
+    record: Callable[[InboundMessage], T],
+) -> T | None:
+    """Archive ``raw``, add its ``inbound`` row (made from its SHA-256), ``record`` it, and commit, once:
+    None when this very document was recorded before (a double click, a replayed request, or
+    the same document recorded meanwhile by another request)."""
     sha, _ = archive_raw(raw, settings.storage.dir)
     if _recorded(session, sha):
         return None
-    inbound = InboundMessage(
-        source=origin.source,
-        sha256=sha,
-        name=f"Biểu mẫu trực tuyến, phiếu {display_code(form.survey.code)}",
-        kind=InboundKind.reply,
-        state=InboundState.processed,
-        reason="trả lời trên biểu mẫu trực tuyến",
-        received_at=now,
-        processed_at=now,
-    )
+    row = inbound(sha)
     try:
-        session.add(inbound)
+        session.add(row)
         session.flush()
-        response = record_response(
-            session,
-            form.survey,
-            read,
-            matched_by=origin.via,
-            inbound_id=inbound.id,
-            revision=True,
-            now=now,
-        )
+        recorded = record(row)
         session.commit()
-    except sa.exc.IntegrityError:  # the same post, recorded meanwhile by another request
+    except sa.exc.IntegrityError:  # the same document, recorded meanwhile by another request
         session.rollback()
         if _recorded(session, sha):
             return None
         raise
-    log.info("recorded a web reply (%s) as response %s", origin.source, response.id)
-    return response
+    return recorded
 
 
 def _recorded(session: Session, sha: str) -> bool:

@@ -17,12 +17,10 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from ...intake.archive import archive_raw
 from ...models import InboundKind, InboundMessage, InboundState, ResponseMethod, ReviewKind, StaffRole
 from ...models import Response as Reply
 from ...review.audit_log import audit
@@ -34,7 +32,7 @@ from ...survey.responses import ReadAnswers, record_response
 from ..access import by_code, survey_page
 from ..answers import COMMENT_LIMIT, Problem, read_fields
 from ..applicant import Posted, context
-from ..submit import Origin, raw_document
+from ..submit import Origin, raw_document, store_once
 from ..wording import wording
 from .auth import csrf_valid
 from .routes import Staff, message_page, require_staff, staff_page
@@ -68,17 +66,16 @@ def store_typed(
     now: datetime,
 ) -> str:
     """Record one typed form under the paper rules and commit; returns its ``OUTCOMES`` key."""
-    sha, _ = archive_raw(raw, settings.storage.dir)
-    if _recorded(session, sha):
-        return "repeat"
     code = display_code(form.survey.code)
-    inbound = InboundMessage(
-        source=f"manual:{clerk}", sha256=sha, name=f"Phiếu giấy nhập tay, phiếu {code}", kind=InboundKind.reply,
-        state=InboundState.processed, reason=f"phiếu giấy do {clerk} nhập tay", received_at=now, processed_at=now,
-    )  # fmt: skip
-    try:
-        session.add(inbound)
-        session.flush()
+
+    def inbound(sha: str) -> InboundMessage:
+        return InboundMessage(
+            source=f"manual:{clerk}", sha256=sha, name=f"Phiếu giấy nhập tay, phiếu {code}", kind=InboundKind.reply,
+            state=InboundState.processed, reason=f"phiếu giấy do {clerk} nhập tay", received_at=now,
+            processed_at=now,
+        )  # fmt: skip
+
+    def record(inbound: InboundMessage) -> tuple[Reply, str]:
         reply = record_response(
             session, form.survey, read, matched_by="code", inbound_id=inbound.id,
             keep_first=settings.intake.keep_first_response, now=now,
@@ -91,12 +88,12 @@ def store_typed(
                        response_id=reply.id)  # fmt: skip
         audit(session, actor=clerk, action="manual-entry", target=f"survey:{form.survey.code}", response=reply.id,
               outcome=outcome)  # fmt: skip
-        session.commit()
-    except sa.exc.IntegrityError:  # the same typing, recorded meanwhile by another request
-        session.rollback()
-        if _recorded(session, sha):
-            return "repeat"
-        raise
+        return reply, outcome
+
+    stored = store_once(session, settings, raw, inbound, record)
+    if stored is None:
+        return "repeat"
+    reply, outcome = stored
     log.info("recorded a typed paper reply by %s as response %s (%s)", clerk, reply.id, outcome)
     return outcome
 
@@ -105,10 +102,6 @@ def _outcome(reply: Reply) -> str:
     if reply.conflicting:
         return "conflict"
     return "duplicate" if reply.duplicate_of is not None else "counted"
-
-
-def _recorded(session: Session, sha: str) -> bool:
-    return session.exec(select(InboundMessage.id).where(col(InboundMessage.sha256) == sha)).first() is not None
 
 
 # --- pages ------------------------------------------------------------------------------------
