@@ -1,6 +1,7 @@
 """OMR accuracy benchmark: real forms, a simulated hand, simulated scanners, faxes and phones.
 
     .venv/bin/python bench/omr.py [--pages 100] [--seed 2022] [--base-url URL] [--questionnaire FILE] [--write]
+    .venv/bin/python bench/omr.py --wide [--pages 40] [--seed 1] [--condition NAME] [--json FILE]
 
 Each sample is a form rendered by the real renderer with its own survey code, one of its
 pages filled by the simulated hand (demo/hand.py), then turned into the file every
@@ -11,6 +12,10 @@ wrong (silent errors); the doubtful answers (double marks, cancelled boxes) caug
 seconds per page (reading only, one core). ``--base-url`` prints the forms with a web link
 in their QR (``[web] base_url``), ``--questionnaire`` another questionnaire (an earlier
 version). ``--write`` puts the table in bench/README.md.
+
+``--wide`` runs the wide benchmark instead (bench/paper_bench.py): an independent hand
+(bench/paper_hand.py) and devices (bench/paper_devices.py, bench/paper_photo.py) the reader
+was not tuned on, with figures per condition and per mark style × ink, and PASS/FAIL per target.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from khaosat.bench import paper_bench
 from khaosat.demo.hand import DOUBTFUL, Truth, fill_page, render_pages
 from khaosat.demo.scanners import CONDITIONS
 from khaosat.reader import read_document
@@ -50,7 +56,7 @@ class Tally:
     caught: int = 0
     seconds: list[float] = field(default_factory=list)
 
-    def add(self, truth: Truth, code: str, forms: list, seconds: float) -> None:  # type: ignore[type-arg]
+    def add(self, truth: Truth, code: str, forms: list, seconds: float) -> None:
         self.pages += 1
         self.seconds.append(seconds)
         form = forms[0] if forms else None
@@ -155,13 +161,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=100, help="pages per condition (default 100)")
     parser.add_argument("--seed", type=int, default=2022)
-    parser.add_argument("--condition", action="append", choices=list(CONDITIONS), help="only these")
+    parser.add_argument("--condition", action="append", help="only these (names as in the table)")
+    parser.add_argument("--wide", action="store_true", help="the wide hand and devices (bench/paper_bench.py)")
+    parser.add_argument("--json", default="", help="with --wide: write every figure to this file")
     parser.add_argument("--base-url", default="", help="[web] base_url: the QR carries the form's web link")
     parser.add_argument("--questionnaire", default="", help="a questionnaire file (default: the shipped one)")
     parser.add_argument("--write", action="store_true", help="write the table into bench/README.md")
     arguments = parser.parse_args()
-    conditions = arguments.condition or list(CONDITIONS)
     cv2.setNumThreads(1)  # one core: the figure is per page on one core
+    known = list(paper_bench.DEVICES if arguments.wide else CONDITIONS)
+    conditions = arguments.condition or known
+    if unknown := [name for name in conditions if name not in known]:
+        parser.error(f"unknown condition {unknown[0]!r}; one of: {', '.join(known)}")
+    if arguments.wide:
+        paper_bench.report(arguments.pages, arguments.seed, conditions, arguments.json)
+        return
     started = time.perf_counter()
     tallies = run(arguments.pages, arguments.seed, conditions, arguments.base_url, arguments.questionnaire)
     figures = table(tallies)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..errors import KhaosatError
+from ..language import tr
 from .common import ConfigOption, JsonOption, console, err_console, handled, open_database, print_json
+
+if TYPE_CHECKING:
+    from ..reader.results import ParseResult
+    from ..survey.layout import LayoutMap
 
 app = typer.Typer(help="Phiếu khảo sát PDF.", no_args_is_help=True)
 
@@ -38,7 +45,11 @@ def form_render(
     if as_json:
         print_json({"dossier": dossier, "code": code, "file": str(output)})
     else:
-        console.print(f"Hồ sơ {dossier}: phiếu {code} ghi vào {output}", markup=False, highlight=False)
+        console.print(
+            tr("Hồ sơ {dossier}: phiếu {code} ghi vào {output}", dossier=dossier, code=code, output=output),
+            markup=False,
+            highlight=False,
+        )
 
 
 @app.command("blank")
@@ -52,7 +63,11 @@ def form_blank(output: OutputOption, config: ConfigOption = None) -> None:
     settings = load_settings(config)
     renderer = renderer_for(settings.survey.questionnaire)
     output.write_bytes(blank_form(settings, renderer))
-    console.print(f"Phiếu trắng (phiên bản {renderer.version}) ghi vào {output}", markup=False, highlight=False)
+    console.print(
+        tr("Phiếu trắng (phiên bản {version}) ghi vào {output}", version=renderer.version, output=output),
+        markup=False,
+        highlight=False,
+    )
 
 
 @handled
@@ -77,27 +92,64 @@ def parse(
     try:
         data = file.read_bytes()
     except OSError as exc:
-        raise KhaosatError(f"không đọc được {file}: {exc.strerror}") from exc
+        raise KhaosatError(tr("không đọc được {file}: {problem}", file=file, problem=exc.strerror)) from exc
     layouts = questionnaire_layouts(dict.fromkeys(("", settings.survey.questionnaire)))
     if sniff(data) == "eml":  # a message: every attachment that is a PDF or an image is read
         result = ParseResult(file=file.name)
         for attachment in attachments(data):
             if attachment.kind not in READABLE_KINDS:
-                result.errors.append(f"{attachment.name}: không phải PDF hay ảnh; không đọc")
+                result.errors.append(tr("{name}: không phải PDF hay ảnh; không đọc", name=attachment.name))
                 continue
             read = read_document(attachment.data, attachment.name, layouts)
             result.forms += read.forms
             result.errors += read.errors
     else:
         result = read_document(data, file.name, layouts)
+    output = result.to_json()
     if crops is not None:
-        write_crops(result, crops)
+        for form, crop in zip(output["forms"], comment_crops(result, write_crops(result, crops), layouts), strict=True):
+            form["comment_crop"] = crop
     if as_json:
-        print_json(result.to_json())
+        print_json(output)
         return
-    for form in result.forms:
-        uncertain = ", ".join(sorted(form.uncertain)) or "—"
-        line = f"trang {form.page}: mã {form.code or '?'} ({form.method}); cần xem lại: {uncertain}"
+    for form in output["forms"]:
+        uncertain = ", ".join(form["uncertain"]) or "—"
+        line = tr(
+            "trang {page}: mã {code} ({method}); cần xem lại: {uncertain}",
+            page=form["page"],
+            code=form["code"] or "?",
+            method=form["method"],
+            uncertain=uncertain,
+        )
         console.print(line, markup=False, highlight=False)
+        if form["comment"] is not None:
+            console.print(
+                "  " + tr("góp ý: {comment}", comment=printable(form["comment"])), markup=False, highlight=False
+            )
+        elif form.get("comment_crop"):
+            console.print(
+                "  " + tr("góp ý viết tay: xem {path}", path=form["comment_crop"]), markup=False, highlight=False
+            )
     for error in result.errors:
         err_console.print(error, style="yellow", markup=False, highlight=False)
+
+
+def comment_crops(result: ParseResult, written: list[Path], layouts: Mapping[str, LayoutMap]) -> list[str | None]:
+    """Per form, the written crop of its comment's writing area (a form read by its marks), or
+    None (filled on screen: its comment is text). ``written`` is what ``write_crops`` wrote,
+    in its order: every form's crops in turn. With several writing areas, the first."""
+    paths = iter(written)
+    found: list[str | None] = []
+    for form in result.forms:
+        by_name = {name: next(paths) for name in form.crops}
+        layout = layouts.get(form.form_version or "")
+        areas = [code for page in layout.pages for code in page.text_areas] if layout else []
+        found.append(next((str(by_name[code]) for code in areas if code in by_name), None))
+    return found
+
+
+def printable(text: str) -> str:
+    """``text`` (typed by an applicant) safe for a terminal: control and format characters
+    (escape sequences, bidi overrides) shown as U+FFFD, later lines indented."""
+    shown = "".join("\ufffd" if unicodedata.category(ch).startswith("C") and ch != "\n" else ch for ch in text)
+    return shown.replace("\n", "\n    ")

@@ -1,11 +1,12 @@
 """A simulated hand: marks drawn on the image of a printed form.
 
 ``render_pages`` prints the form (grey page images). ``fill_page`` marks every question of a
-page the way people do (ticks, crosses, circles, small dots, fills that cancel a box; black,
-blue and pencil; stray specks on blank questions; double marks) and returns what a careful
-reader should make of each question. ``cross_answers`` is a careful applicant: one firm
-pen cross in the box of each chosen answer. Randomness comes from the
-``numpy.random.Generator`` passed in: a fixed seed gives the same pages.
+page the way people do (ticks, crosses, circles, small dots; black, blue and pencil; a box
+filled to cancel it beside the right one marked, as the form says to correct; stray specks
+on blank questions; double marks) and returns what a careful reader should make of each
+question. ``cross_answers`` is a careful applicant: one firm pen cross in the box of each
+chosen answer. Randomness comes from the ``numpy.random.Generator`` passed in: a fixed seed
+gives the same pages.
 """
 
 from __future__ import annotations
@@ -79,13 +80,14 @@ def _answer(
         for index in (first, second):
             _mark(image, _pixels(layout, boxes[int(index)], scale), rng, _style(rng))
         return DOUBTFUL
-    if roll < doubt:
+    if roll < doubt:  # a correction as the form prints it: the wrong box filled, the right one marked
         target = int(rng.integers(len(boxes)))
         _fill(image, _pixels(layout, boxes[target], scale), rng)
-        if len(boxes) > 1:
-            other = (target + 1 + int(rng.integers(len(boxes) - 1))) % len(boxes)
-            _mark(image, _pixels(layout, boxes[other], scale), rng, _style(rng))
-        return DOUBTFUL
+        if len(boxes) == 1:
+            return boxes[target].value
+        other = (target + 1 + int(rng.integers(len(boxes) - 1))) % len(boxes)
+        _mark(image, _pixels(layout, boxes[other], scale), rng, _style(rng))
+        return boxes[other].value
     if roll < doubt + 0.12:
         _specks(image, [_pixels(layout, box, scale) for box in boxes], rng)
         return None

@@ -3,7 +3,8 @@
 pdfplumber has no form-field API, so this walks ``catalog["AcroForm"]["Fields"]``
 (resolving references, descending into ``Kids`` of untyped nodes) and takes each terminal
 field's ``V``; a form whose writer set no ``V`` at all is read from the widgets whose
-``/AS`` is not ``Off``. Writers
+``/AS`` is not ``Off``. An encrypted PDF with only an owner password (an empty user
+password: every viewer opens it without asking) is decrypted and read. Writers
 disagree on how to store a radio value (a name ``/4``, a string ``(/4)`` or ``(4)``), so
 every form is accepted. ``Off`` and empty values are ``None``.
 """
@@ -13,12 +14,13 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import PDFException, resolve1
 from pdfminer.psparser import PSException, PSLiteral
 
 from ..errors import ParseError
+from .filetypes import PASSWORD_PROTECTED
 
 MAX_DEPTH = 8
 
@@ -100,7 +102,7 @@ def read_acroform(pdf_bytes: bytes) -> dict[str, str | None]:
     try:
         # pdfplumber's own engine, without pdfplumber.open: closing a pdfplumber.PDF
         # builds every page object, which costs more than reading the fields.
-        document = PDFDocument(PDFParser(io.BytesIO(pdf_bytes)))
+        document = PDFDocument(PDFParser(io.BytesIO(pdf_bytes)), password="")
         form = resolve1(document.catalog.get("AcroForm"))
         if not isinstance(form, dict):
             return {}
@@ -110,5 +112,7 @@ def read_acroform(pdf_bytes: bytes) -> dict[str, str | None]:
             if isinstance(field, dict):
                 terminals.extend(_terminals(field, "", 0))
         return _values(terminals)
+    except PDFPasswordIncorrect as exc:
+        raise ParseError(PASSWORD_PROTECTED) from exc
     except (PSException, PDFException, ValueError, KeyError, TypeError) as exc:
         raise ParseError(f"không đọc được các trường của biểu mẫu PDF: {exc}") from exc

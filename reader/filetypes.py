@@ -7,6 +7,8 @@ from typing import Literal
 Kind = Literal["pdf", "tiff", "jpeg", "png", "zip", "eml"]
 IMAGE_KINDS: frozenset[str] = frozenset({"tiff", "jpeg", "png"})
 READABLE_KINDS: frozenset[str] = frozenset({"pdf", "tiff", "jpeg", "png"})
+# Why a PDF that needs a user password is not read (one with only an owner password is).
+PASSWORD_PROTECTED = "PDF có mật khẩu, không mở được"
 
 _SIGNATURES: tuple[tuple[bytes, Kind], ...] = (
     (b"%PDF-", "pdf"),

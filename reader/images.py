@@ -29,7 +29,7 @@ import pypdfium2.raw as pdfium_raw
 from PIL import Image, ImageFile, ImageOps, ImageSequence, JpegImagePlugin, PngImagePlugin, TiffImagePlugin
 
 from ..errors import ParseError
-from .filetypes import sniff
+from .filetypes import PASSWORD_PROTECTED, sniff
 
 PDF_DPI = 200.0
 MAX_SIDE = 3600  # pixels; A4 at ~300 dpi
@@ -76,8 +76,10 @@ def load_pages(data: bytes, limits: DecodeLimits = DEFAULT_LIMITS) -> Iterator[P
 
 def pdf_pages(data: bytes, limits: DecodeLimits = DEFAULT_LIMITS, dpi: float = PDF_DPI) -> Iterator[PageImage]:
     try:
-        document = pdfium.PdfDocument(data)
+        document = pdfium.PdfDocument(data)  # an owner password alone (empty user password) opens
     except pdfium.PdfiumError as exc:
+        if exc.err_code == pdfium_raw.FPDF_ERR_PASSWORD:
+            raise ParseError(PASSWORD_PROTECTED) from exc
         raise ParseError(f"tệp PDF bị hỏng: {exc}") from exc
     try:
         _check_pages(len(document), limits)

@@ -1,95 +1,231 @@
-"""Marks in answer boxes: measure the ink in each box, then decide per question.
+"""Marks in answer boxes: measure each box's evidence, then decide per question.
 
-Pure functions on numbers and arrays. A box's ink is the share of its inner area (inside
-the printed border) darker than the paper around it by a margin, so uneven light and grey
-paper do not count as ink. The decision looks at a question's boxes together: their
-common floor (fax noise, a label printed in every box) is taken off first, then
+Pure functions on numbers and arrays. ``measure_question`` takes a question's boxes, each cut
+from the canvas centred on the box with room for a ring drawn around it, and weighs ink
+against the page's own levels (``page_scale``): a pixel is ink when it is darker than the
+paper by more than the page's noise, and counts fully at a share of the darkness of the
+printed box borders, so a light pencil line counts on a clean scan as a pen line does. The
+form's own print (borders, the rule under the row, labels) is what the boxes of a question
+have in common (for fewer than three boxes, what the page's boxes usually have), and is
+taken off before anything is counted. Each box then says:
 
-- one clear mark and nothing else → that value;
+- ``ratio``: the ink inside the box; ``cells``: how evenly it is spread (a solid fill);
+- ``ring``: the share of the directions around the box crossed by a stroke outside the box
+  (a circled box covers nearly all of them; a tick's ends or a neighbour's mark a few).
+
+``decide`` looks at a question's boxes together: their common floor (fax noise) is taken
+off first, then
+
+- one clear mark (in the box, or a ring around it) and nothing else → that value;
+- one box filled solid and nothing else → that value; a filled box and one other mark →
+  the other box's value (the form says: to cancel, fill the wrong box and cross the right);
 - nothing above the blank line → blank (None);
-- two marks, a faint mark (between the lines), or a filled box (people fill a box to
-  cancel it) → uncertain, for a person to look at.
+- two marks → "double"; a trace between the lines anywhere → "faint"; more than one fill,
+  or a fill beside a doubtful mark → "cancelled": uncertain, for a person to look at.
 
 On 1-bit pages (faxes, black-and-white scans) a light pencil mark is mostly lost when the
 sender's machine thresholds the page: what is left is a few dots, as little ink as dust.
-``BILEVEL_THRESHOLDS`` send such a trace to review instead of reading the question blank.
+``BILEVEL_THRESHOLDS`` send such a trace to review instead of reading the question blank. A
+whole pencil page can vanish so, leaving no trace at all: ``lost_marks`` sends the blank
+questions of a 1-bit page on which many are blank to review ("lost"), since nothing on the
+page tells a mark the threshold erased from a question left blank.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
+import cv2
 import numpy as np
 
 INNER_MARGIN = 0.16  # share of the box's side left out on each side (the printed border)
 PAPER_PERCENTILE = 90
+RING_REACH = 1.0  # how far from the box's centre a ring is looked for, in box sides
+SECTORS = 32  # directions around a box
+BAND = 0.12  # half the width of the band along a box's border, in box sides
+RING_FLOOR_CAP = 0.45  # at most this share of directions is taken off as a question's floor
+BAND_EXCESS = 0.08  # ink (in pixels, per box side) a ring adds to a direction of that band
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    pixel: float = 0.15  # a pixel starts to count as ink this much darker than the paper (0–1)
-    solid: float = 0.5  # ... and counts fully this much darker
-    blank: float = 0.025  # adjusted ink below this is no mark
-    mark: float = 0.045  # adjusted ink at or above this is a mark
+    pixel: float = 0.16  # a pixel is ink from this share of the printed borders' darkness ...
+    pixel_floor: float = 0.14  # ... never below this darkness (an erased mark's smudge) ...
+    noise_sigmas: float = 5.0  # ... and this many times the page's paper noise
+    solid: float = 0.45  # ... and counts fully at this share of the borders' darkness
+    stroke: float = 0.2  # a pixel this inked (0–1) outside the box is part of a stroke
+    blank: float = 0.02  # adjusted ink below this is no mark
+    mark: float = 0.04  # adjusted ink at or above this is a mark
     floor_cap: float = 0.05  # at most this much is taken off as the question's floor
-    filled: float = 0.62  # ink above which a box may be filled in
-    filled_cells: float = 0.45  # ... and every cell but one of a 3×3 grid this inked
+    filled: float = 0.3  # ink above which a box may be filled in
+    filled_cells: float = 0.6  # ... and every cell but one of a 3×3 grid this much covered
+    crossed: float = 0.1  # beside a filled box, the other mark needs this much ink to be the answer
+    ring_mark: float = 0.6  # a box with this share of the directions around it crossed is circled
+    ring_faint: float = 0.3  # ... and with this share, a trace of something around it
+    ring_sure: float = 0.8  # so many directions crossed is a ring even if every box has one
+    ring_blind: float = 0.5  # on a page whose boxes usually have this much, no ring can be seen
     trace: float | None = None  # with no mark, a box with this much adjusted ink ...
     trace_lead: float = 2.0  # ... and this many times the next box's is a mark's trace
+    lost_share: float | None = None  # a page with this share of its questions blank may have lost its marks
 
 
 DEFAULT_THRESHOLDS = Thresholds()
-BILEVEL_THRESHOLDS = Thresholds(trace=0.008)
+BILEVEL_THRESHOLDS = Thresholds(trace=0.008, ring_faint=0.4, lost_share=0.3)
+
+
+@dataclass(frozen=True)
+class PageScale:
+    """The page's own levels: how dark its printed borders are and how noisy its paper is."""
+
+    ink: float = 0.85  # darkness of the printed box borders, 0–1 of the paper
+    noise: float = 0.0  # spread of the paper's darkness inside blank boxes
+    blank: np.ndarray | None = None  # the darkness of the page's usual box crop: its print
 
 
 @dataclass(frozen=True)
 class Ink:
     ratio: float  # share of inked pixels in the inner area, 0–1
-    cells: float  # the second least inked of the inner area's 3×3 cells, 0–1
+    cells: float  # the covered share of the second least covered of the inner area's 3×3 cells
+    ring: float = 0.0  # share of the directions around the box crossed by a stroke, 0–1
 
 
 @dataclass(frozen=True)
 class Decision:
     value: str | None
     uncertain: bool
-    reason: str  # "", "double", "faint", "cancelled", "unreadable"
+    reason: str  # "", "double", "faint", "cancelled", "cut", "lost" (see lost_marks)
     confidence: float  # 0–1; 1 is a clean mark or a clean blank
 
 
-def paper_level(region: np.ndarray) -> float:
-    """The grey level of the paper in a region around a box (its light pixels)."""
-    return max(float(np.percentile(region, PAPER_PERCENTILE)), 1.0)
+def crop_size(side: float) -> int:
+    """The side (odd, in pixels) of the square cut around a box of ``side`` pixels."""
+    return 2 * int(np.ceil(side * RING_REACH)) + 1
 
 
-def measure(box: np.ndarray, paper: float, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Ink:
-    """The ink of a box cut from the canvas (border included) against the paper level.
-
-    A pixel counts in proportion to how dark it is between the two pixel thresholds, so a
-    thin stroke blurred over two pixels counts about as much as a sharp one.
-    """
-    rows, columns = box.shape
-    top, left = round(rows * INNER_MARGIN), round(columns * INNER_MARGIN)
-    inner = box[top : rows - top, left : columns - left].astype(np.float32)
-    if inner.size == 0:
-        return Ink(0.0, 0.0)
-    darkness = 1.0 - inner / paper
-    span = thresholds.solid - thresholds.pixel
-    inked = np.clip((darkness - thresholds.pixel) / span, 0.0, 1.0)
-    return Ink(float(inked.mean()), _second_least_cell(inked))
+def darkness(crop: np.ndarray) -> np.ndarray:
+    """How much darker than its paper each pixel of a crop is (0 paper, 1 black)."""
+    sample = crop[::2, ::2].ravel()  # every fourth pixel: as good a paper level, four times faster
+    rank = PAPER_PERCENTILE * (sample.size - 1) // 100
+    paper = max(float(np.partition(sample, rank)[rank]), 1.0)
+    return np.clip(1.0 - crop.astype(np.float32) * np.float32(1.0 / paper), 0.0, 1.0)
 
 
-def _second_least_cell(inked: np.ndarray) -> float:
-    rows, columns = inked.shape
-    if rows < 3 or columns < 3:
+def page_scale(darks: list[np.ndarray], side: float) -> PageScale:
+    """The border darkness and paper noise of a page, from the darkness crops of its boxes."""
+    if not darks:
+        return PageScale()
+    shape = _Shape.of(darks[0].shape[0], side)
+    stack = np.stack(darks)
+    borders = np.percentile(stack[:, shape.border], 90, axis=1)
+    inner = stack[:, shape.inner]
+    spreads = 1.4826 * np.median(np.abs(inner - np.median(inner, axis=1, keepdims=True)), axis=1)
+    usual = np.median(stack, axis=0).astype(np.float32) if len(darks) >= 3 else None
+    return PageScale(max(float(np.median(borders)), 0.2), float(np.median(spreads)), usual)
+
+
+def measure_question(
+    darks: list[np.ndarray], side: float, scale: PageScale, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> list[Ink]:
+    """The evidence of each box of one question, with the form's print taken off."""
+    if not darks:
+        return []
+    shape = _Shape.of(darks[0].shape[0], side)
+    low = max(thresholds.pixel * scale.ink, thresholds.pixel_floor, thresholds.noise_sigmas * scale.noise)
+    high = max(low + 0.1, thresholds.solid * scale.ink)
+    weights = list(np.clip((np.stack(darks) - low) * np.float32(1.0 / (high - low)), 0.0, 1.0))
+    page_print = None
+    if scale.blank is not None and scale.blank.shape == darks[0].shape:
+        page_print = np.clip((scale.blank - low) * np.float32(1.0 / (high - low)), 0.0, 1.0)
+    residuals = _without_print(weights, shape, page_print)
+    strokes = [np.bincount(shape.sector_of, r[shape.around] >= thresholds.stroke, SECTORS) >= 2 for r in residuals]
+    if len(darks) > 1 or page_print is not None:
+        thick_outlines = _thick_outlines(weights, shape, side, page_print)
+        strokes = [crossed | thick for crossed, thick in zip(strokes, thick_outlines, strict=True)]
+    common = np.sum(strokes, axis=0) >= max(2, (len(strokes) + 1) // 2)
+    open_sectors = ~common if len(strokes) > 1 and (~common).sum() >= SECTORS // 3 else np.ones(SECTORS, bool)
+    inks = []
+    for residual, crossed in zip(residuals, strokes, strict=True):
+        inner = residual[shape.inner_box]
+        ring = float(crossed[open_sectors].mean())
+        inks.append(Ink(float(inner.mean()), _second_least_cell(inner > thresholds.stroke), ring))
+    return inks
+
+
+def _without_print(weights: list[np.ndarray], shape: _Shape, page_print: np.ndarray | None) -> list[np.ndarray]:
+    """Each box's ink less its print, a pixel of slack each way. The print is what every box
+    of the question has; with fewer than three boxes, what the page's boxes usually have (two
+    boxes may share a ring each); with neither, only the border is taken off."""
+    if len(weights) >= 3 or (len(weights) == 2 and page_print is None):
+        common = np.min(weights, axis=0).astype(np.float32)
+    elif page_print is not None:
+        common = page_print
+    else:
+        return [np.where(shape.border_zone, 0.0, weights[0]).astype(np.float32)]
+    common = cv2.dilate(common, np.ones((3, 3), np.uint8))
+    return [np.clip(weight - common, 0.0, 1.0) for weight in weights]
+
+
+def _thick_outlines(
+    weights: list[np.ndarray], shape: _Shape, side: float, page_print: np.ndarray | None
+) -> list[np.ndarray]:
+    """The directions in which a box's outline carries more ink than the usual outline (of
+    the question's boxes, or of the page's for fewer than three): a ring drawn touching the
+    box runs along its border."""
+    masses = np.stack([np.bincount(shape.band_sector, w[shape.band], SECTORS) for w in weights])
+    if len(weights) >= 3:
+        usual = np.median(masses, axis=0)
+    elif page_print is not None:
+        usual = np.bincount(shape.band_sector, page_print[shape.band], SECTORS)
+    else:
+        usual = masses.min(axis=0)
+    return list(masses - usual >= BAND_EXCESS * side)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """Where the parts of a box are in its crop: inside, the border, around it."""
+
+    inner_box: tuple[slice, slice]
+    inner: np.ndarray  # bool masks of the crop
+    border: np.ndarray
+    border_zone: np.ndarray
+    around: np.ndarray
+    sector_of: np.ndarray  # the direction of each pixel of ``around``
+    band: np.ndarray  # along the border, a little wider than the border zone
+    band_sector: np.ndarray  # the direction of each pixel of ``band``
+
+    @staticmethod
+    @lru_cache(maxsize=16)
+    def of(size: int, side: float) -> _Shape:
+        centre = (size - 1) / 2
+        y, x = np.mgrid[0:size, 0:size].astype(np.float32) - centre
+        square = np.maximum(np.abs(x), np.abs(y))
+        half_inner = side * (0.5 - INNER_MARGIN)
+        start, stop = int(np.ceil(centre - half_inner)), int(np.floor(centre + half_inner)) + 1
+        slack = max(1.5, 0.06 * side)
+        inner = square <= half_inner
+        around = ~inner & (np.hypot(x, y) <= side * RING_REACH)
+        band = np.abs(square - side / 2) <= BAND * side
+        sector = ((np.arctan2(y, x) + np.pi) / (2 * np.pi) * SECTORS).astype(np.int64) % SECTORS
+        return _Shape(
+            (slice(start, stop), slice(start, stop)),
+            inner,
+            np.abs(square - side / 2) <= 1.0,
+            np.abs(square - side / 2) <= slack,
+            around,
+            sector[around],
+            band,
+            sector[band],
+        )
+
+
+def _second_least_cell(covered: np.ndarray) -> float:
+    """The covered share of the second least covered of a 3×3 grid over the inner area."""
+    if min(covered.shape) < 3:
         return 0.0
-    row_cuts = (0, rows // 3, 2 * rows // 3, rows)
-    column_cuts = (0, columns // 3, 2 * columns // 3, columns)
-    shares = sorted(
-        float(inked[row_cuts[i] : row_cuts[i + 1], column_cuts[j] : column_cuts[j + 1]].mean())
-        for i in range(3)
-        for j in range(3)
-    )
-    return shares[1]
+    cells = cv2.resize(covered.astype(np.float32), (3, 3), interpolation=cv2.INTER_AREA)
+    return float(np.partition(cells.ravel(), 1)[1])
 
 
 def floor(inks: list[Ink], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> float:
@@ -102,33 +238,77 @@ def floor(inks: list[Ink], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> float
     return min(common, thresholds.floor_cap) if len(ratios) > 1 else 0.0
 
 
+def page_ring(inks: list[Ink]) -> float:
+    """The share of directions around a box that the page's boxes usually have crossed."""
+    return float(np.median([ink.ring for ink in inks])) if inks else 0.0
+
+
+def _ring_floor(inks: list[Ink]) -> float:
+    """What the boxes of a question have around them without a ring (fax grain, jagged
+    borders): the median of three or more, the least of two; never so much that rings around
+    every box of a question would vanish."""
+    rings = sorted(ink.ring for ink in inks)
+    if len(rings) < 2:
+        return 0.0
+    return min(float(np.median(rings)) if len(rings) >= 3 else rings[0], RING_FLOOR_CAP)
+
+
 def is_filled(ink: Ink, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> bool:
     return ink.ratio >= thresholds.filled and ink.cells >= thresholds.filled_cells
 
 
-def decide(values: list[str], inks: list[Ink], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Decision:
-    """The answer to one question from the ink of its boxes (``values[i]`` ↔ ``inks[i]``)."""
+def decide(
+    values: list[str], inks: list[Ink], thresholds: Thresholds = DEFAULT_THRESHOLDS, page_ring: float = 0.0
+) -> Decision:
+    """The answer to one question from the evidence of its boxes (``values[i]`` ↔ ``inks[i]``);
+    ``page_ring`` is the ring share the page's boxes usually have (fax grain, a dark page)."""
     base = floor(inks, thresholds)
-    adjusted = [ink.ratio - base for ink in inks]
-    if any(is_filled(ink, thresholds) for ink in inks):
-        return Decision(None, True, "cancelled", 0.0)
-    marked = [i for i, level in enumerate(adjusted) if level >= thresholds.mark]
-    faint = [i for i, level in enumerate(adjusted) if thresholds.blank <= level < thresholds.mark]
+    around = max(_ring_floor(inks), page_ring)
+    adjusted = [replace(ink, ratio=ink.ratio - base, ring=ink.ring - around) for ink in inks]
+    filled = [i for i, ink in enumerate(inks) if is_filled(ink, thresholds)]
+    marked = [
+        i
+        for i, ink in enumerate(adjusted)
+        if i not in filled and (_is_mark(ink, thresholds) or inks[i].ring - page_ring >= thresholds.ring_sure)
+    ]
+    faint = [i for i, ink in enumerate(adjusted) if i not in filled + marked and _is_trace(ink, thresholds)]
+    if filled:
+        clear = [
+            i for i in marked if adjusted[i].ratio >= thresholds.crossed or adjusted[i].ring >= thresholds.ring_mark
+        ]
+        return _with_fill(values, filled, marked, faint + [i for i in marked if i not in clear])
     if len(marked) > 1:
         return Decision(None, True, "double", 0.0)
-    if faint:
+    if faint or (not marked and page_ring >= thresholds.ring_blind):
         return Decision(None, True, "faint", 0.0)
+    levels = [ink.ratio for ink in adjusted]
     if not marked:
-        if _trace(adjusted, thresholds):
+        if _trace(levels, thresholds):
             return Decision(None, True, "faint", 0.0)
-        top = max(adjusted, default=0.0)
+        top = max(levels, default=0.0)
         return Decision(None, False, "", _clip(1.0 - max(top, 0.0) / thresholds.blank))
-    level = adjusted[marked[0]]
-    runner_up = max((a for i, a in enumerate(adjusted) if i != marked[0]), default=0.0)
-    confidence = _clip((level - thresholds.mark) / thresholds.mark + 0.5) * _clip(
-        1.0 - max(runner_up, 0.0) / thresholds.blank
-    )
+    chosen = adjusted[marked[0]]
+    level = max(chosen.ratio / thresholds.mark, chosen.ring / thresholds.ring_mark)
+    runner_up = max((a for i, a in enumerate(levels) if i != marked[0]), default=0.0)
+    confidence = _clip(level - 0.5) * _clip(1.0 - max(runner_up, 0.0) / thresholds.blank)
     return Decision(values[marked[0]], False, "", confidence)
+
+
+def _is_mark(ink: Ink, thresholds: Thresholds) -> bool:
+    return ink.ratio >= thresholds.mark or ink.ring >= thresholds.ring_mark
+
+
+def _is_trace(ink: Ink, thresholds: Thresholds) -> bool:
+    return ink.ratio >= thresholds.blank or ink.ring >= thresholds.ring_faint
+
+
+def _with_fill(values: list[str], filled: list[int], marked: list[int], unclear: list[int]) -> Decision:
+    """A filled box alone is the answer; beside one clear mark it cancels itself."""
+    if len(filled) == 1 and not unclear and len(marked) <= 1:
+        return Decision(values[marked[0] if marked else filled[0]], False, "", 0.8)
+    if len(filled) == 1 and len(marked) > 1:
+        return Decision(None, True, "double", 0.0)
+    return Decision(None, True, "cancelled", 0.0)
 
 
 def _trace(adjusted: list[float], thresholds: Thresholds) -> bool:
@@ -142,3 +322,12 @@ def _trace(adjusted: list[float], thresholds: Thresholds) -> bool:
 
 def _clip(value: float) -> float:
     return float(min(1.0, max(0.0, value)))
+
+
+def lost_marks(decisions: dict[str, Decision], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> list[str]:
+    """The questions read blank on a page where so many are (``lost_share`` of them) that the
+    page's marks may have been lost, as a light pencil is by a fax's threshold; [] otherwise."""
+    blank = [question for question, decision in decisions.items() if decision.value is None and not decision.uncertain]
+    if thresholds.lost_share is None or not decisions or len(blank) < thresholds.lost_share * len(decisions):
+        return []
+    return blank

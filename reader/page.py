@@ -20,8 +20,21 @@ from ..survey.codes import parse_qr_payload
 from ..survey.layout import Box, LayoutMap, PageLayout, Rect
 from . import markers as mk
 from .images import PageImage
-from .marks import BILEVEL_THRESHOLDS, DEFAULT_THRESHOLDS, Thresholds, decide, measure, paper_level
-from .qr import read_qr
+from .locate import find_markers
+from .marks import (
+    BILEVEL_THRESHOLDS,
+    DEFAULT_THRESHOLDS,
+    Decision,
+    Thresholds,
+    crop_size,
+    darkness,
+    decide,
+    lost_marks,
+    measure_question,
+    page_ring,
+    page_scale,
+)
+from .qr import read_code, read_qr
 from .results import PageResult
 
 log = logging.getLogger(__name__)
@@ -46,7 +59,7 @@ DEFAULT_OPTIONS = ReadOptions()
 def read_page(page: PageImage, layouts: Mapping[str, LayoutMap], options: ReadOptions = DEFAULT_OPTIONS) -> PageResult:
     """Everything the marks of one page image say."""
     result = PageResult(index=page.index)
-    detections = mk.detect_markers(page.pixels)
+    detections = find_markers(page.pixels, layouts, page.bilevel)
     number = mk.page_number(detections)
     candidates = _candidates(layouts, number)
     if number is None or not candidates:
@@ -58,6 +71,9 @@ def read_page(page: PageImage, layouts: Mapping[str, LayoutMap], options: ReadOp
     matrix = mk.homography(detections, _page(layout, number), frame)
     if matrix is None:
         result.errors.append(f"trang {page.index + 1}: thấy các dấu định vị nhưng chúng không khớp nhau")
+        code = read_code(page.pixels, page.bilevel)  # the page is not read, but whose it is is known
+        if code is not None:
+            (result.form_version, result.code), result.code_read = code, True
         return result
     own, matrix = _read_code(page, detections, layouts, layout, matrix, frame, result)
     if own is not None:
@@ -159,14 +175,22 @@ def _read_marks(
     thresholds: Thresholds,
     result: PageResult,
 ) -> None:
-    for question, boxes in _questions(layout).items():
-        if not all(mk.covered(matrix, image_shape, frame, box.rect) for box in boxes):
-            result.answers[question] = None
-            result.uncertain[question] = "cut"
-            result.confidence[question] = 0.0
-            continue
-        inks = [measure(*_box_pixels(canvas, frame, box.rect), thresholds) for box in boxes]
-        decision = decide([box.value for box in boxes], inks, thresholds)
+    """Decide every question from its boxes, weighed against the page's own ink and paper."""
+    questions = _questions(layout)
+    whole = {q: bs for q, bs in questions.items() if all(mk.covered(matrix, image_shape, frame, b.rect) for b in bs)}
+    side = _box_side(frame, layout)
+    darks = {q: [darkness(_box_pixels(canvas, frame, box.rect, side)) for box in bs] for q, bs in whole.items()}
+    scale = page_scale([dark for group in darks.values() for dark in group], side)
+    inks = {question: measure_question(group, side, scale, thresholds) for question, group in darks.items()}
+    usual_ring = page_ring([ink for group in inks.values() for ink in group])
+    decisions = {
+        question: decide([box.value for box in questions[question]], group, thresholds, usual_ring)
+        for question, group in inks.items()
+    }
+    for question in lost_marks(decisions, thresholds):
+        decisions[question] = Decision(None, True, "lost", 0.0)
+    for question in questions:
+        decision = decisions.get(question, Decision(None, True, "cut", 0.0))
         result.answers[question] = decision.value
         result.confidence[question] = decision.confidence
         if decision.uncertain:
@@ -180,12 +204,16 @@ def _questions(layout: PageLayout) -> dict[str, list[Box]]:
     return grouped
 
 
-def _box_pixels(canvas: np.ndarray, frame: mk.PageFrame, rect: Rect) -> tuple[np.ndarray, float]:
-    """The box cut from the canvas and the paper level around it."""
-    left, top, right, bottom = _bounds(frame, rect, 0.0)
-    box = canvas[top:bottom, left:right]
-    outer = _bounds(frame, rect, 0.6)
-    return box, paper_level(canvas[outer[1] : outer[3], outer[0] : outer[2]])
+def _box_side(frame: mk.PageFrame, layout: PageLayout) -> float:
+    """The side of the page's answer boxes on the canvas, in pixels (they are all one size)."""
+    return float(np.median([box.rect.width for box in layout.boxes])) * frame.scale if layout.boxes else 0.0
+
+
+def _box_pixels(canvas: np.ndarray, frame: mk.PageFrame, rect: Rect, side: float) -> np.ndarray:
+    """The box cut from the canvas at its exact centre, with room for a ring around it."""
+    x, y = frame.rect_corners(rect).mean(axis=0)
+    size = crop_size(side)
+    return cv2.getRectSubPix(canvas, (size, size), (float(x), float(y)))
 
 
 def _bounds(frame: mk.PageFrame, rect: Rect, margin: float) -> tuple[int, int, int, int]:

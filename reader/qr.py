@@ -2,7 +2,9 @@
 
 The QR is looked for where the markers say it is (a crop of the original image, at its
 own resolution), then on the whole image. Fax and black-and-white pages get a 3×3
-median filter first, which removes the speckle that breaks the finder patterns.
+median filter first, which removes the speckle that breaks the finder patterns. A grey
+page whose QR neither reader gets (a blurred, shadowed photo) is tried once more enlarged,
+sharpened and thresholded by its neighbourhood: slow, but only when the fast tries failed.
 """
 
 from __future__ import annotations
@@ -14,13 +16,18 @@ import cv2
 import numpy as np
 import zxingcpp
 
+from ..survey.codes import parse_qr_payload
+
 CROP_MARGIN = 0.6  # of the QR's side, added around the expected place
+ENLARGE = 2.0  # a crop this many times bigger for the hard look (a photo's QR of 3–4 pixel modules)
+MAX_ENLARGED_SIDE = 1200  # pixels: an image longer than this (a whole page) is not enlarged
 
 
 @dataclass(frozen=True)
 class QrRead:
     text: str
     center: tuple[float, float]  # image pixels
+    corners: np.ndarray | None = None  # the symbol's TL, TR, BR, BL in image pixels (zxing only)
 
 
 def read_qr(image: np.ndarray, expected: np.ndarray | None, bilevel: bool) -> QrRead | None:
@@ -32,6 +39,12 @@ def read_qr(image: np.ndarray, expected: np.ndarray | None, bilevel: bool) -> Qr
             if found is not None:
                 return found
     return _read_variants(image, bilevel, (0.0, 0.0))
+
+
+def read_code(image: np.ndarray, bilevel: bool) -> tuple[str, str | None] | None:
+    """(form version, survey code) of our QR anywhere on the page, or None."""
+    found = read_qr(image, None, bilevel)
+    return parse_qr_payload(found.text) if found else None
 
 
 def _crop(image: np.ndarray, corners: np.ndarray) -> tuple[np.ndarray, tuple[float, float]]:
@@ -51,6 +64,8 @@ def _read_variants(image: np.ndarray, bilevel: bool, offset: tuple[float, float]
         if found is not None:
             return _shift(found, offset)
     found = _opencv(image)
+    if found is None and not bilevel:
+        found = _read_hard(image)
     return None if found is None else _shift(found, offset)
 
 
@@ -63,6 +78,21 @@ def _variants(image: np.ndarray, bilevel: bool) -> Iterator[np.ndarray]:
         yield cv2.medianBlur(image, 3)
 
 
+def _read_hard(image: np.ndarray) -> QrRead | None:
+    """A blurred or unevenly lit photo: the QR enlarged (a crop only), sharpened, then made
+    black and white by its own neighbourhood; corners are given back in ``image`` pixels."""
+    factor = ENLARGE if max(image.shape[:2]) <= MAX_ENLARGED_SIDE else 1.0
+    big = image if factor == 1.0 else cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+    sharp = cv2.addWeighted(big, 1.8, cv2.GaussianBlur(big, (0, 0), 2.0 * factor), -0.8, 0)
+    block = 2 * round(8 * factor) + 1  # pixels: a few modules of a photo at ~150 dpi
+    binary = cv2.adaptiveThreshold(sharp, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, block, 5)
+    for variant in (sharp, binary):
+        found = _zxing(variant)
+        if found is not None:
+            return _scaled(found, 1.0 / factor)
+    return None
+
+
 def _zxing(image: np.ndarray) -> QrRead | None:
     results = zxingcpp.read_barcodes(
         np.ascontiguousarray(image), formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode), try_downscale=True
@@ -71,8 +101,9 @@ def _zxing(image: np.ndarray) -> QrRead | None:
         if result.valid and result.text:
             position = result.position
             points = (position.top_left, position.top_right, position.bottom_right, position.bottom_left)
-            center = (sum(p.x for p in points) / 4.0, sum(p.y for p in points) / 4.0)
-            return QrRead(result.text, center)
+            corners = np.array([(p.x, p.y) for p in points], np.float32)
+            center = (float(corners[:, 0].mean()), float(corners[:, 1].mean()))
+            return QrRead(result.text, center, corners)
     return None
 
 
@@ -88,5 +119,12 @@ def _opencv(image: np.ndarray) -> QrRead | None:
     return QrRead(text, (float(center[0]), float(center[1])))
 
 
+def _scaled(found: QrRead, factor: float) -> QrRead:
+    corners = None if found.corners is None else (found.corners + 0.5) * factor - 0.5
+    center = ((found.center[0] + 0.5) * factor - 0.5, (found.center[1] + 0.5) * factor - 0.5)
+    return QrRead(found.text, center, corners)
+
+
 def _shift(found: QrRead, offset: tuple[float, float]) -> QrRead:
-    return QrRead(found.text, (found.center[0] + offset[0], found.center[1] + offset[1]))
+    corners = None if found.corners is None else found.corners + np.array(offset, np.float32)
+    return QrRead(found.text, (found.center[0] + offset[0], found.center[1] + offset[1]), corners)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..survey.layout import LayoutMap
+
 Method = Literal["acroform", "omr"]
 
 
@@ -70,6 +72,29 @@ class FormResult:
                 crops[f"page-{page.page or page.index + 1}" if name == "page" else name] = data
         return crops
 
+    @property
+    def nothing_marked(self) -> bool:
+        """Every question read, none answered, nothing doubtful, nothing typed: a form returned blank."""
+        read = bool(self.answers) and all(answer is None for answer in self.answers.values())
+        return read and not self.uncertain and not self.texts
+
+    def questions_by_page(self, layout: LayoutMap | None) -> dict[int, frozenset[str]]:
+        """The form pages this form holds, each with its questions ({} when they cannot be told).
+
+        Read by its marks, it holds the pages whose markers were read; filled on screen, the
+        whole form, each question on the page ``layout`` (its version's) prints it.
+        """
+        if self.method == "acroform":
+            if layout is None:
+                return {}
+            return {page.number: frozenset(box.question for box in page.boxes) for page in layout.pages}
+        numbered = {
+            page.page: frozenset(page.answers.keys() | page.uncertain.keys())
+            for page in self.pages
+            if page.page is not None
+        }
+        return numbered if len(numbered) == len(self.pages) else {}
+
     def to_json(self) -> dict[str, Any]:
         return {
             "page": self.page,
@@ -78,6 +103,7 @@ class FormResult:
             "answers": self.answers,
             "uncertain": sorted(self.uncertain),
             "method": self.method,
+            "comment": "\n".join(self.texts.values()) or None,  # typed on screen, as the intake stores it; paper: None
         }
 
 

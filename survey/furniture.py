@@ -6,10 +6,13 @@ are slots that the renderer fills per dossier.
 
 from __future__ import annotations
 
+from ..errors import RenderError
+from .fonts import text_width
 from .geometry import (
     LEFT,
     MM,
     PAGE_WIDTH,
+    QR_MODULE,
     RIGHT,
     TEXT_SIZE,
     TITLE_ROW,
@@ -17,6 +20,7 @@ from .geometry import (
     Frame,
     Item,
     Slot,
+    Stroke,
     Text,
     centered_stroke,
     wrap,
@@ -33,6 +37,13 @@ NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 RETURN_LINES = 6
 LEADING = 4.2 * MM
+# How to mark and how to correct, in the free band between the header and the title, left
+# of the QR's quiet zone: it moves no box, so the layout map of a version stays the same.
+HOW_TO_MARK = "Cách đánh dấu: dùng bút bi hoặc bút mực, đánh dấu ✗ vào một ô:"
+HOW_TO_CORRECT = "Muốn sửa: tô kín ô đã đánh nhầm và đánh dấu ✗ vào ô đúng:"
+HELP_TOPS = (41 * MM, 46.5 * MM)  # baselines, from the top edge
+HELP_SIZE = 8.5
+EXAMPLE_BOX = 3.4 * MM
 
 
 def header_block(flow: Flow, questionnaire: Questionnaire) -> None:
@@ -44,6 +55,7 @@ def header_block(flow: Flow, questionnaire: Questionnaire) -> None:
     page.items.append(Text(NATION_CENTER, y_of(22 * MM), NATION, 8.5, True, "center"))
     page.items.append(Text(NATION_CENTER, y_of(26.5 * MM), MOTTO, 9, True, "center"))
     page.items.append(centered_stroke(NATION_CENTER, 27.7 * MM, 44 * MM))
+    page.items.extend(marking_help(page.qr.x - QR_MODULE * 4 - 2 * MM))
     top = 60 * MM
     page.items.append(Text(CENTER, y_of(top), questionnaire.title, 14, True, "center"))
     for line in wrap(questionnaire.subtitle, True, 10, RIGHT - LEFT) if questionnaire.subtitle else []:
@@ -54,6 +66,39 @@ def header_block(flow: Flow, questionnaire: Questionnaire) -> None:
         top += LEADING
         page.items.append(Text(LEFT, y_of(top), line))
     flow.top = top + 3 * MM
+
+
+def marking_help(right: float) -> list[Item]:
+    """Two lines on how to mark and how to correct, each with tiny drawn examples: a crossed
+    box; a filled box (the mistake) beside a crossed one (the answer), as the reader reads them."""
+    mark_top, correct_top = HELP_TOPS
+    items: list[Item] = [
+        Text(LEFT, y_of(mark_top), HOW_TO_MARK, HELP_SIZE),
+        Text(LEFT, y_of(correct_top), HOW_TO_CORRECT, HELP_SIZE),
+    ]
+    x = LEFT + text_width(HOW_TO_MARK, False, HELP_SIZE) + 2 * MM
+    items.extend(_example_box(x, mark_top, filled=False))
+    x = LEFT + text_width(HOW_TO_CORRECT, False, HELP_SIZE) + 2 * MM
+    for word, filled in (("nhầm", True), ("đúng", False)):
+        items.extend(_example_box(x, correct_top, filled))
+        items.append(Text(x + EXAMPLE_BOX + 1 * MM, y_of(correct_top), word, 7.5))
+        x += EXAMPLE_BOX + 1 * MM + text_width(word, False, 7.5) + 3 * MM
+    if x > right:
+        raise RenderError(f"dòng hướng dẫn đánh dấu dài quá chỗ trống trước mã QR ({x / MM:.0f} mm)")
+    return items
+
+
+def _example_box(x: float, baseline_top: float, filled: bool) -> list[Item]:
+    """A box of ``EXAMPLE_BOX`` standing on the text's baseline: crossed, or filled solid
+    (a stroke as wide as the box, butt-capped, is a filled square)."""
+    rect = Rect(x, y_of(baseline_top) - 0.4 * MM, EXAMPLE_BOX, EXAMPLE_BOX)
+    if filled:
+        middle = rect.y + EXAMPLE_BOX / 2
+        return [Stroke(rect.x, middle, rect.x + EXAMPLE_BOX, middle, EXAMPLE_BOX)]
+    inset = EXAMPLE_BOX * 0.18
+    low, high = rect.y + inset, rect.y + EXAMPLE_BOX - inset
+    left, right = rect.x + inset, rect.x + EXAMPLE_BOX - inset
+    return [Frame(rect, 0.5), Stroke(left, low, right, high, 0.8), Stroke(left, high, right, low, 0.8)]
 
 
 def _label(flow: Flow, x: float, top: float, text: str) -> None:

@@ -20,10 +20,11 @@ import unicodedata
 from dataclasses import dataclass
 
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import SUBSETN
 from reportlab.pdfgen.canvas import Canvas
 
 from ..errors import RenderError
-from .fonts import BOLD, REGULAR, register_fonts
+from .fonts import BOLD, REGULAR, FieldFont, field_font, register_fonts
 from .geometry import BOX, PAGE_HEIGHT, PAGE_WIDTH, Frame, Item, PagePlan, Stroke, Text
 from .plan import FormPlan
 from .symbols import grid_path, marker_cells
@@ -38,6 +39,7 @@ REPERTOIRE = "".join(
         {chr(code) for code in range(32, 127)}
         | {unicodedata.normalize("NFC", v + t) for v in _VOWELS for t in _TONES}
         | set("đĐ–—‘’“”…•·°№×✗«»")
+        | set(_TONES[1:])  # typed alone by a keyboard set to decomposed Unicode, into the comment
     )
 )
 _ID = re.compile(rb"/ID\s*\[\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*\]")
@@ -133,6 +135,21 @@ def _glyph_map(canvas: Canvas, font_name: str) -> GlyphMap:
     return GlyphMap(font_name, codes)
 
 
+def _text_field_font(canvas: Canvas, glyphs: GlyphMap) -> FieldFont:
+    """The regular face's subset holding all of ``REPERTOIRE``, as the text fields' font: it
+    is complete once every page is drawn, and reportlab embeds it when the canvas is saved."""
+    subsets = {subset for subset, _ in glyphs.codes.values()}
+    if len(subsets) != 1:
+        raise RenderError(f"bộ chữ của phiếu chia thành {len(subsets)} phần: ô góp ý cần một phông duy nhất")
+    internal = subsets.pop()
+    number = int(internal.rpartition("+")[2])
+    font = pdfmetrics.getFont(REGULAR)
+    characters = [chr(code) for code in font.state[canvas._doc].subsets[number]]
+    # reportlab's names of the subset and of its program's object (TTFont.addObjects)
+    name = f"{SUBSETN(number).decode()}+{font.face.name.decode()}"
+    return field_font(name, f"fontFile:{font.face.filename}({name})", characters)
+
+
 def build_template(plan: FormPlan, title: str) -> Template:
     """The template PDF of ``plan`` (see the module docstring)."""
     register_fonts()
@@ -145,6 +162,7 @@ def build_template(plan: FormPlan, title: str) -> Template:
     glyphs = {False: _glyph_map(canvas, REGULAR), True: _glyph_map(canvas, BOLD)}
     for page in plan.pages:
         _draw_page(canvas, page, fields)
+    fields.add_text_font(_text_field_font(canvas, glyphs[False]))
     canvas.save()
     pdf = buffer.getvalue()
     return Template(pdf, _find_holes(pdf, len(plan.pages)), _find_id(pdf), glyphs)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
+import cv2
 import numpy as np
 import pytest
 from pypdf import PdfReader, PdfWriter
@@ -31,10 +34,20 @@ def form_pdf(renderer: FormRenderer) -> bytes:
     return renderer.render(FormContext("Sở Khoa học và Công nghệ", "UBND tỉnh", CODE))
 
 
-def parse(path: Path) -> dict:  # type: ignore[type-arg]
-    outcome = CliRunner().invoke(app, ["parse", str(path), "--json"], env={"KHAOSAT_CONFIG": ""})
+def parse(path: Path, *options: str) -> dict[str, Any]:
+    outcome = CliRunner().invoke(app, ["parse", str(path), "--json", *options], env={"KHAOSAT_CONFIG": ""})
     assert outcome.exit_code == 0, outcome.output
     return json.loads(outcome.stdout)
+
+
+def filled_on_screen(renderer: FormRenderer, values: dict[str, str]) -> bytes:
+    """The form with ``values`` in its fields (radio values as names, "/4")."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(form_pdf(renderer))))
+    for page in writer.pages:
+        writer.update_page_form_field_values(page, values, auto_regenerate=False)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def test_a_message_with_a_forwarded_fax_is_read(renderer: FormRenderer, tmp_path: Path) -> None:
@@ -54,7 +67,8 @@ def test_a_message_with_a_forwarded_fax_is_read(renderer: FormRenderer, tmp_path
     output = parse(path)
     assert output["file"] == "reply.eml" and output["errors"] == []
     (form,) = output["forms"]
-    assert set(form) == {"page", "code", "form_version", "answers", "uncertain", "method"}
+    assert set(form) == {"page", "code", "form_version", "answers", "uncertain", "method", "comment"}
+    assert form["comment"] is None
     assert (form["page"], form["code"], form["form_version"], form["method"]) == (1, CODE, renderer.version, "omr")
     assert DOUBTFUL not in truth.answers.values()
     assert form["answers"] == truth.answers and form["uncertain"] == []
@@ -109,3 +123,42 @@ def test_a_blank_counter_form_filled_on_screen_is_read_from_its_fields(tmp_path:
     [form] = result.forms
     assert form.code is None and form.method == "acroform"
     assert form.answers["D1"] == "5" and form.answers["B1_1"] == "na" and form.answers["B1_2"] is None
+
+
+COMMENT = "Cán bộ tiếp nhận rất nhiệt tình, thủ tục nhanh gọn.\nĐề nghị giảm giấy tờ."
+
+
+def test_the_comment_typed_on_screen_is_in_the_output(renderer: FormRenderer, tmp_path: Path) -> None:
+    """The comment field's text, both lines, and no crop for it: it was typed, not written."""
+    path = tmp_path / "filled.pdf"
+    path.write_bytes(filled_on_screen(renderer, {"D1": "/5", "E1": COMMENT}))
+    (form,) = parse(path, "--crops", str(tmp_path / "crops"))["forms"]
+    assert form["method"] == "acroform" and form["answers"]["D1"] == "5"
+    assert form["comment"] == COMMENT and form["comment_crop"] is None
+
+
+def test_a_paper_form_has_no_comment_text_but_the_crop_of_its_writing_area(
+    renderer: FormRenderer, tmp_path: Path
+) -> None:
+    """Read by its marks: comment null, and with --crops the path of the writing area's picture."""
+    path = tmp_path / "scan.png"
+    page = render_pages(form_pdf(renderer))[1]
+    assert cv2.imwrite(str(path), page)
+    (form,) = parse(path)["forms"]
+    assert form["method"] == "omr" and form["comment"] is None and "comment_crop" not in form
+    (form,) = parse(path, "--crops", str(tmp_path / "crops"))["forms"]
+    crop = Path(form["comment_crop"])
+    assert crop.parent == tmp_path / "crops" and crop.name.endswith("-E1.png")
+    picture = cv2.imread(str(crop), cv2.IMREAD_GRAYSCALE)
+    assert picture is not None and picture.shape[1] > 4 * picture.shape[0]  # the wide band to write in
+
+
+def test_the_readable_output_shows_the_comment_without_its_control_characters(
+    renderer: FormRenderer, tmp_path: Path
+) -> None:
+    """An escape sequence typed into the comment reaches the terminal as U+FFFD, not as a command."""
+    path = tmp_path / "filled.pdf"
+    path.write_bytes(filled_on_screen(renderer, {"D1": "/5", "E1": "Tốt\x1b[2J lắm"}))
+    outcome = CliRunner().invoke(app, ["parse", str(path)], env={"KHAOSAT_CONFIG": ""})
+    assert outcome.exit_code == 0, outcome.output
+    assert "góp ý: Tốt\ufffd[2J lắm" in outcome.stdout and "\x1b" not in outcome.stdout

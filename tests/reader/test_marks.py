@@ -5,7 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from khaosat.reader.marks import BILEVEL_THRESHOLDS, Ink, decide, floor, measure
+from khaosat.reader.marks import (
+    BILEVEL_THRESHOLDS,
+    Decision,
+    Ink,
+    PageScale,
+    crop_size,
+    decide,
+    floor,
+    lost_marks,
+    measure_question,
+)
 
 VALUES = ["1", "2", "3", "4", "5", "na"]
 
@@ -32,9 +42,32 @@ def test_a_faint_mark_goes_to_review() -> None:
     assert decide(VALUES, inks(0.0, 0.0, 0.035, 0.0, 0.0, 0.0)).reason == "faint"
 
 
-def test_a_filled_box_is_a_cancelled_answer() -> None:
+def test_a_filled_box_alone_is_the_answer() -> None:
+    decision = decide(VALUES, [*inks(0.0, 0.0, 0.0, 0.0), Ink(0.9, 0.85), Ink(0.0, 0.0)])
+    assert (decision.value, decision.uncertain) == ("5", False)
+
+
+def test_a_filled_box_beside_a_mark_is_cancelled() -> None:
     decision = decide(VALUES, [*inks(0.0, 0.0, 0.0, 0.2), Ink(0.9, 0.85), Ink(0.0, 0.0)])
+    assert (decision.value, decision.uncertain) == ("4", False)
+
+
+def test_a_filled_box_beside_two_marks_is_double() -> None:
+    decision = decide(VALUES, [*inks(0.2, 0.0, 0.0, 0.2), Ink(0.9, 0.85), Ink(0.0, 0.0)])
+    assert (decision.uncertain, decision.reason) == (True, "double")
+
+
+def test_two_filled_boxes_go_to_review() -> None:
+    decision = decide(VALUES, [*inks(0.0, 0.0, 0.0, 0.2), Ink(0.9, 0.85), Ink(0.95, 0.9)])
     assert (decision.uncertain, decision.reason) == (True, "cancelled")
+
+
+def test_a_ring_around_a_box_is_a_mark() -> None:
+    assert decide(VALUES, [*inks(0.0, 0.0), Ink(0.0, 0.0, 0.9), *inks(0.0, 0.0, 0.0)]).value == "3"
+
+
+def test_a_partial_ring_is_a_trace_for_review() -> None:
+    assert decide(VALUES, [*inks(0.0, 0.0), Ink(0.0, 0.0, 0.4), *inks(0.0, 0.0, 0.0)]).reason == "faint"
 
 
 def test_a_heavy_cross_is_not_a_fill() -> None:
@@ -55,11 +88,17 @@ def test_a_single_box_question_has_no_floor() -> None:
 
 
 def test_measure_counts_ink_inside_the_border_only() -> None:
-    box = np.full((40, 40), 240, np.uint8)
-    box[0:3, :] = box[:, 0:3] = 0  # the printed border
-    assert measure(box, 240.0).ratio == 0.0
-    box[18:22, 8:32] = 30  # a stroke across the middle
-    assert 0.1 < measure(box, 240.0).ratio < 0.3
+    side = 30.0
+    size = crop_size(side)
+    box = np.zeros((size, size), np.float32)
+    low, high = (size - 30) // 2, (size + 30) // 2
+    box[low : low + 2, low:high] = box[low:high, low : low + 2] = 0.9  # the printed border
+    box[high - 2 : high, low:high] = box[low:high, high - 2 : high] = 0.9
+    marked = box.copy()
+    marked[size // 2 - 2 : size // 2 + 2, low + 6 : high - 6] = 0.9  # a stroke across the middle
+    blank, stroke = measure_question([box, marked], side, PageScale(ink=0.9))
+    assert (blank.ratio, blank.ring) == (0.0, 0.0)
+    assert 0.1 < stroke.ratio < 0.3 and stroke.ring == 0.0
 
 
 # Standard faxes (204×98) of bench/omr.py where a light pencil mark (grey 108–110) was lost
@@ -92,3 +131,14 @@ def test_fax_grain_spread_over_a_question_stays_blank() -> None:
 def test_a_clear_mark_on_a_fax_is_read_despite_grain_in_another_box() -> None:
     """The trace rule only looks at questions with no mark."""
     assert decide(VALUES, inks(0.0, 0.015, 0.0, 0.2, 0.0, 0.0), BILEVEL_THRESHOLDS).value == "4"
+
+
+def test_a_1_bit_page_with_many_blank_questions_sends_its_blanks_to_review() -> None:
+    """A pencil page whose marks a fax threshold erased: 4 of 10 questions blank → the 4 to review."""
+    read = Decision("3", False, "", 1.0)
+    blank = Decision(None, False, "", 1.0)
+    page = {f"Q{i}": blank if i < 4 else read for i in range(10)}
+    assert lost_marks(page, BILEVEL_THRESHOLDS) == ["Q0", "Q1", "Q2", "Q3"]
+    assert lost_marks(page) == []  # a grey page keeps a light mark: its blanks are blanks
+    fewer = {**page, "Q0": read, "Q1": read}
+    assert lost_marks(fewer, BILEVEL_THRESHOLDS) == []  # 2 of 10 is a page with questions skipped

@@ -56,9 +56,11 @@ def sheet(renderer: FormRenderer) -> Sheet:
 
 
 def assert_read_as(form: FormResult, truth: Truth) -> None:
-    """Every clear answer decided right, every doubtful one (and only those) uncertain."""
+    """Every clear answer decided right; only doubtful ones uncertain, each either uncertain or
+    (the hand's fill beside a mark, which the form's convention reads as the marked box) an answer."""
     doubtful = {q for q, value in truth.answers.items() if value == DOUBTFUL}
-    assert set(form.uncertain) == doubtful
+    assert doubtful and set(form.uncertain) <= doubtful
+    assert all(q in form.uncertain or form.answers[q] is not None for q in doubtful)
     decided = {q: form.answers[q] for q in truth.answers if q not in doubtful}
     assert decided == {q: v for q, v in truth.answers.items() if q not in doubtful}
 

@@ -1,0 +1,204 @@
+"""Every way people mark a box, drawn on a printed row of boxes and decided as the reader does.
+
+The row is drawn at 300 dpi like a printed form (0.8 pt borders, the light rule under the
+row), marked, grey paper and scanner noise added, then brought to the reader's 150 dpi canvas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import cv2
+import numpy as np
+import pytest
+
+from khaosat.reader.marks import Decision, crop_size, darkness, decide, measure_question, page_scale
+
+DPI = 300
+MM = DPI / 25.4
+SIDE = 5.5 * MM  # the printed box
+PITCH = 11 * MM  # a rating row: 5.5 mm between boxes
+VALUES = ["1", "2", "3", "4", "5"]
+Mark = Callable[[np.ndarray, tuple[float, float], np.random.Generator], None]
+
+
+def printed_row(count: int = 5) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """A blank row of boxes at 300 dpi and their centres."""
+    page = np.full((round(20 * MM), round((count + 1) * PITCH)), 255, np.uint8)
+    centres = [(PITCH * (i + 0.75), 10 * MM) for i in range(count)]
+    border = max(1, round(0.8 / 72 * DPI))
+    for x, y in centres:
+        half = SIDE / 2
+        cv2.rectangle(page, (round(x - half), round(y - half)), (round(x + half), round(y + half)), 20, border)
+    rule = round(10 * MM + SIDE / 2 + 1.5 * MM)
+    cv2.line(page, (0, rule), (page.shape[1], rule), 153, 1)
+    return page, centres
+
+
+def stroke(
+    page: np.ndarray, points: list[tuple[float, float]], grey: int, width_mm: float, rng: np.random.Generator
+) -> None:
+    """A pen or pencil line through ``points`` (pixels); pencil (grey ≥ 110) is grainy."""
+    layer = np.zeros(page.shape, np.uint8)
+    shaped = np.array([[round(x * 4), round(y * 4)] for x, y in points], np.int32)
+    cv2.polylines(layer, [shaped], False, 255, max(1, round(width_mm * MM)), cv2.LINE_AA, shift=2)
+    lay(page, layer, grey, rng)
+
+
+def lay(page: np.ndarray, layer: np.ndarray, grey: int, rng: np.random.Generator) -> None:
+    alpha = layer.astype(np.float32) / 255.0
+    if grey >= 110:
+        alpha *= rng.uniform(0.6, 1.0, layer.shape).astype(np.float32)
+    mixed = page * (1 - alpha) + np.minimum(page, grey) * alpha
+    page[:] = np.clip(mixed, 0, 255).astype(np.uint8)
+
+
+def tick(grey: int = 30, width_mm: float = 0.5) -> Mark:
+    def draw(page: np.ndarray, centre: tuple[float, float], rng: np.random.Generator) -> None:
+        x, y = centre
+        s = SIDE
+        stroke(page, [(x - 0.3 * s, y), (x - 0.1 * s, y + 0.3 * s), (x + 0.35 * s, y - 0.4 * s)], grey, width_mm, rng)
+
+    return draw
+
+
+def cross(grey: int = 30, width_mm: float = 0.5) -> Mark:
+    def draw(page: np.ndarray, centre: tuple[float, float], rng: np.random.Generator) -> None:
+        x, y = centre
+        h = 0.38 * SIDE
+        stroke(page, [(x - h, y - h), (x + h, y + h)], grey, width_mm, rng)
+        stroke(page, [(x + h, y - h), (x - h, y + h)], grey, width_mm, rng)
+
+    return draw
+
+
+def ring(radius_mm: float, grey: int = 30, width_mm: float = 0.4) -> Mark:
+    """A hand-drawn ring around the box, a little oval and not quite closed."""
+
+    def draw(page: np.ndarray, centre: tuple[float, float], rng: np.random.Generator) -> None:
+        x, y = centre
+        angles = np.linspace(0.3, 0.3 + 2 * np.pi * 0.95, 60)
+        r = radius_mm * MM
+        points = [(x + r * 1.08 * np.cos(a), y + r * 0.95 * np.sin(a)) for a in angles]
+        stroke(page, points, grey, width_mm, rng)
+
+    return draw
+
+
+def dot(radius_mm: float, grey: int) -> Mark:
+    def draw(page: np.ndarray, centre: tuple[float, float], rng: np.random.Generator) -> None:
+        layer = np.zeros(page.shape, np.uint8)
+        cv2.circle(layer, (round(centre[0]), round(centre[1])), round(radius_mm * MM), 255, -1, cv2.LINE_AA)
+        lay(page, layer, grey, rng)
+
+    return draw
+
+
+def fill(grey: int = 40) -> Mark:
+    def draw(page: np.ndarray, centre: tuple[float, float], rng: np.random.Generator) -> None:
+        x, y = centre
+        for row in np.arange(y - 0.5 * SIDE, y + 0.5 * SIDE, 0.6 * MM):
+            stroke(page, [(x - 0.5 * SIDE, row), (x + 0.5 * SIDE, row + 0.3 * MM)], grey, 0.9, rng)
+
+    return draw
+
+
+def specks(page: np.ndarray, centre: tuple[float, float], rng: np.random.Generator) -> None:
+    """Dust: a few dots of a fraction of a millimetre in and around the box."""
+    layer = np.zeros(page.shape, np.uint8)
+    for _ in range(3):
+        x, y = np.array(centre) + rng.uniform(-0.6, 0.6, 2) * SIDE
+        cv2.circle(layer, (round(x), round(y)), int(rng.integers(1, 3)), 255, -1)
+    lay(page, layer, 60, rng)
+
+
+def read_row(marks: dict[int, list[Mark]], seed: int = 1, paper: float = 232.0, count: int = 5) -> Decision:
+    """Mark the row (box index → its marks), scan it at 300 dpi grey, decide it at 150 dpi."""
+    rng = np.random.default_rng(seed)
+    page, centres = printed_row(count)
+    for index, drawn in marks.items():
+        for mark in drawn:
+            mark(page, centres[index], rng)
+    scanned = np.clip(page * (paper / 255) + rng.normal(0, 3, page.shape), 0, 255).astype(np.uint8)
+    canvas = cv2.resize(scanned, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    side = SIDE / 2
+    size = crop_size(side)
+    darks = [darkness(cv2.getRectSubPix(canvas, (size, size), (x / 2 - 0.25, y / 2 - 0.25))) for x, y in centres]
+    inks = measure_question(darks, side, page_scale(darks, side))
+    return decide(VALUES[:count], inks)
+
+
+def read_as(decision: Decision) -> tuple[str | None, str]:
+    return decision.value, decision.reason
+
+
+@pytest.mark.parametrize("radius", [3.6, 4.0], ids=["touching", "just-touching-the-corners"])
+def test_a_ring_touching_the_box_is_its_answer(radius: float) -> None:
+    assert read_as(read_row({2: [ring(radius)]})) == ("3", "")
+
+
+@pytest.mark.parametrize("radius", [4.6, 5.0])
+def test_a_ring_just_outside_the_box_is_its_answer(radius: float) -> None:
+    assert read_as(read_row({1: [ring(radius)]})) == ("2", "")
+
+
+def test_a_pencil_ring_is_its_answer() -> None:
+    assert read_as(read_row({4: [ring(4.3, grey=150, width_mm=0.25)]})) == ("5", "")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_thin_light_pencil_tick_is_its_answer(seed: int) -> None:
+    assert read_as(read_row({3: [tick(grey=150, width_mm=0.25)]}, seed)) == ("4", "")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_small_pencil_dot_is_its_answer(seed: int) -> None:
+    assert read_as(read_row({0: [dot(0.7, grey=150)]}, seed)) == ("1", "")
+
+
+def test_a_solid_fill_alone_is_its_answer() -> None:
+    assert read_as(read_row({2: [fill()]})) == ("3", "")
+
+
+def test_a_fill_beside_a_cross_cancels_the_filled_box() -> None:
+    """The form's convention: fill the wrong box solid, cross the right one."""
+    assert read_as(read_row({1: [fill()], 3: [cross()]})) == ("4", "")
+
+
+def test_two_marks_go_to_review() -> None:
+    assert read_as(read_row({0: [tick()], 3: [cross()]})) == (None, "double")
+
+
+def test_a_ring_and_a_tick_in_another_box_are_two_marks() -> None:
+    assert read_as(read_row({0: [ring(4.5)], 3: [tick()]})) == (None, "double")
+
+
+def test_rings_around_both_boxes_of_a_two_box_question_go_to_review() -> None:
+    """What two boxes share is not print when it is a ring around each of them."""
+    decision = read_row({0: [ring(4.0)], 1: [ring(4.4)]}, count=2)
+    assert (decision.value, decision.uncertain) == (None, True)
+
+
+def test_a_tick_inside_a_ring_is_one_answer() -> None:
+    assert read_as(read_row({2: [ring(4.5), tick()]})) == ("3", "")
+
+
+def test_a_trace_neither_mark_nor_blank_goes_to_review() -> None:
+    short = stroke_mark([(-0.12, 0.0), (0.05, 0.08)], grey=120, width_mm=0.3)
+    assert read_as(read_row({2: [short]})) == (None, "faint")
+
+
+def stroke_mark(points: list[tuple[float, float]], grey: int, width_mm: float) -> Mark:
+    def draw(page: np.ndarray, centre: tuple[float, float], rng: np.random.Generator) -> None:
+        stroke(page, [(centre[0] + px * SIDE, centre[1] + py * SIDE) for px, py in points], grey, width_mm, rng)
+
+    return draw
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_a_blank_row_with_specks_is_blank(seed: int) -> None:
+    assert read_as(read_row({i: [specks] for i in range(0, 5, 2)}, seed)) == (None, "")
+
+
+def test_a_blank_row_is_blank() -> None:
+    assert read_as(read_row({})) == (None, "")
