@@ -250,6 +250,9 @@ class Response(SQLModel, table=True):
     conflicting: bool = False  # a second, different set of answers for the same survey
     comment: str = ""
     received_at: datetime = _time(nullable=False)
+    # JSON: the form pages it holds, {"2": {"digest", "inbound", "file"}}; "" for a reply not
+    # told apart by page (web, typed by a clerk): the whole form (survey/responses.py).
+    pages: str = Field(default="", sa_column_kwargs={"server_default": ""})
 
 
 class Answer(SQLModel, table=True):
@@ -277,6 +280,7 @@ class ReviewKind(enum.StrEnum):
     conflict = "conflict"  # a second, different response for a survey
     attachment = "attachment"  # nothing read: no file, or none that is a readable form
     error = "error"  # the intake failed on the item itself
+    blank = "blank"  # a form returned with nothing marked, nothing written: not counted until a person says
 
 
 class ReviewItem(SQLModel, table=True):

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
-from ..review.decisions import Assign, Decision, Keep, Reject, Retry, SetAnswers
+from ..language import tr, tr_each
+from ..review.decisions import Assign, Decision, Keep, Merge, Reject, Retry, SetAnswers
 from .common import (
     ConfigOption,
     FormatOption,
@@ -53,17 +54,17 @@ def review_list(
         print_json(views)
         return
     if not views:
-        console.print("Không có mục nào chờ xem xét.")
+        console.print(tr("Không có mục nào chờ xem xét."))
         return
-    table = Table(title=f"Hàng chờ xem xét: {len(views)} mục", title_justify="left")
-    for column in ("Số", "Loại", "Trạng thái", "Phiếu", "Lý do", "Tệp"):
-        table.add_column(column, justify="right" if column == "Số" else "left")
+    table = Table(title=tr("Hàng chờ xem xét: {count} mục", count=len(views)), title_justify="left")
+    for position, column in enumerate(tr_each("Số", "Loại", "Trạng thái", "Phiếu", "Lý do", "Tệp")):
+        table.add_column(column, justify="right" if position == 0 else "left")
     for view in views:
-        kind, state = KIND_LABELS.get(view["kind"], view["kind"]), STATE_LABELS.get(view["state"], view["state"])
+        kind, state = _labels(view, KIND_LABELS, STATE_LABELS)
         row = (kind, state, view["survey"] or "—", view["reason"], view["source_file"] or "—")
         table.add_row(str(view["id"]), *map(escape, row))
     console.print(table)
-    console.print("Xem chứng cứ: khaosat review show SỐ; xử lý: khaosat review resolve SỐ …", highlight=False)
+    console.print(tr("Xem chứng cứ: khaosat review show SỐ; xử lý: khaosat review resolve SỐ …"), highlight=False)
 
 
 @app.command("show")
@@ -76,7 +77,7 @@ def review_show(
     """Toàn bộ một mục: máy đọc được gì, tệp chứng cứ, thư gốc, câu trả lời, lịch sử xử lý."""
     from sqlmodel import Session
 
-    from ..review.view import KIND_LABELS, STATE_LABELS, show_item
+    from ..review.view import KIND_LABELS, STATE_LABELS, reading_label, show_item
     from ..settings import load_settings
 
     settings = load_settings(config)
@@ -85,36 +86,50 @@ def review_show(
     if as_json:
         print_json(view)
         return
-    kind, state = KIND_LABELS.get(view["kind"], view["kind"]), STATE_LABELS.get(view["state"], view["state"])
-    console.print(f"[bold]Mục {view['id']}[/] ({kind}, {state}): {escape(view['reason'])}", highlight=False)
-    say(f"Phiếu: {view['survey'] or '—'}; tệp: {view['source_file'] or '—'}")
+    kind, state = _labels(view, KIND_LABELS, STATE_LABELS)
+    console.print(
+        tr("[bold]Mục {id}[/] ({kind}, {state}): {reason}", id=view["id"], kind=kind, state=state,
+           reason=escape(view["reason"])),
+        highlight=False,
+    )  # fmt: skip
+    say(tr("Phiếu: {survey}; tệp: {file}", survey=view["survey"] or "—", file=view["source_file"] or "—"))
     for name, path in _evidence_paths(view["evidence"]):
         say(f"  {name}: {path}")
     details = view["details"]
     if details.get("answers") or details.get("uncertain"):
         read = ", ".join(f"{q}={v if v is not None else '∅'}" for q, v in sorted(details["answers"].items()))
-        say(f"Máy đọc được: {read or '—'}")
+        say(tr("Máy đọc được: {read}", read=read or "—"))
         for question, reason in sorted((details.get("uncertain") or {}).items()):
-            console.print(f"  [yellow]?[/] {escape(question)}: {escape(str(reason))}", highlight=False)
+            console.print(f"  [yellow]?[/] {escape(question)}: {escape(reading_label(str(reason)))}", highlight=False)
     if view["message"]:
         message = view["message"]
-        say(f"Thư/tệp gốc: {message['name']} — từ {message['sender'] or '?'}")
+        say(tr("Thư/tệp gốc: {name} — từ {sender}", name=message["name"], sender=message["sender"] or "?"))
     if view["response"]:
         stored = view["response"]
         answers = ", ".join(f"{q}={v if v is not None else '∅'}" for q, v in stored["answers"].items())
-        counted = "được tính" if stored["counted"] else "không tính"
-        line = f"Phiếu trả lời {stored['id']} ({stored['method']}, {counted}): {answers or '—'}"
-        say(line)
+        counted = tr("được tính") if stored["counted"] else tr("không tính")
+        say(tr("Phiếu trả lời {id} ({method}, {counted}): {answers}", id=stored["id"], method=stored["method"],
+               counted=counted, answers=answers or "—"))  # fmt: skip
+        if stored["pages"]:
+            say("  " + tr("Các trang phiếu đã nhận: {pages}", pages=", ".join(map(str, stored["pages"]))))
     for entry in view["history"]:
         when = datetime.fromisoformat(entry["at"]).astimezone(settings.organization.zone)
         say(f"{when:%d/%m/%Y %H:%M:%S %Z} — {entry['actor']}: {entry['action']}")
-    console.print("Toàn bộ dữ liệu: khaosat review show SỐ --json", highlight=False)
+    console.print(tr("Toàn bộ dữ liệu: khaosat review show SỐ --json"), highlight=False)
+
+
+def _labels(view: dict[str, Any], kinds: dict[Any, str], states: dict[str, str]) -> tuple[str, str]:
+    """The item's kind and state in words, in this run's language (an unknown one as it is)."""
+    kind, state = kinds.get(view["kind"]), states.get(view["state"])
+    return (tr(kind) if kind else str(view["kind"])), (tr(state) if state else str(view["state"]))
 
 
 def _evidence_paths(evidence: dict[str, Any]) -> list[tuple[str, str]]:
-    labels = {"raw": "Thư/tệp gốc (lưu trữ)", "file": "Tệp đính kèm"}
+    labels = {"raw": tr("Thư/tệp gốc (lưu trữ)"), "file": tr("Tệp đính kèm")}
     paths = [(labels[key], str(evidence[key])) for key in ("raw", "file") if evidence.get(key)]
-    paths += [(f"Ảnh cắt {name}", str(path)) for name, path in sorted((evidence.get("crops") or {}).items())]
+    paths += [
+        (tr("Ảnh cắt {name}", name=name), str(path)) for name, path in sorted((evidence.get("crops") or {}).items())
+    ]
     return paths
 
 
@@ -134,6 +149,14 @@ def review_resolve(
     ] = None,
     reject_reason: Annotated[str | None, typer.Option("--reject", help="Từ chối mục, kèm lý do.")] = None,
     keep: Annotated[KeepChoice | None, typer.Option("--keep", help="Hai phiếu khác nhau: tính phiếu nào.")] = None,
+    merge: Annotated[
+        bool,
+        typer.Option(
+            "--merge",
+            help="Ghép các trang phiếu của mục vào phiếu trả lời đang được tính của hồ sơ "
+            "(trang gửi riêng, hoặc đọc lại khác); mục chưa gắn phiếu: thêm --survey MÃ.",
+        ),
+    ] = False,
     retry: Annotated[
         bool, typer.Option("--retry", help="Lỗi khi xử lý: xử lý lại thư đã lưu (sau khi sửa lỗi).")
     ] = False,
@@ -147,7 +170,8 @@ def review_resolve(
 
     from ..review.service import resolve
 
-    decision = _decision(survey, _parse_answers(answer or []), reject_reason, keep, retry)
+    answers = _parse_answers(answer or [])
+    decision = (_merge if merge else _decision)(survey, answers, reject_reason, keep, retry)
     from ..settings import load_settings
 
     settings = load_settings(config)
@@ -163,8 +187,8 @@ def review_resolve(
     if as_json:
         print_json({**result, "by": actor})
         return
-    done = "đã từ chối" if isinstance(decision, Reject) else "đã xử lý"
-    say(f"Mục {item_id}: {done}{_note(result)} ({actor}).")
+    done = tr("đã từ chối") if isinstance(decision, Reject) else tr("đã xử lý")
+    say(tr("Mục {id}: {done}{note} ({actor}).", id=item_id, done=done, note=_note(result), actor=actor))
 
 
 def _decision(
@@ -172,7 +196,7 @@ def _decision(
 ) -> Decision:
     chosen = [bool(survey or answers), reject_reason is not None, keep is not None, retry]
     if sum(chosen) != 1:
-        raise typer.BadParameter("chọn đúng một việc: --survey/--answer, --keep, --retry hoặc --reject")
+        raise typer.BadParameter(tr("chọn đúng một việc: --survey/--answer, --keep, --merge, --retry hoặc --reject"))
     if reject_reason is not None:
         return Reject(reject_reason)
     if keep is not None:
@@ -180,6 +204,14 @@ def _decision(
     if retry:
         return Retry()
     return Assign(survey, answers) if survey else SetAnswers(answers)
+
+
+def _merge(
+    survey: str | None, answers: dict[str, str | None], reject_reason: str | None, keep: KeepChoice | None, retry: bool
+) -> Merge:
+    if answers or reject_reason is not None or keep is not None or retry:
+        raise typer.BadParameter(tr("--merge chỉ đi cùng --survey MÃ (mục chưa gắn với phiếu nào)"))
+    return Merge(survey)
 
 
 def _intake_reprocess(engine: Engine, settings: Settings) -> Reprocess:
@@ -196,8 +228,10 @@ def _note(result: dict[str, Any]) -> str:
     if "response" not in result:
         return ""
     if result["response"] is None:
-        return " — không có phiếu nào được ghi nhận (xem: khaosat review list)"
-    return " — được tính vào tỷ lệ thu hồi" if result["counted"] else " — không tính (đã có phiếu khác được tính)"
+        return tr(" — không có phiếu nào được ghi nhận (xem: khaosat review list)")
+    return (
+        tr(" — được tính vào tỷ lệ thu hồi") if result["counted"] else tr(" — không tính (đã có phiếu khác được tính)")
+    )
 
 
 def _parse_answers(pairs: list[str]) -> dict[str, str | None]:
@@ -206,7 +240,7 @@ def _parse_answers(pairs: list[str]) -> dict[str, str | None]:
         question, sep, value = pair.partition("=")
         if not sep or not question.strip():
             raise typer.BadParameter(
-                f"“{pair}”: ghi CÂU=GIÁ_TRỊ, ví dụ B1_1=4 (để trống: B1_1=)", param_hint="--answer"
+                tr("“{pair}”: ghi CÂU=GIÁ_TRỊ, ví dụ B1_1=4 (để trống: B1_1=)", pair=pair), param_hint="--answer"
             )
         answers[question.strip()] = value.strip() or None
     return answers

@@ -7,6 +7,12 @@ did not arrive moves the survey on through the survey's lifecycle, as an SMTP 5x
 Files are read through ``read`` (the pipeline's reading child, under the item's time
 limit); a message nested too deep, an archive past its limits or a file the reader
 refused goes to review with the reason, as an unreadable file always did.
+
+Each form read is recorded page by page (survey/responses.py): a page that completes the
+survey's reply is written into it, whether it came in the same message, a later one or
+another scan. A form with nothing marked and nothing written, for a survey with no reply
+yet, goes to review as returned blank instead of being counted as an all-blank reply; a
+form whose pages were found but none of their questions read goes to review too.
 """
 
 from __future__ import annotations
@@ -40,7 +46,8 @@ from ..review.queue import add_review
 from ..settings import Settings
 from ..survey import lifecycle
 from ..survey.codes import display_code
-from ..survey.responses import ReadAnswers, record_response
+from ..survey.layout import LayoutMap
+from ..survey.responses import Outcome, ReadAnswers, counted_response, record_answers
 from .evidence import EvidenceStore
 from .lookup import DatabaseLookup
 from .matching import Match, MessageEvidence, match_form, match_message
@@ -60,6 +67,7 @@ class Handled:
     reason: str = ""
     responses: int = 0
     duplicates: int = 0
+    pages_joined: int = 0  # forms that completed a reply received before (a page returned apart)
     review_items: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -76,9 +84,11 @@ class ItemHandler:
         *,
         now: datetime,
         read: Read,
+        layouts: Mapping[str, LayoutMap],
     ) -> None:
         self.session, self.settings = session, settings
         self.inbound, self.raw_path, self.now, self.read = inbound, raw_path, now, read
+        self.layouts = layouts
         assert inbound.id is not None
         self.evidence = EvidenceStore(settings.storage.dir, inbound.id, int(settings.intake.max_evidence_mb * MB))
         self.lookup = DatabaseLookup(session)
@@ -231,7 +241,7 @@ class ItemHandler:
         if match is None and evidence is not None:
             match = match_message(evidence, self.lookup)
         crops = self._crops(form)
-        details = _details(form, evidence)
+        details = _details(form, evidence, self._pages(form))
         if match is None:
             reason = (
                 f"Mã phiếu {display_code(form.code)} không có trong cơ sở dữ liệu"
@@ -246,15 +256,26 @@ class ItemHandler:
         self, attachment: Attachment, form: FormResult, match: Match, crops: dict[str, str], details: dict[str, Any]
     ) -> None:
         survey = self.session.get(Survey, match.survey_id)
-        assert survey is not None
+        assert survey is not None and survey.id is not None
+        code = display_code(survey.code)
+        evidence: dict[str, Any] = {"attachment": attachment, "crops": crops, "details": details, "survey": survey}
+        if not form.answers and not form.uncertain:
+            errors = "; ".join(error for page in form.pages for error in page.errors)
+            reason = f"Phiếu {code}: thấy phiếu nhưng không đọc được câu nào" + (f" ({errors})" if errors else "")
+            self._review(ReviewKind.attachment, reason, **evidence)
+            return
+        if form.nothing_marked and counted_response(self.session, survey.id) is None:
+            self._review(ReviewKind.blank, f"Phiếu {code} trả về để trống: không có ô nào được đánh dấu", **evidence)
+            return
         read = ReadAnswers(
             answers=form.answers,
             method=ResponseMethod(form.method),
             uncertain=form.uncertain,
             confidence=form.confidence,
             comment="\n".join(form.texts.values()),
+            pages=self._pages(form),
         )
-        response = record_response(
+        recorded = record_answers(
             self.session,
             survey,
             read,
@@ -264,34 +285,26 @@ class ItemHandler:
             keep_first=self.settings.intake.keep_first_response,
             now=self.now,
         )
-        code = display_code(survey.code)
-        if response.duplicate_of is not None and not response.conflicting:
-            self.result.duplicates += 1
-            return
-        if response.conflicting:
-            kept = "phiếu nhận trước" if self.settings.intake.keep_first_response else "phiếu mới nhất"
-            self._review(
-                ReviewKind.conflict,
-                f"Phiếu {code} đã được nhận với câu trả lời khác; đang tính {kept}",
-                attachment=attachment,
-                crops=crops,
-                details=details,
-                survey=survey,
-                response=response.id,
-            )
-        else:
-            self.result.responses += 1
-        if form.uncertain:
-            questions = ", ".join(sorted(form.uncertain))
-            self._review(
-                ReviewKind.uncertain,
-                f"Phiếu {code}: cần xem lại câu {questions}",
-                attachment=attachment,
-                crops=crops,
-                details=details,
-                survey=survey,
-                response=response.id,
-            )
+        match recorded.outcome:
+            case Outcome.duplicate:
+                self.result.duplicates += 1
+                return
+            case Outcome.conflict:
+                kept = "phiếu nhận trước" if self.settings.intake.keep_first_response else "phiếu mới nhất"
+                reason = f"Phiếu {code} đã được nhận với câu trả lời khác; đang tính {kept}"
+                self._review(ReviewKind.conflict, reason, **evidence, response=recorded.arrival.id)
+            case Outcome.completed:
+                self.result.pages_joined += 1
+                self.result.notes.append(f"{attachment.name}: ghép vào phiếu {code} đã nhận trước")
+            case Outcome.new:
+                self.result.responses += 1
+        if recorded.uncertain:
+            questions = ", ".join(sorted(recorded.uncertain))
+            reason = f"Phiếu {code}: cần xem lại câu {questions}"
+            self._review(ReviewKind.uncertain, reason, **evidence, response=recorded.response.id)
+
+    def _pages(self, form: FormResult) -> dict[int, frozenset[str]]:
+        return form.questions_by_page(self.layouts.get(form.form_version or ""))
 
     def _crops(self, form: FormResult) -> dict[str, str]:
         prefix = f"{form.code or 'unknown'}-p{form.page}"
@@ -330,22 +343,26 @@ class ItemHandler:
         self.result.reason = "; ".join(filter(None, [self.result.reason, reason]))[:2000]
 
 
-def _details(form: FormResult, evidence: MessageEvidence | None) -> dict[str, Any]:
+def _details(form: FormResult, evidence: MessageEvidence | None, pages: Mapping[int, frozenset[str]]) -> dict[str, Any]:
     return {
         "code": form.code,
         "form_version": form.form_version,
         "answers": form.answers,
         "uncertain": form.uncertain,
         "method": form.method,
+        "pages": {str(page): sorted(questions) for page, questions in sorted(pages.items())},
         "subject": evidence.subject if evidence else "",
         "sender": evidence.sender if evidence else "",
     }
 
 
 def _encrypted(data: bytes) -> bool:
+    """Whether the PDF needs a password to open: one with only an owner password (an empty
+    user password, which every viewer opens without asking) is read like any other."""
     if b"/Encrypt" not in data:
         return False
     try:
-        return bool(PdfReader(io.BytesIO(data), strict=False).is_encrypted)
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        return bool(reader.is_encrypted) and not reader.decrypt("")
     except Exception:  # a PDF broken enough not to parse is the reader's to report
         return False

@@ -48,6 +48,7 @@ class IntakeReport:
     repeated: int = 0  # items already done, only moved again
     responses: int = 0
     duplicates: int = 0
+    pages_joined: int = 0  # forms that completed a reply received before (a page returned apart)
     review: int = 0
     bounces: int = 0
     autoreplies: int = 0
@@ -57,6 +58,7 @@ class IntakeReport:
     def add(self, handled: Handled) -> None:
         self.responses += handled.responses
         self.duplicates += handled.duplicates
+        self.pages_joined += handled.pages_joined
         self.review += handled.review_items
         self.bounces += handled.kind is InboundKind.bounce
         self.autoreplies += handled.kind is InboundKind.autoreply
@@ -159,7 +161,7 @@ class Intake:
 
     def _process(self, session: Session, inbound: InboundMessage, item: Incoming) -> None:
         read = self.worker.for_item(time.monotonic() + self.settings.intake.max_item_seconds)
-        handler = _handler(session, inbound, self.settings, self.now(), read)
+        handler = _handler(session, inbound, self.settings, self.now(), read, self.layouts)
         try:
             handled = handler.handle(item.data, item.name)
             inbound.kind = handled.kind
@@ -205,7 +207,7 @@ def reprocess(
     worker = ReadingWorker(layouts, settings)
     try:
         read = worker.for_item(time.monotonic() + settings.intake.max_item_seconds)
-        handled = _handler(session, inbound, settings, now, read).handle(
+        handled = _handler(session, inbound, settings, now, read, layouts).handle(
             read_archived(inbound.sha256, settings.storage.dir), inbound.name
         )
     finally:
@@ -216,9 +218,16 @@ def reprocess(
     return handled
 
 
-def _handler(session: Session, inbound: InboundMessage, settings: Settings, now: datetime, read: Read) -> ItemHandler:
+def _handler(
+    session: Session,
+    inbound: InboundMessage,
+    settings: Settings,
+    now: datetime,
+    read: Read,
+    layouts: Mapping[str, LayoutMap],
+) -> ItemHandler:
     raw_path = archive_path(inbound.sha256, settings.storage.dir)
-    return ItemHandler(session, settings, inbound, str(raw_path), now=now, read=read)
+    return ItemHandler(session, settings, inbound, str(raw_path), now=now, read=read, layouts=layouts)
 
 
 def _settled(inbound: InboundMessage, handled: Handled, now: datetime) -> None:

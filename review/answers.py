@@ -18,6 +18,8 @@ from ..survey.questionnaire import Questionnaire, load_questionnaire, questionna
 from ..survey.responses import ReadAnswers
 from .decisions import Given
 
+READ_KINDS = frozenset({ReviewKind.unmatched, ReviewKind.blank})  # items that hold a form as read
+
 
 def questionnaire_for(session: Session, settings: Settings, version: str | None) -> Questionnaire:
     """The questionnaire of form ``version`` as it was sent, else the configured one."""
@@ -56,30 +58,47 @@ def validate_answers(questionnaire: Questionnaire, answers: Given) -> dict[str, 
 
 
 def read_answers(kind: ReviewKind, details: Mapping[str, Any], given: Given, texts: set[str]) -> ReadAnswers:
-    """What to record for an item: an unmatched form's reading overlaid with the person's answers,
-    or (nothing having been read) the person's answers alone, entered by hand."""
-    was_read = kind == ReviewKind.unmatched
+    """What to record for an item: a form's reading (unmatched, or returned blank) overlaid with the
+    person's answers, or (nothing having been read) the person's answers alone, entered by hand.
+
+    A reading keeps the form pages it holds, so a page recorded from the queue completes its
+    survey's reply as a page from the intake does; unless the person answered a question of
+    another page: then it is a whole form, as a form typed by hand is.
+    """
+    was_read = kind in READ_KINDS
     answers = {**(details.get("answers") or {}), **given} if was_read else dict(given)
     unread = details.get("uncertain") or {} if was_read else {}
     method = ResponseMethod(details.get("method") or "manual") if was_read else ResponseMethod.manual
+    pages = read_pages(details) if was_read else {}
+    if not given.keys() - texts <= frozenset().union(*pages.values()):
+        pages = {}
     return ReadAnswers(
         answers={code: value for code, value in answers.items() if code not in texts},
         method=method,
         uncertain={code: reason for code, reason in unread.items() if code not in given},
         comment="\n".join(value for code, value in given.items() if code in texts and value),
+        pages=pages,
     )
 
 
+def read_pages(details: Mapping[str, Any]) -> dict[int, frozenset[str]]:
+    """The form pages a review item's reading holds, each with its questions ({}: not told apart)."""
+    return {int(page): frozenset(questions) for page, questions in (details.get("pages") or {}).items()}
+
+
 def correct_answers(
-    session: Session, response: Response, given: Given, texts: set[str]
+    session: Session, response: Response, given: Given, texts: set[str], doubts: set[str] | None = None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Write ``given`` over the response's answers; every uncertain one must be among them.
+    """Write ``given`` over the response's answers; every uncertain one of ``doubts`` (the item's:
+    a reply of two pages returned apart has an item per page; None: all) must be among them.
 
     Returns the values before and after, for the audit log ("?" stands for unread).
     """
     assert response.id is not None
     rows = {row.question: row for row in session.exec(select(Answer).where(col(Answer.response_id) == response.id))}
-    missing = sorted(code for code, row in rows.items() if row.uncertain and code not in given)
+    missing = sorted(
+        code for code, row in rows.items() if row.uncertain and code not in given and (doubts is None or code in doubts)
+    )
     if missing:
         example = " ".join(f"--answer {code}=…" for code in missing)
         raise KhaosatError(f"còn câu chưa xác định: {', '.join(missing)} (ghi {example}; để trống: CÂU=)")

@@ -46,8 +46,17 @@ class Reject:
 
 
 @dataclass(frozen=True)
+class Merge:
+    """The item's pages belong in a survey's counted reply: a page returned apart, or read again
+    with other answers. They are written into it, over what it held for them; ``survey_code``
+    names the survey of an item not tied to one yet (a page whose code was not read)."""
+
+    survey_code: str | None = None
+
+
+@dataclass(frozen=True)
 class Retry:
     """The intake failed on the item: process its archived message again, the cause being fixed."""
 
 
-Decision = Assign | SetAnswers | Keep | Reject | Retry
+Decision = Assign | SetAnswers | Keep | Merge | Reject | Retry

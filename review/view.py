@@ -14,17 +14,33 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from ..errors import KhaosatError
+from ..language import N_, tr
 from ..models import Answer, AuditEntry, InboundMessage, Response, ReviewItem, ReviewKind, Survey
 from ..survey.codes import display_code
+from ..survey.responses import pages_held
 
 KIND_LABELS = {
-    ReviewKind.unmatched: "chưa khớp phiếu",
-    ReviewKind.uncertain: "câu trả lời chưa chắc",
-    ReviewKind.conflict: "hai phiếu khác nhau",
-    ReviewKind.attachment: "tệp đính kèm",
-    ReviewKind.error: "lỗi khi xử lý",
+    ReviewKind.unmatched: N_("chưa khớp phiếu"),
+    ReviewKind.uncertain: N_("câu trả lời chưa chắc"),
+    ReviewKind.conflict: N_("hai phiếu khác nhau"),
+    ReviewKind.attachment: N_("tệp đính kèm"),
+    ReviewKind.error: N_("lỗi khi xử lý"),
+    ReviewKind.blank: N_("phiếu trả về để trống"),
 }
-STATE_LABELS = {"open": "chờ xử lý", "resolved": "đã xử lý", "rejected": "đã từ chối"}
+STATE_LABELS = {"open": N_("chờ xử lý"), "resolved": N_("đã xử lý"), "rejected": N_("đã từ chối")}
+READING_LABELS = {  # why the reader left a question to a person (reader/marks.py, reader/document.py)
+    "double": N_("hai ô được đánh dấu"),
+    "faint": N_("nét mờ, không rõ có đánh dấu hay không"),
+    "cancelled": N_("có ô tô kín, không rõ ô nào được chọn"),
+    "cut": N_("ô nằm ngoài ảnh chụp hoặc quét"),
+    "lost": N_("nhiều câu để trống trên trang fax hoặc quét đen trắng: nét bút chì có thể đã mất"),
+    "invalid": N_("giá trị không có trong phiếu"),
+}
+
+
+def reading_label(reason: str) -> str:
+    """The reader's reason for a doubt in words; a reason it does not know, as it is."""
+    return tr(READING_LABELS[reason]) if reason in READING_LABELS else reason
 
 
 def survey_codes(session: Session, items: Sequence[ReviewItem]) -> dict[int, str]:
@@ -76,7 +92,7 @@ def show_item(session: Session, item_id: int) -> dict[str, Any]:
     """One item with its message, its stored answers and its history."""
     item = session.get(ReviewItem, item_id)
     if item is None:
-        raise KhaosatError(f"không có mục xem xét số {item_id}")
+        raise KhaosatError(tr("không có mục xem xét số {item_id}", item_id=item_id))
     view = items_view(session, [item])[0]
     view["message"] = _message(session, item.inbound_id)
     view["response"] = _response(session, item.response_id)
@@ -115,6 +131,7 @@ def _response(session: Session, response_id: int | None) -> dict[str, Any] | Non
         "conflicting": response.conflicting,
         "duplicate_of": response.duplicate_of,
         "comment": response.comment,
+        "pages": sorted(pages_held(response)),  # the form pages it holds; [] when not told apart
         "answers": {row.question: row.value for row in rows},
         "uncertain": [row.question for row in rows if row.uncertain],
     }
