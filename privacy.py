@@ -8,6 +8,14 @@ and every reply keeps the SHA-256 of the file it was read from. Each purge is on
 (``reports.raw_files.PURGE_ACTION``): `khaosat audit` reads it to tell erased files from lost
 ones. A raw message is erased only once every round it belongs to is due. Repeating a purge
 finds nothing left to erase and records nothing.
+
+The daemon writes its log to standard output (the journal), each line masked where it is
+written (``text.masked``), so it keeps no log file to clean. The files it does keep with
+contact data are the one-stop exports taken from ``[dossiers] inbox_dir`` (in ``processed/``
+and ``rejected/``, every row with its name, email and phone): ``purge_dropped_files`` deletes
+each one, and the import report or reason beside it, ``retain_days`` after it was written.
+Deleted, not masked: a workbook cannot be masked line by line, and every row it held that
+could be imported is in the database, where the round's purge erases it.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ import json
 import re
 import shutil
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +38,8 @@ from .review.audit_log import audit
 from .survey.counts import round_days
 
 CONTACT_FIELDS = ("applicant", "email", "phone", "fax", "address")
+DROPPED_FOLDERS = ("processed", "rejected")  # of [dossiers] inbox_dir: where dossiers/inbox.py moves a taken export
+FILES_PURGE_ACTION = "privacy.purge-files"
 _CONTACT_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d ()-]{5,}\d")
 ERASED = "[đã xoá]"
 
@@ -166,6 +176,34 @@ def _erase_review_text(session: Session, round_id: int, inbound_ids: list[int]) 
         item.details = erased_text(json.dumps(details, ensure_ascii=False))
         item.reason = erased_text(item.reason)
         session.add(item)
+
+
+def purge_dropped_files(
+    session: Session, inbox_dir: Path, *, today: date, zone: tzinfo, retain_days: int, dry_run: bool
+) -> list[Path]:
+    """Delete the exports (and their import reports) taken from the drop folder more than ``retain_days`` ago.
+
+    A file's day is when it was last written (its modification time, kept by the move). What
+    was (or, in a dry run, would be) deleted; one audit entry names them.
+    """
+    due = [path for path in _dropped_files(inbox_dir) if is_due(_written_on(path, zone), today, retain_days)]
+    if due and not dry_run:
+        for path in due:
+            path.unlink(missing_ok=True)
+        audit(session, actor="privacy", action=FILES_PURGE_ACTION, target=f"folder:{inbox_dir}",
+              erased_on=today.isoformat(), files=[str(path.relative_to(inbox_dir)) for path in due])  # fmt: skip
+        session.commit()
+    return due
+
+
+def _dropped_files(inbox_dir: Path) -> list[Path]:
+    folders = [inbox_dir / name for name in DROPPED_FOLDERS]
+    return sorted(path for folder in folders if folder.is_dir() for path in folder.iterdir()
+                  if path.is_file() and not path.is_symlink())  # fmt: skip
+
+
+def _written_on(path: Path, zone: tzinfo) -> date:
+    return datetime.fromtimestamp(path.stat().st_mtime, zone).date()
 
 
 @dataclass(frozen=True)

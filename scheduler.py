@@ -40,6 +40,7 @@ from .daemon import jobs
 from .daemon.cron import cron_trigger
 from .database import open_database
 from .errors import ConfigError
+from .language import tr
 from .leases import holder_name
 from .settings import Settings
 
@@ -64,21 +65,25 @@ class JobSpec:
 
 
 def purge_personal_data(context: jobs.JobContext) -> dict[str, int]:
-    """Erase the contact data and raw replies of the rounds past [privacy] retain_days (privacy.py)."""
+    """Erase the contact data and raw replies of the rounds past [privacy] retain_days, and the
+    exports dropped longer ago than that (privacy.py)."""
     from sqlmodel import Session
 
-    from .privacy import purge
+    from .privacy import purge, purge_dropped_files
 
     settings = context.settings
+    zone, retain_days = settings.organization.zone, settings.privacy.retain_days
+    today = datetime.now(zone).date()
     with Session(context.engine) as session:
-        done = purge(
-            session,
-            storage_dir=settings.storage.dir,
-            today=datetime.now(settings.organization.zone).date(),
-            retain_days=settings.privacy.retain_days,
-            dry_run=False,
+        done = purge(session, storage_dir=settings.storage.dir, today=today, retain_days=retain_days, dry_run=False)
+        files = purge_dropped_files(
+            session, settings.dossiers.inbox_dir, today=today, zone=zone, retain_days=retain_days, dry_run=False
         )
-    return {"dossiers": sum(found.dossiers for found in done), "raw_files": sum(found.raw_files for found in done)}
+    return {
+        "dossiers": sum(found.dossiers for found in done),
+        "raw_files": sum(found.raw_files for found in done),
+        "dropped_files": len(files),
+    }
 
 
 # fmt: off
@@ -121,7 +126,8 @@ def trigger_for(spec: JobSpec, settings: Settings) -> BaseTrigger | None:
     try:
         return cron_trigger(str(value), zone)
     except ValueError as exc:
-        raise ConfigError(f"khóa cấu hình 'schedule.{spec.schedule_key}': {exc}") from exc
+        where = f"schedule.{spec.schedule_key}"
+        raise ConfigError(tr("khóa cấu hình '{where}': {problem}", where=where, problem=exc)) from exc
 
 
 def check_schedule(settings: Settings, table: Sequence[JobSpec] = JOBS) -> None:
@@ -131,12 +137,12 @@ def check_schedule(settings: Settings, table: Sequence[JobSpec] = JOBS) -> None:
 
 
 def describe_schedule(spec: JobSpec, settings: Settings) -> str:
-    """The schedule in words, in Vietnamese."""
+    """The schedule in words, in this run's language."""
     value = schedule_value(spec, settings)
     if not value:
-        return "tắt"
+        return tr("tắt")
     if is_interval(spec):
-        return f"mỗi {float(value):g} phút"
+        return tr("mỗi {minutes} phút", minutes=f"{float(value):g}")
     return f"cron “{value}” ({settings.organization.timezone})"
 
 

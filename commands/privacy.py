@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..language import N_, day_text, tr
 from .common import ConfigOption, JsonOption, handled, open_database, print_json, say
 
 if TYPE_CHECKING:
@@ -25,27 +26,30 @@ def purge(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Chỉ cho biết sẽ xoá những gì, không xoá.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Xoá tên, email, điện thoại, fax, địa chỉ, thư và tệp quét gốc của các đợt đóng quá [privacy] retain_days ngày."""
+    """Xoá tên, email, điện thoại, fax, địa chỉ, thư và tệp quét gốc của các đợt đóng quá [privacy] retain_days ngày,
+    và các tệp hồ sơ xuất đã nhập (cùng báo cáo nhập) cũ quá [privacy] retain_days ngày."""
     from sqlmodel import Session
 
     from ..privacy import purge as purge_rounds
+    from ..privacy import purge_dropped_files
     from ..settings import load_settings
 
     settings = load_settings(config)
-    today = datetime.now(settings.organization.zone).date()
+    zone, retain_days = settings.organization.zone, settings.privacy.retain_days
+    today = datetime.now(zone).date()
     with open_database(settings) as engine, Session(engine) as session:
         done = purge_rounds(
-            session,
-            storage_dir=settings.storage.dir,
-            today=today,
-            retain_days=settings.privacy.retain_days,
-            dry_run=dry_run,
+            session, storage_dir=settings.storage.dir, today=today, retain_days=retain_days, dry_run=dry_run
+        )
+        files = purge_dropped_files(
+            session, settings.dossiers.inbox_dir, today=today, zone=zone, retain_days=retain_days, dry_run=dry_run
         )
     if as_json:
-        print_json({"dry_run": dry_run, "rounds": [purge_json(found) for found in done]})
+        print_json({"dry_run": dry_run, "rounds": [purge_json(found) for found in done], "dropped_files": len(files)})
         return
-    for line in purge_lines(done, dry_run=dry_run, retain_days=settings.privacy.retain_days):
+    for line in purge_lines(done, dry_run=dry_run, retain_days=retain_days):
         say(line)
+    say(files_line(len(files), dry_run=dry_run, retain_days=retain_days))
 
 
 def purge_json(found: RoundPurge) -> dict[str, object]:
@@ -60,13 +64,33 @@ def purge_json(found: RoundPurge) -> dict[str, object]:
 
 def purge_lines(done: list[RoundPurge], *, dry_run: bool, retain_days: int) -> list[str]:
     if not done:
-        return [f"Chưa có đợt nào đóng quá {retain_days} ngày: không có gì để xoá."]
-    verb = "Sẽ xoá" if dry_run else "Đã xoá"
+        return [tr("Chưa có đợt nào đóng quá {days} ngày: không có gì để xoá.", days=retain_days)]
+    verb = tr("Sẽ xoá") if dry_run else tr("Đã xoá")
     return [
-        f"Đợt {found.round} (hạn {found.ends_on:%d/%m/%Y}): {verb} thông tin liên hệ của {found.dossiers} hồ sơ, "
-        f"người nhận của {found.outbox} thư gửi đi, {found.raw_files} thư/tệp quét gốc."
+        tr(
+            "Đợt {round} (hạn {ends}): {verb} thông tin liên hệ của {dossiers} hồ sơ, "
+            "người nhận của {outbox} thư gửi đi, {raw} thư/tệp quét gốc.",
+            round=found.round,
+            ends=day_text(found.ends_on),
+            verb=verb,
+            dossiers=found.dossiers,
+            outbox=found.outbox,
+            raw=found.raw_files,
+        )
         for found in done
     ]
+
+
+def files_line(count: int, *, dry_run: bool, retain_days: int) -> str:
+    if not count:
+        return tr("Không có tệp hồ sơ xuất đã nhập nào cũ quá {days} ngày.", days=retain_days)
+    verb = tr("Sẽ xoá") if dry_run else tr("Đã xoá")
+    return tr(
+        "{verb} {count} tệp hồ sơ xuất đã nhập và báo cáo nhập cũ quá {days} ngày (thư mục hồ sơ).",
+        verb=verb,
+        count=count,
+        days=retain_days,
+    )
 
 
 @app.command("show")
@@ -87,7 +111,7 @@ def show(
         held = held_about(session, dossier, storage_dir=settings.storage.dir, actor=actor)
         lines = held_lines(held) if held is not None else []
     if held is None:
-        say(f"Không có hồ sơ mã {dossier}.")
+        say(tr("Không có hồ sơ mã {dossier}.", dossier=dossier))
         raise typer.Exit(1)
     for line in lines:
         say(line)
@@ -97,25 +121,40 @@ def held_lines(held: Held) -> list[str]:
     """The dossier's data as a person reads it (erased fields say so)."""
     dossier = held.dossier
     fields = (
-        ("Người nộp", dossier.applicant),
+        (N_("Người nộp"), dossier.applicant),
         ("Email", dossier.email),
-        ("Điện thoại", dossier.phone),
+        (N_("Điện thoại"), dossier.phone),
         ("Fax", dossier.fax),
-        ("Địa chỉ", dossier.address),
+        (N_("Địa chỉ"), dossier.address),
     )
-    lines = [f"Hồ sơ {dossier.code} (nhận ngày {dossier.received_on:%d/%m/%Y})"]
-    lines += [f"  {label}: {value or '(không lưu)'}" for label, value in fields]
+    unkept = tr("(không lưu)")
+    lines = [tr("Hồ sơ {code} (nhận ngày {day})", code=dossier.code, day=day_text(dossier.received_on))]
+    lines += [f"  {tr(label)}: {value or unkept}" for label, value in fields]
     if held.survey is None:
-        return [*lines, "Chưa có phiếu khảo sát."]
+        return [*lines, tr("Chưa có phiếu khảo sát.")]
     survey = held.survey
-    lines.append(f"Phiếu {survey.code}: kênh {survey.channel}, trạng thái {survey.status}")
+    lines.append(
+        tr("Phiếu {code}: kênh {channel}, trạng thái {status}", code=survey.code, channel=survey.channel,
+           status=survey.status)
+    )  # fmt: skip
     lines += [
-        f"  Thư gửi đi: {row.kind}, {row.channel}, đến {row.recipient or '(đã xoá hoặc giấy)'}, {row.state}"
+        "  "
+        + tr("Thư gửi đi: {kind}, {channel}, đến {recipient}, {state}", kind=row.kind, channel=row.channel,
+             recipient=row.recipient or tr("(đã xoá hoặc giấy)"), state=row.state)
         for row in held.outbox
-    ]
+    ]  # fmt: skip
     for response, message in held.replies:
-        source = f", từ {message.sender or '(không lưu)'}, SHA-256 {message.sha256}" if message else ""
-        counted = "được tính" if response.counted else "không tính"
-        lines.append(f"  Phiếu trả lời số {response.id} ({response.method}, {counted}){source}")
-    lines += [f"  Tệp đang lưu: {path}" for path in held.files] or ["  Không còn tệp gốc nào được lưu."]
-    return lines
+        source = (
+            tr(", từ {sender}, SHA-256 {sha256}", sender=message.sender or unkept, sha256=message.sha256)
+            if message
+            else ""
+        )
+        counted = tr("được tính") if response.counted else tr("không tính")
+        lines.append(
+            "  "
+            + tr("Phiếu trả lời số {id} ({method}, {counted})", id=response.id, method=response.method,
+                 counted=counted)
+            + source
+        )  # fmt: skip
+    kept = ["  " + tr("Tệp đang lưu: {path}", path=path) for path in held.files]
+    return lines + (kept or ["  " + tr("Không còn tệp gốc nào được lưu.")])

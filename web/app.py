@@ -27,12 +27,13 @@ from .access import Questionnaires
 from .api import router as api_router
 from .formpage import FormView
 from .pages import Pages
-from .security import KIOSK_POLICY, NO_STORE, PAGE_HEADERS, PAGE_POLICY, STATIC_CACHE
+from .security import NO_STORE, PAGE_HEADERS, PAGE_POLICY, SCRIPT_POLICY, STATIC_CACHE
 from .staff import routes as staff
 from .throttle import Throttle
 
 STATIC = Path(__file__).parent / "static"
 MIN_SECRET = 16  # characters of [web] secret_env's key
+SCRIPTED_PATHS = ("/kiosk/", "/nhanvien/")  # pages that may run the app's own scripts
 
 
 def no_wake() -> None:
@@ -105,7 +106,7 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        policy = KIOSK_POLICY if path.startswith("/kiosk/") else PAGE_POLICY
+        policy = SCRIPT_POLICY if path.startswith(SCRIPTED_PATHS) else PAGE_POLICY
         cache = STATIC_CACHE if path.startswith("/static/") else NO_STORE
         added = [(name.lower().encode(), value.encode()) for name, value in PAGE_HEADERS.items()]
         added += [(b"content-security-policy", policy.encode()), (b"cache-control", cache.encode())]

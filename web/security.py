@@ -3,8 +3,9 @@
 A form's CSRF token is an HMAC of the survey's identity under ``[web] secret_env``'s key:
 bound to that survey, it cannot be made for another one nor by another site, and needs no
 cookie or server state. Pages send a strict Content-Security-Policy (nothing from another
-origin, no script but the kiosk's own file), no Referer (the address holds the token), and
-are never stored by the browser or a cache.
+origin; no script on the applicant's pages, only the app's own files on the kiosk's and the
+staff's), no Referer (the address holds the token), and are never stored by the browser or
+a cache.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pydantic import SecretStr
 PAGE_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
-KIOSK_POLICY = PAGE_POLICY + "; script-src 'self'"
+SCRIPT_POLICY = PAGE_POLICY + "; script-src 'self'"  # the kiosk's and the staff pages' own files
 PAGE_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",

@@ -9,6 +9,10 @@ of the message is in the audit log: it holds the sender's contact data, which a
 ``admin`` see contact data). Images are served only from the item's own evidence folder,
 only files the item names, only image types.
 
+The keys of ``static/review-keys.js`` (1–5, N for not applicable, the arrows) choose the
+answers and skip to the next open item; without JavaScript the radios and the "next item"
+link do the same, and the keys' hint stays hidden.
+
 Every action posts a form (the session's CSRF token) that becomes a decision of
 ``review/decisions.py``, settled by ``review.service.resolve`` with the account's name as
 actor, so it is audited as the command line's are; then 303 to the next open item.
@@ -33,9 +37,9 @@ from ...models import InboundMessage, ReviewItem, ReviewKind, ReviewState, Staff
 from ...reader.filetypes import sniff
 from ...review.answers import questionnaire_for
 from ...review.audit_log import audit
-from ...review.decisions import Assign, Decision, Keep, Reject, Retry, SetAnswers
-from ...review.service import ASSIGNABLE, Reprocess, resolve
-from ...review.view import KIND_LABELS, STATE_LABELS, items_view, show_item
+from ...review.decisions import Assign, Decision, Keep, Merge, Reject, Retry, SetAnswers
+from ...review.service import ASSIGNABLE, MERGEABLE, Reprocess, resolve
+from ...review.view import KIND_LABELS, STATE_LABELS, items_view, reading_label, show_item
 from ...text import masked
 from ..applicant import Posted, context
 from .auth import csrf_valid
@@ -143,7 +147,9 @@ def _item_page(web: WebContext, staff: Staff, item_id: int, *, problem: str = ""
                   for name, path in _images(view["evidence"]).items()}  # fmt: skip
         doubts = _doubts(_questionnaire(web, db, item, view), view, images) if item.kind in ANSWERABLE else []
         raw = _raw_message(web, db, item, staff)
+        following = _next_open(db, item_id)
         db.commit()
+    next_item = web.pages.url(f"{QUEUE}/{following}") if following not in (None, item_id) else ""
     return staff_page(
         web, "review_item.html", path=f"{QUEUE}/{item_id}", title=f"Mục xem xét {item_id}", status=status,
         error=bool(problem), problem=problem, view=view, kind_label=KIND_LABELS.get(item.kind, item.kind),
@@ -153,8 +159,9 @@ def _item_page(web: WebContext, staff: Staff, item_id: int, *, problem: str = ""
                and not name.startswith("page")],
         doubts=doubts, answerable=item.kind in ANSWERABLE, assignable=item.kind in ASSIGNABLE,
         conflict=item.kind == ReviewKind.conflict, retryable=item.kind == ReviewKind.error, raw=raw,
+        mergeable=item.kind in MERGEABLE,
         action=lambda name: web.pages.url(f"{QUEUE}/{item_id}/{name}"), csrf=staff.csrf, done=done,
-        queue=web.pages.url(QUEUE), home=web.pages.url(HOME),
+        queue=web.pages.url(QUEUE), home=web.pages.url(HOME), next_item=next_item,
     )  # fmt: skip
 
 
@@ -181,7 +188,7 @@ def _doubts(questionnaire: Questionnaire, view: dict[str, Any], images: dict[str
             question.code,
             question.text,
             [(option.value, option.label) for option in question.options],
-            unread.get(question.code, ""),
+            reading_label(unread.get(question.code, "")),
             images.get(question.code, ""),
         )
         for question in questionnaire.questions
@@ -266,6 +273,8 @@ def _decision(action: str, item: ReviewItem, fields: dict[str, str]) -> Decision
         code = fields.get("ma", "").strip()
         return Assign(code, answers) if code and item.kind in ASSIGNABLE else SetAnswers(answers)
     choices: dict[str, Decision] = {"giu-dau": Keep("first"), "giu-sau": Keep("second"), "thu-lai": Retry()}
+    if action == "ghep-trang":
+        return Merge(fields.get("ma", "").strip() or None)
     if action == "tu-choi":
         return Reject(fields.get("ly-do", "")[:2000])
     return choices.get(action)

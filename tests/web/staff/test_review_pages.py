@@ -14,9 +14,21 @@ import pytest
 from sqlmodel import Session, col, select
 
 from khaosat.intake.archive import archive_path
-from khaosat.models import AuditEntry, InboundMessage, Response, ReviewItem, ReviewState, StaffRole, utcnow
+from khaosat.models import (
+    Answer,
+    AuditEntry,
+    InboundMessage,
+    Response,
+    ResponseMethod,
+    ReviewItem,
+    ReviewState,
+    StaffRole,
+    Survey,
+    utcnow,
+)
 from khaosat.review.queue import add_review
 from khaosat.survey.codes import display_code
+from khaosat.survey.responses import ReadAnswers, pages_held, record_response
 
 from ...support.browser import axe_violations, load_url, open_page, scroll_width
 from ...support.survey_rows import dossiers_in_states
@@ -129,6 +141,29 @@ def test_reject_with_a_reason(engine, settings, client, reviewer):
     assert refused.status_code == 422 and "đã được xử lý" in refused.text
 
 
+def test_a_stray_page_is_merged_into_its_survey_s_reply(engine, settings, client, surveys, reviewer):
+    """Page 2 returned apart, its code not read: "Ghép trang" with the survey's code completes the counted reply."""
+    with Session(engine) as session:
+        first = ReadAnswers({"B1_1": "4"}, ResponseMethod.omr, pages={1: frozenset({"B1_1"})})
+        record_response(session, session.get(Survey, surveys[0].id), first, matched_by="qr")
+        details = {"code": None, "form_version": "1", "answers": {"D1": "5"}, "uncertain": {}, "method": "omr",
+                   "pages": {"2": ["D1"]}}  # fmt: skip
+        stray = add_review(session, "unmatched", "Không đọc được mã phiếu", source_file="trang2.jpg", details=details)
+        session.commit()
+        item_id = stray.id
+    page = client.get(f"{QUEUE}/{item_id}")
+    assert "Ghép trang vào phiếu" in page.text and 'id="ghep-ma"' in page.text
+    code = display_code(surveys[0].code)
+    done = client.post(f"{QUEUE}/{item_id}/ghep-trang", data={"csrf": csrf_of(page), "ma": code})
+    assert done.status_code == 303, done.text
+    with Session(engine) as session:
+        (reply,) = session.exec(select(Response).where(col(Response.survey_id) == surveys[0].id)).all()
+        answers = {a.question: a.value for a in session.exec(select(Answer).where(col(Answer.response_id) == reply.id))}
+        assert reply.counted and answers == {"B1_1": "4", "D1": "5"} and sorted(pages_held(reply)) == [1, 2]
+    (entry,) = audit_of(engine, item_id)
+    assert (entry.actor, entry.action) == ("thu", "review.merge")
+
+
 def test_a_post_without_its_csrf_token_is_refused(engine, settings, client, reviewer):
     item_id = unmatched_item(engine, settings)
     assert client.post(f"{QUEUE}/{item_id}/tu-choi", data={"ly-do": "nhầm"}).status_code == 403
@@ -151,7 +186,8 @@ def test_the_raw_message_is_shown_as_escaped_text(engine, settings, client, revi
     """Its script and remote image appear as text, never as tags; its files by name and size; the view audited."""
     item_id = unmatched_item(engine, settings)
     page = client.get(f"{QUEUE}/{item_id}")
-    assert "<script" not in page.text and "<img src=http" not in page.text
+    assert page.text.count("<script") == page.text.count('<script src="/static/review-keys.js" defer>') == 1
+    assert "<img src=http" not in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text and "http://evil.example/x.png" in page.text
     assert "phieu.pdf (2 KB)" in page.text
     with Session(engine) as session:
