@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PACKAGE_DIRS := $(wildcard *.py) survey reader reports mailer intake review dossiers daemon commands demo migrations web
+PACKAGE_DIRS := $(wildcard *.py) survey reader reports mailer intake review dossiers daemon commands demo migrations web language
 
 .PHONY: install test lint format demo bench clean
 

@@ -22,6 +22,7 @@ from rich.markup import escape
 from .commands import apikey, audit, daemon, demo, dossiers, forms, privacy, reports, review, subunit, user, web
 from .commands.common import ConfigOption, JsonOption, console, err_console, handled, open_database, print_json
 from .commands.i18n import KhaosatGroup, word
+from .language import tr
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -61,10 +62,14 @@ def init(config: ConfigOption = None) -> None:
         directory.mkdir(parents=True, exist_ok=True)
     with open_database(settings, create=True) as engine, Session(engine) as session:
         if fill_if_never_counted(session, settings.rounds):
-            console.print("Đã đếm lại các bộ đếm của từng đợt từ hồ sơ và phiếu đã có.")
+            console.print(tr("Đã đếm lại các bộ đếm của từng đợt từ hồ sơ và phiếu đã có."))
         warnings = configuration_warnings(session, settings)
     console.print(
-        f"Cơ sở dữ liệu sẵn sàng (lược đồ phiên bản {head()}). Thư mục dữ liệu: {settings.storage.dir}",
+        tr(
+            "Cơ sở dữ liệu sẵn sàng (lược đồ phiên bản {revision}). Thư mục dữ liệu: {directory}",
+            revision=head(),
+            directory=settings.storage.dir,
+        ),
         markup=False,
         highlight=False,
     )
@@ -90,7 +95,8 @@ def run_once(
 
     if not once:
         raise typer.BadParameter(
-            f"khaosat {verb} chỉ chạy một lượt (thêm --once); chạy theo lịch: khaosat run", param_hint="--once"
+            tr("khaosat {verb} chỉ chạy một lượt (thêm --once); chạy theo lịch: khaosat run", verb=verb),
+            param_hint="--once",
         )
     settings = load_settings(config)
     with open_database(settings) as engine:
@@ -117,11 +123,22 @@ def dispatch(config: ConfigOption = None, once: OnceOption = False, as_json: Jso
 
 
 def dispatch_summary(report: Any) -> str:
-    skipped = "".join(f"\nBỏ qua {count} hồ sơ: {escape(reason)}." for reason, count in report.skipped.items())
+    skipped = "".join(
+        "\n" + tr("Bỏ qua {count} hồ sơ: {reason}.", count=count, reason=escape(reason))
+        for reason, count in report.skipped.items()
+    )
     return (
-        f"Phiếu mới: [bold]{report.queued}[/]; đã gửi: [bold green]{report.sent}[/]; "
-        f"chờ gửi lại: {report.retried}; thất bại: {report.failed}; không chắc đã gửi: {report.uncertain}; "
-        f"phiếu giấy chờ in: {report.paper_waiting}{skipped}"
+        tr(
+            "Phiếu mới: [bold]{queued}[/]; đã gửi: [bold green]{sent}[/]; chờ gửi lại: {retried}; "
+            "thất bại: {failed}; không chắc đã gửi: {uncertain}; phiếu giấy chờ in: {paper}",
+            queued=report.queued,
+            sent=report.sent,
+            retried=report.retried,
+            failed=report.failed,
+            uncertain=report.uncertain,
+            paper=report.paper_waiting,
+        )
+        + skipped
     )
 
 
@@ -153,13 +170,13 @@ def print_forms(
     from .survey.render import renderer_for
 
     if confirm is None and output is None:
-        raise typer.BadParameter("cần tệp PDF đầu ra", param_hint="--output")
+        raise typer.BadParameter(tr("cần tệp PDF đầu ra"), param_hint="--output")
     settings = load_settings(config)
     with open_database(settings) as engine, Session(engine, expire_on_commit=False) as session:
         if confirm is not None:
             count = confirm_print_batch(session, confirm)
             result: dict[str, Any] = {"batch": confirm, "confirmed": count}
-            message = f"Lô in {confirm}: đã ghi nhận gửi {count} phiếu."
+            message = tr("Lô in {batch}: đã ghi nhận gửi {count} phiếu.", batch=confirm, count=count)
         else:
             assert output is not None
             renderer = renderer_for(settings.survey.questionnaire)
@@ -170,10 +187,14 @@ def print_forms(
                 "file": str(output) if batch else None,
             }
             message = (
-                f"Lô in {batch.batch_id}: {batch.forms} phiếu trong {output}. In xong, chạy: "
-                f"khaosat print --confirm {batch.batch_id}"
+                tr(
+                    "Lô in {batch}: {forms} phiếu trong {output}. In xong, chạy: khaosat print --confirm {batch}",
+                    batch=batch.batch_id,
+                    forms=batch.forms,
+                    output=output,
+                )
                 if batch
-                else "Không có phiếu giấy nào chờ in."
+                else tr("Không có phiếu giấy nào chờ in.")
             )
     if as_json:
         print_json(result)
@@ -191,10 +212,18 @@ def intake(config: ConfigOption = None, once: OnceOption = False, as_json: JsonO
 
 
 def intake_summary(report: Any) -> str:
-    return (
-        f"Thư/tệp mới: [bold]{report.received}[/]; phiếu ghi nhận: [bold green]{report.responses}[/]; "
-        f"phiếu trùng: {report.duplicates}; chờ người xem: [bold yellow]{report.review}[/]; "
-        f"thư báo lỗi: {report.bounces}; trả lời tự động: {report.autoreplies}; báo cáo fax: {report.fax_reports}"
+    return tr(
+        "Thư/tệp mới: [bold]{received}[/]; phiếu ghi nhận: [bold green]{responses}[/]; phiếu trùng: {duplicates}; "
+        "trang ghép vào phiếu đã nhận: {joined}; chờ người xem: [bold yellow]{review}[/]; thư báo lỗi: {bounces}; "
+        "trả lời tự động: {autoreplies}; báo cáo fax: {fax}",
+        received=report.received,
+        responses=report.responses,
+        duplicates=report.duplicates,
+        joined=report.pages_joined,
+        review=report.review,
+        bounces=report.bounces,
+        autoreplies=report.autoreplies,
+        fax=report.fax_reports,
     )
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from .errors import DatabaseError
+from .language import tr
 from .migrations import RELEASED, head, revisions
 from .models import make_engine
 from .settings import Settings
@@ -38,7 +39,7 @@ def open_database(settings: Settings, *, create: bool = False) -> Engine:
     try:
         engine = make_engine(settings.database_url)
     except (sa.exc.ArgumentError, ImportError) as exc:  # not a URL, or its driver is not installed
-        raise DatabaseError(f"khóa cấu hình 'database.url' không dùng được: {exc}") from exc
+        raise DatabaseError(tr("khóa cấu hình 'database.url' không dùng được: {error}", error=exc)) from exc
     try:
         prepare(engine, create=create)
     except BaseException:
@@ -109,17 +110,27 @@ def check_revision(revision: str | None, shown: str) -> None:
     """Raise ``DatabaseError`` unless the schema is the revision this khaosat uses."""
     code = head()
     if revision is None:
-        raise DatabaseError(f"cơ sở dữ liệu {shown} chưa được khởi tạo: hãy chạy `khaosat init`")
+        raise DatabaseError(tr("cơ sở dữ liệu {database} chưa được khởi tạo: hãy chạy `khaosat init`", database=shown))
     if revision == code:
         return
     if revision in revisions():
         raise DatabaseError(
-            f"cơ sở dữ liệu {shown} có lược đồ phiên bản {revision}, cũ hơn phiên bản {code} "
-            "mà khaosat này dùng: hãy chạy `khaosat init` để nâng cấp"
+            tr(
+                "cơ sở dữ liệu {database} có lược đồ phiên bản {revision}, cũ hơn phiên bản {code} "
+                "mà khaosat này dùng: hãy chạy `khaosat init` để nâng cấp",
+                database=shown,
+                revision=revision,
+                code=code,
+            )
         )
     raise DatabaseError(
-        f"cơ sở dữ liệu {shown} có lược đồ phiên bản {revision}, mới hơn phiên bản {code} "
-        "mà khaosat này dùng: hãy cài khaosat mới hơn"
+        tr(
+            "cơ sở dữ liệu {database} có lược đồ phiên bản {revision}, mới hơn phiên bản {code} "
+            "mà khaosat này dùng: hãy cài khaosat mới hơn",
+            database=shown,
+            revision=revision,
+            code=code,
+        )
     )
 
 
@@ -127,7 +138,13 @@ def problem(exc: sa.exc.DBAPIError, shown: str) -> str:
     """What went wrong, in one line for a person."""
     detail = " ".join(str(exc.orig).split())
     if MISSING_DATABASE.search(detail):
-        return f"cơ sở dữ liệu {shown} không tồn tại trên máy chủ: hãy tạo nó (createdb) rồi chạy `khaosat init`"
+        return tr(
+            "cơ sở dữ liệu {database} không tồn tại trên máy chủ: hãy tạo nó (createdb) rồi chạy `khaosat init`",
+            database=shown,
+        )
     if any(sign in detail.lower() for sign in NO_SERVER):
-        return f"không kết nối được máy chủ cơ sở dữ liệu {shown}: máy chủ chưa chạy hoặc không nhận kết nối"
-    return f"không dùng được cơ sở dữ liệu {shown}: {detail}"
+        return tr(
+            "không kết nối được máy chủ cơ sở dữ liệu {database}: máy chủ chưa chạy hoặc không nhận kết nối",
+            database=shown,
+        )
+    return tr("không dùng được cơ sở dữ liệu {database}: {detail}", database=shown, detail=detail)

@@ -33,10 +33,12 @@ from pydantic import (
 )
 
 from .errors import ConfigError
+from .language import N_, current, tr
 from .text import fold_words
 
 ENV_PREFIX = "KHAOSAT_"
 CONFIG_ENV = "KHAOSAT_CONFIG"
+LANGUAGE_ENV = "KHAOSAT_LANG"  # the reader's language, over [organization] language
 CRON_FIELDS = 5
 # The QR of a printed form holds <base_url>/K/<version>/<code> in 80 characters (survey/links.py):
 # 80 less "/K/", a 12-symbol version, "/" and an 8-symbol code.
@@ -72,7 +74,7 @@ class OrganizationSettings(Section):
     fax: str = ""
     website: str = ""
     timezone: str = "Asia/Ho_Chi_Minh"
-    language: Literal["vi", "en"] = "vi"  # the command's own words (help, usage errors); KHAOSAT_LANG overrides
+    language: Literal["vi", "en"] = "vi"  # what people read: messages, reports, emails; KHAOSAT_LANG overrides
 
     @field_validator("timezone")
     @classmethod
@@ -80,7 +82,7 @@ class OrganizationSettings(Section):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"không có múi giờ {value!r} (ví dụ 'Asia/Ho_Chi_Minh')") from exc
+            raise ValueError(tr("không có múi giờ {value} (ví dụ 'Asia/Ho_Chi_Minh')", value=repr(value))) from exc
         return value
 
     @property
@@ -124,7 +126,9 @@ class FaxSettings(Section):
     @classmethod
     def _has_placeholder(cls, value: str) -> str:
         if value and "{number}" not in value and "{e164}" not in value:
-            raise ValueError("phải chứa {number} hoặc {e164}, ví dụ '{number}@fax.example.vn'")
+            raise ValueError(
+                tr("phải chứa {number} hoặc {e164}, ví dụ '{number}@fax.example.vn'", number="{number}", e164="{e164}")
+            )
         return value
 
 
@@ -153,7 +157,8 @@ class RoundSettings(Section):
         try:
             date.fromisoformat(f"2024-{value}")
         except ValueError as exc:
-            raise ValueError(f"{value!r} không phải tháng-ngày dạng 'MM-DD', ví dụ '10-31'") from exc
+            problem = tr("{value} không phải tháng-ngày dạng 'MM-DD', ví dụ '10-31'", value=repr(value))
+            raise ValueError(problem) from exc
         return value
 
 
@@ -227,7 +232,9 @@ class CatalogueEntry(Section):
     @classmethod
     def _code_shape(cls, value: str) -> str:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", value):
-            raise ValueError(f"{value!r}: mã chỉ gồm chữ không dấu, số, '.', '-' hoặc '_', ví dụ \"QLCN\"")
+            raise ValueError(
+                tr("{value}: mã chỉ gồm chữ không dấu, số, '.', '-' hoặc '_', ví dụ \"QLCN\"", value=repr(value))
+            )
         return value
 
     @property
@@ -254,12 +261,15 @@ def _distinct_entries(kind: str, entries: list[UnitSettings] | list[ProcedureSet
     named: dict[str, str] = {}
     for entry in entries:
         if entry.code in codes:
-            raise ValueError(f"[[{kind}]]: mã {entry.code!r} có hai lần")
+            raise ValueError(tr("[[{kind}]]: mã {code} có hai lần", kind=kind, code=repr(entry.code)))
         codes.add(entry.code)
         for name in entry.names:
             other = named.setdefault(fold_words(name), entry.code)
             if other != entry.code:
-                raise ValueError(f"[[{kind}]]: tên “{name}” thuộc cả {other} lẫn {entry.code}")
+                raise ValueError(
+                    tr("[[{kind}]]: tên “{name}” thuộc cả {other} lẫn {code}", kind=kind, name=name, other=other,
+                       code=entry.code)
+                )  # fmt: skip
 
 
 class ReminderSettings(Section):
@@ -270,7 +280,7 @@ class ReminderSettings(Section):
     @classmethod
     def _increasing(cls, value: list[int]) -> list[int]:
         if any(day <= 0 for day in value) or value != sorted(set(value)):
-            raise ValueError("các số ngày dương, tăng dần, ví dụ [7, 14]")
+            raise ValueError(tr("các số ngày dương, tăng dần, ví dụ [7, 14]"))
         return value
 
 
@@ -296,7 +306,9 @@ class WebSettings(Section):
     def _device_names(cls, value: dict[str, str]) -> dict[str, str]:
         for device in value:
             if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,31}", device):
-                raise ValueError(f"tên thiết bị {device!r}: 1–32 ký tự gồm chữ thường không dấu, số hoặc '-'")
+                raise ValueError(
+                    tr("tên thiết bị {device}: 1–32 ký tự gồm chữ thường không dấu, số hoặc '-'", device=repr(device))
+                )
         return value
 
     @field_validator("base_url")
@@ -308,9 +320,17 @@ class WebSettings(Section):
             return value
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.hostname or any(c in value for c in "@?#"):
-            raise ValueError(f"{value!r}: cần địa chỉ http(s), không có '@', '?', '#'; ví dụ 'https://khaosat.gov.vn'")
+            raise ValueError(
+                tr(
+                    "{value}: cần địa chỉ http(s), không có '@', '?', '#'; ví dụ 'https://khaosat.gov.vn'",
+                    value=repr(value),
+                )
+            )
         if len(value) > MAX_BASE_URL:
-            raise ValueError(f"{value!r}: dài quá {MAX_BASE_URL} ký tự (mã QR của phiếu mang địa chỉ này và mã phiếu)")
+            raise ValueError(
+                tr("{value}: dài quá {limit} ký tự (mã QR của phiếu mang địa chỉ này và mã phiếu)", value=repr(value),
+                   limit=MAX_BASE_URL)
+            )  # fmt: skip
         return value
 
     @property
@@ -350,7 +370,7 @@ class ScheduleSettings(Section):
     def _crontab(cls, value: str) -> str:
         """The shape only (five fields); the daemon checks each field when it makes the trigger."""
         if value.strip() and len(value.split()) != CRON_FIELDS:
-            raise ValueError(f"{value!r}: dòng cron có 5 trường (phút giờ ngày tháng thứ)")
+            raise ValueError(tr("{value}: dòng cron có 5 trường (phút giờ ngày tháng thứ)", value=repr(value)))
         return value.strip()
 
 
@@ -384,9 +404,9 @@ class Settings(Section):
     def _rounds_distinct(self) -> Settings:
         names = [r.name for r in self.rounds]
         if len(set(names)) != len(names):
-            raise ValueError("[[rounds]]: tên các đợt phải khác nhau")
+            raise ValueError(tr("[[rounds]]: tên các đợt phải khác nhau"))
         if not self.rounds:
-            raise ValueError("[[rounds]]: cần ít nhất một đợt")
+            raise ValueError(tr("[[rounds]]: cần ít nhất một đợt"))
         return self
 
     @property
@@ -432,11 +452,17 @@ def unit_reference_warnings(settings: Settings, stored_unit_codes: Collection[st
         for code in codes:
             if code not in known:
                 close = difflib.get_close_matches(code, sorted(known), n=3)
-                guess = f" Có phải {' hay '.join(close)}?" if close else ""
+                guess = tr(" Có phải {codes}?", codes=tr(" hay ").join(close)) if close else ""
                 warnings.append(
-                    f"Cảnh báo: [report] {key} nêu đơn vị {code}, nhưng không có đơn vị nào mã {code} "
-                    f"(trong [[units]] của cấu hình hay trong hồ sơ đã nhập), nên khóa này không có tác dụng. "
-                    f"Các mã đơn vị đã biết: {shown or 'chưa có'}.{guess}"
+                    tr(
+                        "Cảnh báo: [report] {key} nêu đơn vị {code}, nhưng không có đơn vị nào mã {code} "
+                        "(trong [[units]] của cấu hình hay trong hồ sơ đã nhập), nên khóa này không có tác dụng. "
+                        "Các mã đơn vị đã biết: {known}.{guess}",
+                        key=key,
+                        code=code,
+                        known=shown or tr("chưa có"),
+                        guess=guess,
+                    )
                 )
     return warnings
 
@@ -454,10 +480,10 @@ def apply_env_overrides(data: dict[str, Any], environ: Mapping[str, str]) -> dic
         section, _, key = name[len(ENV_PREFIX) :].lower().partition("__")
         fields = Settings.model_fields
         if section not in fields or not isinstance(fields[section].default, Section):
-            raise ConfigError(f"{name}: cấu hình không có mục [{section}]")
+            raise ConfigError(tr("{name}: cấu hình không có mục [{section}]", name=name, section=section))
         section_type = type(fields[section].default)
         if key not in section_type.model_fields:
-            raise ConfigError(f"{name}: mục [{section}] không có khóa '{key}'")
+            raise ConfigError(tr("{name}: mục [{section}] không có khóa '{key}'", name=name, section=section, key=key))
         merged.setdefault(section, {})[key] = _parse_env_value(raw)
     return merged
 
@@ -481,34 +507,35 @@ def parse_settings(data: dict[str, Any], base_dir: Path, environ: Mapping[str, s
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
         problem = validation_problem(first["type"], first.get("ctx") or {}, first["msg"])
-        raise ConfigError(f"khóa cấu hình '{where}': {problem}" if where else problem) from exc
+        told = tr("khóa cấu hình '{where}': {problem}", where=where, problem=problem) if where else problem
+        raise ConfigError(told) from exc
     settings = _default_reply_to(_anchor_paths(settings, base_dir))
     return _resolve_secrets(settings, os.environ if environ is None else environ)
 
 
 _PROBLEMS = {
-    "extra_forbidden": "không có khóa này (xem config.toml mẫu)",
-    "missing": "thiếu, phải có",
-    "int_parsing": "phải là số nguyên",
-    "int_type": "phải là số nguyên",
-    "int_from_float": "phải là số nguyên",
-    "float_parsing": "phải là số",
-    "float_type": "phải là số",
-    "bool_parsing": "phải là true hoặc false",
-    "bool_type": "phải là true hoặc false",
-    "string_type": "phải là chuỗi trong ngoặc kép",
-    "list_type": 'phải là danh sách, ví dụ ["a", "b"]',
-    "dict_type": "phải là bảng, ví dụ { A = 1 }",
-    "model_type": "phải là một mục (bảng)",
-    "literal_error": "phải là {expected}",
-    "greater_than": "phải lớn hơn {gt}",
-    "greater_than_equal": "phải từ {ge} trở lên",
-    "less_than": "phải nhỏ hơn {lt}",
-    "less_than_equal": "phải từ {le} trở xuống",
-    "too_long": "nhiều nhất {max_length} phần tử",
-    "too_short": "ít nhất {min_length} phần tử",
-    "string_too_short": "không được để trống",
-    "string_too_long": "dài nhất {max_length} ký tự",
+    "extra_forbidden": N_("không có khóa này (xem config.toml mẫu)"),
+    "missing": N_("thiếu, phải có"),
+    "int_parsing": N_("phải là số nguyên"),
+    "int_type": N_("phải là số nguyên"),
+    "int_from_float": N_("phải là số nguyên"),
+    "float_parsing": N_("phải là số"),
+    "float_type": N_("phải là số"),
+    "bool_parsing": N_("phải là true hoặc false"),
+    "bool_type": N_("phải là true hoặc false"),
+    "string_type": N_("phải là chuỗi trong ngoặc kép"),
+    "list_type": N_('phải là danh sách, ví dụ ["a", "b"]'),
+    "dict_type": N_("phải là bảng, ví dụ { A = 1 }"),
+    "model_type": N_("phải là một mục (bảng)"),
+    "literal_error": N_("phải là {expected}"),
+    "greater_than": N_("phải lớn hơn {gt}"),
+    "greater_than_equal": N_("phải từ {ge} trở lên"),
+    "less_than": N_("phải nhỏ hơn {lt}"),
+    "less_than_equal": N_("phải từ {le} trở xuống"),
+    "too_long": N_("nhiều nhất {max_length} phần tử"),
+    "too_short": N_("ít nhất {min_length} phần tử"),
+    "string_too_short": N_("không được để trống"),
+    "string_too_long": N_("dài nhất {max_length} ký tự"),
 }
 _TOML_PHRASES = (
     (re.compile(r"\(at line (\d+), column (\d+)\)"), r"(dòng \1, cột \2)"),
@@ -529,15 +556,18 @@ def validation_problem(kind: str, context: Mapping[str, Any], english: str) -> s
     template = _PROBLEMS.get(kind)
     if template is None:
         return english
-    values = {key: str(value).replace(" or ", " hoặc ") for key, value in context.items()}
+    joining = " or " if current() == "en" else " hoặc "
+    values = {key: str(value).replace(" or ", joining) for key, value in context.items()}
     try:
-        return template.format(**values)
+        return tr(template, **values)
     except KeyError:
         return english
 
 
 def toml_problem(english: str) -> str:
     """tomllib's message with its place and the common mistakes in Vietnamese (others stay as tomllib says)."""
+    if current() == "en":
+        return english
     for pattern, replacement in _TOML_PHRASES:
         english = pattern.sub(replacement, english)
     return english
@@ -589,11 +619,20 @@ def load_settings(path: Path | None, environ: Mapping[str, str] | None = None) -
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
-            raise ConfigError(f"không tìm thấy tệp cấu hình: {path}") from exc
+            raise ConfigError(tr("không tìm thấy tệp cấu hình: {path}", path=path)) from exc
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: không phải TOML hợp lệ: {toml_problem(str(exc))}") from exc
+            problem = toml_problem(str(exc))
+            raise ConfigError(tr("{path}: không phải TOML hợp lệ: {problem}", path=path, problem=problem)) from exc
         base_dir = path.resolve().parent
-    return parse_settings(apply_env_overrides(data, environ), base_dir, environ)
+    return parse_settings(with_language_override(apply_env_overrides(data, environ), environ), base_dir, environ)
+
+
+def with_language_override(data: dict[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
+    """``KHAOSAT_LANG`` (``en``, ``en_US.UTF-8``, ``vi``) over ``[organization] language``, as the CLI reads it."""
+    wanted = environ.get(LANGUAGE_ENV, "").strip().lower()[:2]
+    if wanted:
+        data = {**data, "organization": {**data.get("organization", {}), "language": "en" if wanted == "en" else "vi"}}
+    return data
 
 
 def resolve_secret(env_name: str, environ: Mapping[str, str]) -> str:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from ..language import tr
 from .common import ConfigOption, JsonOption, handled, open_database, print_json, say
 
 app = typer.Typer(help="Khóa API của các hệ thống gọi API hồ sơ (hệ thống một cửa).", no_args_is_help=True)
@@ -24,7 +25,7 @@ def apikey_add(name: NameArgument, config: ConfigOption = None) -> None:
     settings = load_settings(config)
     with open_database(settings) as engine, Session(engine) as session:
         key = add_key(session, name)
-    say(f"Khóa API của {name} (chỉ hiện lần này, hãy lưu ngay vào hệ thống gọi):")
+    say(tr("Khóa API của {name} (chỉ hiện lần này, hãy lưu ngay vào hệ thống gọi):", name=name))
     say(key)
 
 
@@ -53,10 +54,10 @@ def apikey_list(config: ConfigOption = None, as_json: JsonOption = False) -> Non
         print_json(rows)
         return
     if not rows:
-        say("Chưa có khóa API nào (tạo: khaosat apikey add TÊN).")
+        say(tr("Chưa có khóa API nào (tạo: khaosat apikey add TÊN)."))
     for row in rows:
-        state = f"đã khóa {row['disabled_at']}" if row["disabled_at"] else "đang dùng"
-        say(f"{row['name']}: tạo {row['created_at']}, {state}")
+        state = tr("đã khóa {when}", when=row["disabled_at"]) if row["disabled_at"] else tr("đang dùng")
+        say(tr("{name}: tạo {created}, {state}", name=row["name"], created=row["created_at"], state=state))
 
 
 @app.command("disable")
@@ -71,4 +72,8 @@ def apikey_disable(name: NameArgument, config: ConfigOption = None) -> None:
     settings = load_settings(config)
     with open_database(settings) as engine, Session(engine) as session:
         changed = disable_key(session, name)
-    say(f"Đã khóa khóa API của {name}." if changed else f"Khóa API của {name} đã bị khóa từ trước.")
+    say(
+        tr("Đã khóa khóa API của {name}.", name=name)
+        if changed
+        else tr("Khóa API của {name} đã bị khóa từ trước.", name=name)
+    )

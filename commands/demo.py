@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from ..language import tr
 from .common import console, handled
 
 
@@ -34,32 +35,48 @@ def demo(
     from ..reports.rates_format import rates_table
 
     folder = workspace or Path(tempfile.mkdtemp(prefix="khaosat-demo-"))
-    with console.status("Đang chạy thử: nhập hồ sơ, gửi phiếu, nhận phiếu trả về, đếm tỷ lệ…"):
+    with console.status(tr("Đang chạy thử: nhập hồ sơ, gửi phiếu, nhận phiếu trả về, đếm tỷ lệ…")):
         result = run_demo(folder, smtp_port=_free_port())
     console.print(
-        f"Đã gửi {result.mail['email']} email và {result.mail['fax']} fax; "
-        f"{result.dispatch.paper_waiting} phiếu giấy in gửi bưu điện."
+        tr(
+            "Đã gửi {email} email và {fax} fax; {paper} phiếu giấy in gửi bưu điện.",
+            email=result.mail["email"],
+            fax=result.mail["fax"],
+            paper=result.dispatch.paper_waiting,
+        )
     )
     replies = result.replies
     console.print(
-        f"Người nộp trả lời: {replies['pdf']} PDF điền trên máy, {replies['paper']} phiếu giấy quét, "
-        f"{replies['bounce']} thư báo lỗi, {replies['autoreply']} thư trả lời tự động."
+        tr(
+            "Người nộp trả lời: {pdf} PDF điền trên máy, {paper} phiếu giấy quét, {bounce} thư báo lỗi, "
+            "{autoreply} thư trả lời tự động.",
+            pdf=replies["pdf"],
+            paper=replies["paper"],
+            bounce=replies["bounce"],
+            autoreply=replies["autoreply"],
+        )
     )
     intake = result.intake
     console.print(
-        f"Tiếp nhận: {intake.responses} phiếu ghi nhận, {intake.review} mục chờ người xem, "
-        f"{intake.bounces} thư báo lỗi, {intake.autoreplies} trả lời tự động."
+        tr(
+            "Tiếp nhận: {responses} phiếu ghi nhận, {review} mục chờ người xem, {bounces} thư báo lỗi, "
+            "{autoreplies} trả lời tự động.",
+            responses=intake.responses,
+            review=intake.review,
+            bounces=intake.bounces,
+            autoreplies=intake.autoreplies,
+        )
     )
     console.print(rates_table(result.rates))
     render_audit(result.audit, console)
-    console.print(f"\nXem kết quả trong [bold]{result.workspace}[/]:")
+    console.print("\n" + tr("Xem kết quả trong [bold]{folder}[/]:", folder=result.workspace))
     config_path = result.workspace / "config.toml"
     shown = [
-        ("mailboxes/", "thư đã gửi cho người nộp và Ban ISO (.eml)"),
-        ("scans/processed, review/", "phiếu trả về đã đọc, và những gì cần người xem"),
-        (result.status_pdf.name, "báo cáo tiến độ gửi Ban ISO (PDF)"),
-        *([(result.print_file.name, "lô in gửi bưu điện (trang địa chỉ + phiếu)")] if result.print_file else []),
-        ("config.toml", f"cấu hình; thử: khaosat report rates --config {config_path}"),
+        ("mailboxes/", tr("thư đã gửi cho người nộp và Ban ISO (.eml)")),
+        ("scans/processed, review/", tr("phiếu trả về đã đọc, và những gì cần người xem")),
+        (result.status_pdf.name, tr("báo cáo tiến độ gửi Ban ISO (PDF)")),
+        *([(result.print_file.name, tr("lô in gửi bưu điện (trang địa chỉ + phiếu)"))] if result.print_file else []),
+        ("config.toml", tr("cấu hình; thử: khaosat report rates --config {path}", path=config_path)),
     ]
     for name, what in shown:
         console.print(f"  {escape(name):<24} {what}", highlight=False)
@@ -72,11 +89,13 @@ def _serve_form(workspace: Path) -> None:
     from ..demo.run import demo_web
 
     with demo_web(workspace, _free_port()) as link:
-        console.print(f"\nBiểu mẫu trực tuyến của một phiếu chưa trả lời: [bold]{link}[/]  (Ctrl+C để dừng)")
+        console.print(
+            "\n" + tr("Biểu mẫu trực tuyến của một phiếu chưa trả lời: [bold]{link}[/]  (Ctrl+C để dừng)", link=link)
+        )
         try:
             threading.Event().wait()
         except KeyboardInterrupt:
-            console.print("Đã dừng biểu mẫu trực tuyến.")
+            console.print(tr("Đã dừng biểu mẫu trực tuyến."))
 
 
 def _free_port() -> int:

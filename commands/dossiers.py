@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
+from ..language import N_, tr, tr_each
 from .common import ConfigOption, JsonOption, console, handled, open_database, print_json
 
 app = typer.Typer(help="Hồ sơ TTHC: nhập từ tệp xuất của hệ thống một cửa.", no_args_is_help=True)
@@ -64,11 +65,16 @@ def dossiers_inbox(config: ConfigOption = None, as_json: JsonOption = False) -> 
         )
         return
     if not results:
-        console.print(f"Không có tệp nào chờ nhập trong {settings.dossiers.inbox_dir}.", markup=False)
+        console.print(tr("Không có tệp nào chờ nhập trong {folder}.", folder=settings.dossiers.inbox_dir), markup=False)
     for result in results:
         if result.report is None:
             console.print(
-                f"[red]✗[/] {escape(result.file)}: không nhập được — {escape(result.reason)}", highlight=False
+                tr(
+                    "[red]✗[/] {file}: không nhập được — {reason}",
+                    file=escape(result.file),
+                    reason=escape(result.reason),
+                ),
+                highlight=False,
             )
         else:
             console.print(f"[green]✓[/] {escape(result.file)}:", highlight=False)
@@ -82,17 +88,23 @@ def print_import_report(report: Any) -> None:
     from rich.table import Table
 
     console.print(
-        f"Hồ sơ mới: [bold green]{report.new}[/]; cập nhật: [bold]{report.updated}[/]; "
-        f"không đổi: {report.unchanged}; dòng bị từ chối: [bold red]{len(report.rejected)}[/]; "
-        f"cảnh báo: {len(report.warnings)}."
+        tr(
+            "Hồ sơ mới: [bold green]{new}[/]; cập nhật: [bold]{updated}[/]; không đổi: {unchanged}; "
+            "dòng bị từ chối: [bold red]{rejected}[/]; cảnh báo: {warnings}.",
+            new=report.new,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            rejected=len(report.rejected),
+            warnings=len(report.warnings),
+        )
     )
-    for title, notes in (("Dòng bị từ chối", report.rejected), ("Cảnh báo", report.warnings)):
+    for title, notes in ((N_("Dòng bị từ chối"), report.rejected), (N_("Cảnh báo"), report.warnings)):
         if notes:
-            table = Table(title=title, title_justify="left")
-            for column in ("Tệp", "Dòng", "Lý do"):
+            table = Table(title=tr(title), title_justify="left")
+            for column in tr_each("Tệp", "Dòng", "Lý do"):
                 table.add_column(column)
             for note in notes[:SHOWN_NOTES]:
                 table.add_row(escape(note.file), str(note.row), escape(note.reason))
             console.print(table)
             if len(notes) > SHOWN_NOTES:
-                console.print(f"… và {len(notes) - SHOWN_NOTES} dòng nữa (xem đủ với --json).")
+                console.print(tr("… và {count} dòng nữa (xem đủ với --json).", count=len(notes) - SHOWN_NOTES))

@@ -122,6 +122,11 @@ ENGLISH: dict[str, str] = {
     ),
     "Từ chối mục, kèm lý do.": "Reject the item, with the reason.",
     "Hai phiếu khác nhau: tính phiếu nào.": "Two different replies: which one counts.",
+    "Ghép các trang phiếu của mục vào phiếu trả lời đang được tính của hồ sơ "
+    "(trang gửi riêng, hoặc đọc lại khác); mục chưa gắn phiếu: thêm --survey MÃ.": (
+        "Merge the item's form pages into the reply its survey counts (a page sent apart, or read again "
+        "differently); an item tied to no survey: add --survey CODE."
+    ),
     "Lỗi khi xử lý: xử lý lại thư đã lưu (sau khi sửa lỗi).": (
         "Processing failed: process the archived message again (after the fix)."
     ),
@@ -131,9 +136,14 @@ ENGLISH: dict[str, str] = {
         "Personal data: erased when its time is up; what is held about one person."
     ),
     "Chỉ cho biết sẽ xoá những gì, không xoá.": "Only say what would be erased; erase nothing.",
-    "Xoá tên, email, điện thoại, fax, địa chỉ, thư và tệp quét gốc của các đợt đóng quá [privacy] retain_days ngày.": (
+    (
+        "Xoá tên, email, điện thoại, fax, địa chỉ, thư và tệp quét gốc của các đợt đóng quá "
+        "[privacy] retain_days ngày,\nvà các tệp hồ sơ xuất đã nhập (cùng báo cáo nhập) "
+        "cũ quá [privacy] retain_days ngày."
+    ): (
         "Erase the names, emails, phones, faxes, addresses and the raw messages and scans of the rounds "
-        "closed more than [privacy] retain_days days ago."
+        "closed more than [privacy] retain_days days ago,\n"
+        "and the imported dossier exports (with their import reports) older than [privacy] retain_days days."
     ),
     "Mọi dữ liệu đang lưu về người nộp một hồ sơ: thông tin liên hệ, phiếu, thư đã gửi, phiếu trả lời, tệp.": (
         "Everything held about a dossier's applicant: contact data, the survey, messages sent, replies, files."

@@ -13,7 +13,8 @@ Vietnamese, and shows usage errors itself, in Vietnamese. Help is written plainl
 
 English: typer's words stay as they are, and the help texts of our commands, written in
 Vietnamese, are looked up in ``english.ENGLISH``; a text missing there stays Vietnamese.
-What the verbs print (their results and messages) is Vietnamese in both.
+What the verbs print, the reports and the emails speak the same language: ``language.tr``.
+Which language: ``language.resolve_language``, once per invocation, in ``KhaosatGroup.main``.
 """
 
 from __future__ import annotations
@@ -21,12 +22,8 @@ from __future__ import annotations
 import os
 import re
 import sys
-import tomllib
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
-from pathlib import Path
-from typing import Any, Literal
+from collections.abc import Sequence
+from typing import Any
 
 import typer
 from typer._click.core import Command  # typer ≥ 0.29 vendors click: these are its classes
@@ -34,12 +31,9 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageErro
 from typer._click.formatting import HelpFormatter
 from typer.core import TyperGroup
 
+from ..language import current as language
+from ..language import resolve_language, speaking
 from .english import ENGLISH
-
-Language = Literal["vi", "en"]
-LANGUAGE_ENV = "KHAOSAT_LANG"
-CONFIG_ENV = "KHAOSAT_CONFIG"
-_active: ContextVar[Language | None] = ContextVar("khaosat_language", default=None)
 
 # typer's words in its help pages and their Vietnamese.
 HEADINGS = {"Usage": "Cách dùng", "Options": "Tùy chọn", "Arguments": "Đối số", "Commands": "Lệnh"}
@@ -101,51 +95,6 @@ VALUE_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 WORDS = {"Lỗi": "Error", "Xem trợ giúp": "See the help", "Đã dừng.": "Aborted."}
-
-
-# -- which language -------------------------------------------------------------------
-
-
-def resolve_language(args: Sequence[str], environ: Mapping[str, str]) -> Language:
-    """``KHAOSAT_LANG``, else ``[organization] language`` of the configuration named, else Vietnamese."""
-    wanted = environ.get(LANGUAGE_ENV) or environ.get("KHAOSAT_ORGANIZATION__LANGUAGE") or _configured(args, environ)
-    return "en" if wanted.strip().lower()[:2] == "en" else "vi"
-
-
-def _configured(args: Sequence[str], environ: Mapping[str, str]) -> str:
-    path = _config_argument(args) or environ.get(CONFIG_ENV, "")
-    if not path:
-        return ""
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return ""  # the verb will say what is wrong with the file, in Vietnamese
-    organization = data.get("organization")
-    language = organization.get("language") if isinstance(organization, dict) else None
-    return language if isinstance(language, str) else ""
-
-
-def _config_argument(args: Sequence[str]) -> str:
-    for position, arg in enumerate(args):
-        if arg in ("--config", "-c") and position + 1 < len(args):
-            return args[position + 1]
-        if arg.startswith("--config="):
-            return arg.partition("=")[2]
-    return ""
-
-
-def language() -> Language:
-    """The language of this invocation (set by ``KhaosatGroup.main``), else the environment's."""
-    return _active.get() or resolve_language((), os.environ)
-
-
-@contextmanager
-def speaking(chosen: Language) -> Iterator[None]:
-    token = _active.set(chosen)
-    try:
-        yield
-    finally:
-        _active.reset(token)
 
 
 def word(vietnamese: str) -> str:

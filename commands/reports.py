@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..language import tr
 from .common import ConfigOption, console, handled, open_database, print_json
 
 if TYPE_CHECKING:
@@ -98,7 +99,9 @@ def report_status(
             result = send_status(engine, settings)
         if output:
             output.write_bytes(result.pdf_path.read_bytes())
-        sent = f"Đã gửi “{result.subject}” tới {', '.join(result.recipients)}; bản PDF: {result.pdf_path}"
+        recipients = ", ".join(result.recipients)
+        sent = tr("Đã gửi “{subject}” tới {recipients}; bản PDF: {path}", subject=result.subject, recipients=recipients,
+                  path=result.pdf_path)  # fmt: skip
         console.print(sent, markup=False, highlight=False)
         return
     from sqlmodel import Session
@@ -112,15 +115,20 @@ def report_status(
     for table in console_tables(view, console.width):
         console.print(table)
     if not view.rounds:
-        console.print("Hiện chưa có đợt khảo sát nào có hồ sơ.")
+        console.print(tr("Hiện chưa có đợt khảo sát nào có hồ sơ."))
     console.print(
-        f"Phiếu chờ xem xét: {view.review_open}; thư gửi chưa rõ kết quả: {view.uncertain}; đã gửi lại: {view.resent}"
+        tr(
+            "Phiếu chờ xem xét: {review}; thư gửi chưa rõ kết quả: {uncertain}; đã gửi lại: {resent}",
+            review=view.review_open,
+            uncertain=view.uncertain,
+            resent=view.resent,
+        )
     )
     if output:
         from ..reports.pdf import status_pdf  # reportlab only when a PDF is asked for
 
         output.write_bytes(status_pdf(view))
-        console.print(f"Đã ghi {output}", markup=False, highlight=False)
+        console.print(tr("Đã ghi {path}", path=output), markup=False, highlight=False)
 
 
 class RoundFormat(enum.StrEnum):
@@ -159,7 +167,7 @@ def report_round(
     settings = load_settings(config)
     if output_format is RoundFormat.json:
         if send:
-            raise typer.BadParameter("--format json chỉ in ra, không gửi thư", param_hint="--send")
+            raise typer.BadParameter(tr("--format json chỉ in ra, không gửi thư"), param_hint="--send")
         print_json(_round_json(settings, round_name))
         return
     from ..mailer.round_report import send_round_report, write_round_report
@@ -168,4 +176,6 @@ def report_round(
         result = (send_round_report if send else write_round_report)(engine, settings, round_name)
     console.print(f"{result.subject}: {result.pdf_path}, {result.xlsx_path}", markup=False, highlight=False)
     if result.recipients:
-        console.print(f"Đã gửi tới {', '.join(result.recipients)}", markup=False, highlight=False)
+        console.print(
+            tr("Đã gửi tới {recipients}", recipients=", ".join(result.recipients)), markup=False, highlight=False
+        )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import KhaosatError
+from ..language import tr
 from .common import ConfigOption, JsonOption, console, err_console, handled, open_database, print_json
 
 if TYPE_CHECKING:
@@ -55,8 +56,12 @@ def template(
     try:
         output.write_bytes(data)
     except OSError as exc:
-        raise KhaosatError(f"không ghi được {output}: {exc.strerror}") from exc
-    console.print(f"Đã ghi {output}: mẫu đợt {period.name}, {len(pairs)} hàng điền sẵn.", markup=False, soft_wrap=True)
+        raise KhaosatError(tr("không ghi được {file}: {problem}", file=output, problem=exc.strerror)) from exc
+    console.print(
+        tr("Đã ghi {file}: mẫu đợt {round}, {rows} hàng điền sẵn.", file=output, round=period.name, rows=len(pairs)),
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 @app.command("import")
@@ -84,7 +89,7 @@ def import_results(
     try:
         data = file.read_bytes()
     except OSError as exc:
-        raise KhaosatError(f"không đọc được {file}: {exc.strerror}") from exc
+        raise KhaosatError(tr("không đọc được {file}: {problem}", file=file, problem=exc.strerror)) from exc
     actor = by or os.environ.get("USER") or settings.intake.operator
     try:
         results = _read(data, settings)
@@ -106,7 +111,7 @@ def _read(data: bytes, settings: Settings) -> SubunitResults:
         return results_from_xlsx(data, questionnaire, settings.rounds)
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
         return results_from_json_bytes(data, questionnaire, settings.rounds)
-    raise SubunitFileError(["Tệp: không phải bảng tính .xlsx, cũng không phải tệp JSON của khaosat report round"])
+    raise SubunitFileError([tr("Tệp: không phải bảng tính .xlsx, cũng không phải tệp JSON của khaosat report round")])
 
 
 def _store(settings: Settings, results: SubunitResults, name: str, sha256: str, actor: str) -> Stored:
@@ -146,7 +151,7 @@ def _refused(file: Path, problems: list[str], as_json: bool) -> None:
         err_console.print(problem, markup=False, highlight=False, soft_wrap=True)
     from .i18n import word
 
-    summary = f"{word('Lỗi')}: {file.name} có {len(problems)} lỗi; chưa nhập gì."
+    summary = f"{word('Lỗi')}: " + tr("{file} có {count} lỗi; chưa nhập gì.", file=file.name, count=len(problems))
     err_console.print(summary, markup=False, highlight=False, soft_wrap=True)
 
 
@@ -168,17 +173,25 @@ def _print(results: SubunitResults, stored: Stored, file: Path, actor: str, as_j
     if as_json:
         print_json(summary)
         return
-    replaced = f" (thay lần nhập trước, SHA-256 {stored.replaced[:12]}…)" if stored.replaced else ""
+    replaced = tr(" (thay lần nhập trước, SHA-256 {sha256}…)", sha256=stored.replaced[:12]) if stored.replaced else ""
     console.print(
-        f"Đã nhập kết quả của “{results.subunit}”, đợt {results.round_name}: {summary['rows']} hàng, "
-        f"{summary['sent']} phiếu đã gửi, {summary['returned']} phiếu thu về{replaced}.",
+        tr(
+            "Đã nhập kết quả của “{subunit}”, đợt {round}: {rows} hàng, {sent} phiếu đã gửi, "
+            "{returned} phiếu thu về{replaced}.",
+            subunit=results.subunit,
+            round=results.round_name,
+            rows=summary["rows"],
+            sent=summary["sent"],
+            returned=summary["returned"],
+            replaced=replaced,
+        ),
         markup=False,
         highlight=False,
         soft_wrap=True,
     )
     for pair in stored.overlaps:
         console.print(
-            f"Chú ý: Sở cũng đã tự đếm hồ sơ của {pair} trong đợt này; kiểm tra để không tính hai lần.",
+            tr("Chú ý: Sở cũng đã tự đếm hồ sơ của {pair} trong đợt này; kiểm tra để không tính hai lần.", pair=pair),
             style="yellow",
             markup=False,
             highlight=False,

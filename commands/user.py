@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import KhaosatError
+from ..language import tr, tr_each
 from .common import ConfigOption, FormatOption, TableOrJson, console, handled, open_database, print_json, say
 
 if TYPE_CHECKING:
@@ -41,9 +42,9 @@ def read_password(from_stdin: bool) -> str:
     """The new password: one line of stdin, or typed twice at the terminal, the two the same."""
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("Mật khẩu mới: ")
-    if getpass.getpass("Nhập lại mật khẩu: ") != first:
-        raise KhaosatError("hai lần nhập mật khẩu không giống nhau; không thay đổi gì")
+    first = getpass.getpass(tr("Mật khẩu mới: "))
+    if getpass.getpass(tr("Nhập lại mật khẩu: ")) != first:
+        raise KhaosatError(tr("hai lần nhập mật khẩu không giống nhau; không thay đổi gì"))
     return first
 
 
@@ -86,7 +87,10 @@ def add(
             now=utcnow(),
         )
         session.commit()
-    say(f"Đã thêm tài khoản {name} (vai trò {role.value}{f', đơn vị {unit}' if unit else ''}).")
+    if unit:
+        say(tr("Đã thêm tài khoản {name} (vai trò {role}, đơn vị {unit}).", name=name, role=role.value, unit=unit))
+    else:
+        say(tr("Đã thêm tài khoản {name} (vai trò {role}).", name=name, role=role.value))
 
 
 @app.command("passwd")
@@ -104,7 +108,7 @@ def passwd(name: NameArgument, password_stdin: PasswordStdin = False, config: Co
     with open_database(settings) as engine, Session(engine) as session:
         set_password(session, name, password, actor=actor(), now=utcnow())
         session.commit()
-    say(f"Đã đổi mật khẩu của {name}; các phiên đăng nhập cũ đã kết thúc.")
+    say(tr("Đã đổi mật khẩu của {name}; các phiên đăng nhập cũ đã kết thúc.", name=name))
 
 
 @app.command("disable")
@@ -121,7 +125,7 @@ def disable(name: NameArgument, config: ConfigOption = None) -> None:
     with open_database(settings) as engine, Session(engine) as session:
         disable_account(session, name, actor=actor(), now=utcnow())
         session.commit()
-    say(f"Đã khóa tài khoản {name}.")
+    say(tr("Đã khóa tài khoản {name}.", name=name))
 
 
 @app.command("list")
@@ -145,9 +149,9 @@ def list_accounts(config: ConfigOption = None, output_format: FormatOption = Tab
     if output_format == TableOrJson.json:
         print_json(rows)
         return
-    table = Table("Tên", "Vai trò", "Đơn vị", "Trạng thái")
+    table = Table(*tr_each("Tên", "Vai trò", "Đơn vị", "Trạng thái"))
     for a in accounts:
-        table.add_row(a.name, str(a.role), Text(a.unit_code), "đã khóa" if a.disabled_at else "đang dùng")
+        table.add_row(a.name, str(a.role), Text(a.unit_code), tr("đã khóa") if a.disabled_at else tr("đang dùng"))
     console.print(table, highlight=False)
     if not rows:
-        say("Chưa có tài khoản nào: khaosat user add TÊN --role admin")
+        say(tr("Chưa có tài khoản nào: khaosat user add TÊN --role admin"))

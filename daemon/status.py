@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from ..database import schema_revision
+from ..language import N_, current, tr, tr_each
 from ..leases import holder_alive
 from ..mailer.returnpath import bounce_routing_warning
 from ..models import JobRun, Lock, Unit
@@ -116,34 +117,39 @@ def _isoformat(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-STATE_NAMES = {
-    "ok": "[green]xong[/]",
-    "failed": "[red]lỗi[/]",
-    "running": "[yellow]đang chạy[/]",
-    "interrupted": "[red]bị ngắt[/]",
+STATE_NAMES = {  # rich markup around a Vietnamese template
+    "ok": ("green", N_("xong")),
+    "failed": ("red", N_("lỗi")),
+    "running": ("yellow", N_("đang chạy")),
+    "interrupted": ("red", N_("bị ngắt")),
 }
 QUEUE_NAMES = {
-    "outbox_pending": "Phiếu chờ gửi (email, fax)",
-    "outbox_claimed": "Phiếu đang gửi",
-    "outbox_uncertain": "Phiếu gửi không rõ kết quả (chờ gửi lại, hoặc người kiểm tra)",
-    "outbox_resent": "Phiếu đã gửi lại sau khi không rõ kết quả",
-    "paper_waiting": "Phiếu giấy chờ in (bưu điện, tại quầy)",
-    "paper_unconfirmed": "Phiếu giấy đã in, chờ xác nhận đã gửi (khaosat print --confirm)",
-    "review_open": "Mục chờ người xem lại",
-    "uncertain_answers": "Phiếu có câu trả lời chưa chắc chắn",
+    "outbox_pending": N_("Phiếu chờ gửi (email, fax)"),
+    "outbox_claimed": N_("Phiếu đang gửi"),
+    "outbox_uncertain": N_("Phiếu gửi không rõ kết quả (chờ gửi lại, hoặc người kiểm tra)"),
+    "outbox_resent": N_("Phiếu đã gửi lại sau khi không rõ kết quả"),
+    "paper_waiting": N_("Phiếu giấy chờ in (bưu điện, tại quầy)"),
+    "paper_unconfirmed": N_("Phiếu giấy đã in, chờ xác nhận đã gửi (khaosat print --confirm)"),
+    "review_open": N_("Mục chờ người xem lại"),
+    "uncertain_answers": N_("Phiếu có câu trả lời chưa chắc chắn"),
 }
+
+
+def _state(state: str) -> str:
+    colour, name = STATE_NAMES[state]
+    return f"[{colour}]{escape(tr(name))}[/]"
 
 
 def render_status(data: dict[str, Any], console: Console, zone: tzinfo) -> None:
     """``collect_status``'s data as tables for people, times in the organisation's zone."""
-    table = Table(title="Công việc của dịch vụ nền", title_justify="left")
-    for column in ("Việc", "Lịch", "Lần chạy cuối", "Kết quả", "Số giây", "Tóm tắt", "Lần tới"):
+    table = Table(title=tr("Công việc của dịch vụ nền"), title_justify="left")
+    for column in tr_each("Việc", "Lịch", "Lần chạy cuối", "Kết quả", "Số giây", "Tóm tắt", "Lần tới"):
         table.add_column(column)
     for job in data["jobs"]:
         last = job["last_run"] or {}
-        state = STATE_NAMES.get(last.get("state", ""), "—")
+        state = _state(last["state"]) if last.get("state") in STATE_NAMES else "—"
         if job["running_on"]:
-            state = f"[yellow]đang chạy[/] ({escape(job['running_on'])})"
+            state = f"{_state('running')} ({escape(job['running_on'])})"
         table.add_row(
             job["name"],
             escape(job["schedule"]),
@@ -151,58 +157,74 @@ def render_status(data: dict[str, Any], console: Console, zone: tzinfo) -> None:
             state,
             f"{last['duration_seconds']:.1f}" if last.get("duration_seconds") is not None else "—",
             escape(summary_text(last.get("summary") or {})),
-            _local(job["next_run"], zone) if job["next_run"] else "khi khởi động" if job["schedule"] != "tắt" else "—",
+            _local(job["next_run"], zone)
+            if job["next_run"]
+            else tr("khi khởi động")
+            if job["schedule"] != "tắt"
+            else "—",
         )
     console.print(table)
     for key, count in data["queues"].items():
-        console.print(f"{QUEUE_NAMES[key]}: [bold]{count}[/]")
+        console.print(f"{escape(tr(QUEUE_NAMES[key]))}: [bold]{count}[/]")
     for error in data["last_errors"]:
         when = _local(error["at"], zone)
-        console.print(f"[red]Lỗi[/] {error['job']} lúc {when}: {escape(error['error'])}", highlight=False)
-    console.print(f"Lược đồ cơ sở dữ liệu: phiên bản {data['schema']}, đúng với khaosat này", highlight=False)
+        console.print(
+            f"[red]{escape(tr('Lỗi'))}[/] "
+            + escape(tr("{job} lúc {when}: {error}", job=error["job"], when=when, error=error["error"])),
+            highlight=False,
+        )
+    console.print(
+        escape(tr("Lược đồ cơ sở dữ liệu: phiên bản {revision}, đúng với khaosat này", revision=data["schema"])),
+        highlight=False,
+    )
     for warning in data["warnings"]:
         console.print(warning, style="yellow", markup=False, highlight=False)
 
 
 def _local(moment: str | None, zone: tzinfo) -> str:
-    """A stored UTC time in the organisation's zone, with the zone's name: "02/03/2026 08:00:00 +07"."""
-    return datetime.fromisoformat(moment).astimezone(zone).strftime("%d/%m/%Y %H:%M:%S %Z") if moment else "—"
+    """A stored UTC time in the organisation's zone, with the zone's name: "02/03/2026 08:00:00 +07"
+    (English: "2026-03-02 08:00:00 +07")."""
+    shape = "%Y-%m-%d %H:%M:%S %Z" if current() == "en" else "%d/%m/%Y %H:%M:%S %Z"
+    return datetime.fromisoformat(moment).astimezone(zone).strftime(shape) if moment else "—"
 
 
 # The counts the jobs record (their reports' fields), as a person reads them in `khaosat status`.
 SUMMARY_LABELS = {
-    "files": "tệp",
-    "rejected_files": "tệp bị từ chối",
-    "new": "hồ sơ mới",
-    "updated": "hồ sơ cập nhật",
-    "rejected_rows": "dòng bị từ chối",
-    "queued": "phiếu đưa vào hàng chờ",
-    "skipped": "hồ sơ bỏ qua",
-    "sent": "đã gửi",
-    "retried": "chờ gửi lại",
-    "failed": "thất bại",
-    "uncertain": "không rõ đã gửi",
-    "resent": "gửi lại",
-    "released": "trả về hàng chờ",
-    "paper_waiting": "phiếu giấy chờ in",
-    "cancelled": "nhắc hủy",
-    "stopped": "dừng giữa chừng",
-    "received": "thư/tệp mới",
-    "repeated": "thư/tệp đã xử lý trước",
-    "responses": "phiếu ghi nhận",
-    "duplicates": "phiếu trùng",
-    "review": "chờ người xem",
-    "bounces": "thư báo lỗi gửi",
-    "autoreplies": "trả lời tự động",
-    "fax_reports": "báo cáo fax",
-    "by_channel": "theo kênh",
-    "dossiers": "hồ sơ",
-    "units_without_head": "đơn vị chưa có người nhận",
-    "recipients": "người nhận",
-    "rounds": "đợt",
-    "round": "đợt",
-    "snapshot_rows": "dòng số liệu",
-    "subject": "tiêu đề",
+    "files": N_("tệp"),
+    "rejected_files": N_("tệp bị từ chối"),
+    "new": N_("hồ sơ mới"),
+    "updated": N_("hồ sơ cập nhật"),
+    "rejected_rows": N_("dòng bị từ chối"),
+    "queued": N_("phiếu đưa vào hàng chờ"),
+    "skipped": N_("hồ sơ bỏ qua"),
+    "sent": N_("đã gửi"),
+    "retried": N_("chờ gửi lại"),
+    "failed": N_("thất bại"),
+    "uncertain": N_("không rõ đã gửi"),
+    "resent": N_("gửi lại"),
+    "released": N_("trả về hàng chờ"),
+    "paper_waiting": N_("phiếu giấy chờ in"),
+    "cancelled": N_("nhắc hủy"),
+    "stopped": N_("dừng giữa chừng"),
+    "received": N_("thư/tệp mới"),
+    "repeated": N_("thư/tệp đã xử lý trước"),
+    "responses": N_("phiếu ghi nhận"),
+    "duplicates": N_("phiếu trùng"),
+    "pages_joined": N_("trang ghép vào phiếu đã nhận"),
+    "dropped_files": N_("tệp hồ sơ xuất đã xoá"),
+    "raw_files": N_("tệp gốc đã xoá"),
+    "review": N_("chờ người xem"),
+    "bounces": N_("thư báo lỗi gửi"),
+    "autoreplies": N_("trả lời tự động"),
+    "fax_reports": N_("báo cáo fax"),
+    "by_channel": N_("theo kênh"),
+    "dossiers": N_("hồ sơ"),
+    "units_without_head": N_("đơn vị chưa có người nhận"),
+    "recipients": N_("người nhận"),
+    "rounds": N_("đợt"),
+    "round": N_("đợt"),
+    "snapshot_rows": N_("dòng số liệu"),
+    "subject": N_("tiêu đề"),
 }
 HIDDEN_SUMMARY = frozenset({"message_id"})  # for machines: in the JSON only
 
@@ -213,7 +235,7 @@ def summary_text(summary: dict[str, Any]) -> str:
     for key, value in summary.items():
         if not value or key in HIDDEN_SUMMARY:
             continue
-        label = SUMMARY_LABELS.get(key, key.replace("_", " "))
+        label = tr(SUMMARY_LABELS[key]) if key in SUMMARY_LABELS else key.replace("_", " ")
         if value is True:
             parts.append(label)
         elif isinstance(value, dict):

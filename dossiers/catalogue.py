@@ -16,6 +16,7 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from ..language import N_, tr
 from ..settings import CatalogueEntry, Settings
 from .normalise import fold
 
@@ -25,7 +26,7 @@ SHORT_CODE_LENGTH = 10
 _MINOR_WORDS = frozenset({"va", "cac"})
 Table = Literal["units", "procedures"]
 _FALLBACK: dict[Table, str] = {"units": "DV", "procedures": "TTHC"}
-_KIND: dict[Table, str] = {"units": "Đơn vị", "procedures": "Thủ tục"}
+_KIND: dict[Table, str] = {"units": N_("Đơn vị"), "procedures": N_("Thủ tục")}
 
 
 @dataclass(frozen=True)
@@ -61,14 +62,24 @@ class Catalogue:
 
     def unknown_note(self, code: str, name: str) -> str:
         """The import report's warning for a name the configuration lacks, with the lines to add."""
-        kind = _KIND[self.table]
-        return (
-            f"{kind} chưa có trong cấu hình: “{name}”; đã đặt mã {code}. "
-            f"Để giữ mã này (hoặc đổi mã khác), thêm vào config.toml:\n{config_lines(self.table, code, name)}"
+        return tr(
+            "{kind} chưa có trong cấu hình: “{name}”; đã đặt mã {code}. "
+            "Để giữ mã này (hoặc đổi mã khác), thêm vào config.toml:\n{lines}",
+            kind=tr(_KIND[self.table]),
+            name=name,
+            code=code,
+            lines=config_lines(self.table, code, name),
         )
 
     def recode_note(self, name: str, old: str, new: str) -> str:
-        return f"{_KIND[self.table]} “{name}”: mã {old} đổi thành {new} theo [[{self.table}]] của cấu hình"
+        return tr(
+            "{kind} “{name}”: mã {old} đổi thành {new} theo [[{table}]] của cấu hình",
+            kind=tr(_KIND[self.table]),
+            name=name,
+            old=old,
+            new=new,
+            table=self.table,
+        )
 
 
 def catalogues(settings: Settings) -> tuple[Catalogue, Catalogue]:

@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from ..errors import ImportFileError
+from ..language import tr
 from ..settings import DossierSettings, Settings
 from .catalogue import catalogues
 from .columns import Aliases, ColumnMap, alias_table, locate_header
@@ -98,7 +99,7 @@ def _tables_with_header(tables: list[Table], aliases: Aliases, name: str) -> lis
     if found:
         return found
     if not any(table.rows for table in tables):
-        raise ImportFileError(f"{name}: tệp không có dữ liệu")
+        raise ImportFileError(tr("{file}: tệp không có dữ liệu", file=name))
     raise ImportFileError(f"{name}: {first_error}")
 
 
@@ -112,7 +113,9 @@ def parse_rows(rows: Sequence[Row], columns: ColumnMap, parsed: ParsedFile, *, r
         notes = list(outcome.warnings)
         earlier = latest.get(outcome.record.code)
         if earlier is not None:
-            notes.append(f"Mã hồ sơ {outcome.record.code} đã có ở dòng {earlier.row}; dùng dòng này")
+            notes.append(
+                tr("Mã hồ sơ {code} đã có ở dòng {row}; dùng dòng này", code=outcome.record.code, row=earlier.row)
+            )
             del latest[outcome.record.code]
         parsed.report.warnings.extend(RowNote(outcome.row, note, label) for note in notes)
         latest[outcome.record.code] = Numbered(outcome.row, outcome.record)

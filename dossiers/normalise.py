@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import phonenumbers
 
+from ..language import tr
 from ..text import fold_words, nfc
 
 MAX_CODE_LENGTH = 64
@@ -121,7 +122,7 @@ def normalise_email(value: object) -> Cleaned:
     candidates = [token.strip(".") for token in _EMAIL_SEPARATORS.split(text) if "@" in token]
     valid = [c for c in candidates if _EMAIL_SHAPE.match(c)]
     if not valid:
-        return Cleaned("", warning=f"Email không hợp lệ: “{clean_text(value)}”")
+        return Cleaned("", warning=tr("Email không hợp lệ: “{value}”", value=clean_text(value)))
     first, *others = dict.fromkeys(valid)
     return Cleaned(first, tuple(others))
 
@@ -134,7 +135,7 @@ def normalise_phone(value: object, region: str = "VN", *, label: str = "Số đi
         return Cleaned("")
     numbers = _phone_numbers(text, region)
     if not numbers:
-        return Cleaned("", warning=f"{label} không hợp lệ: “{text}”")
+        return Cleaned("", warning=tr("{label} không hợp lệ: “{value}”", label=label, value=text))
     first, *others = dict.fromkeys(numbers)
     return Cleaned(first, tuple(others))
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 
+from ..language import tr
 from .columns import DEFAULT_ALIASES, ColumnMap
 from .normalise import (
     MAX_CODE_LENGTH,
@@ -110,8 +111,8 @@ def read_record(cells: Sequence[object], columns: ColumnMap, region: str) -> tup
     _require_identity(text)
     received_on, returned_on, warnings = _dates(cells, columns)
     email = normalise_email(columns.value(cells, "email"))
-    fax = normalise_phone(columns.value(cells, "fax"), region, label="Số fax")
-    phone = normalise_phone(columns.value(cells, "phone"), region, label="Số điện thoại")
+    fax = normalise_phone(columns.value(cells, "fax"), region, label=tr("Số fax"))
+    phone = normalise_phone(columns.value(cells, "phone"), region, label=tr("Số điện thoại"))
     record = DossierRecord(
         code=text["code"],
         procedure_code=bounded(text.get("procedure_code", "")),
@@ -129,21 +130,21 @@ def read_record(cells: Sequence[object], columns: ColumnMap, region: str) -> tup
     notes = (
         *warnings,
         *_notes("Email", email),
-        *_notes("Số fax", fax),
-        *_notes("Số điện thoại", phone),
+        *_notes(tr("Số fax"), fax),
+        *_notes(tr("Số điện thoại"), phone),
     )
     return record, notes
 
 
 def _require_identity(text: dict[str, str]) -> None:
     if not text.get("code"):
-        raise RowRejected("Thiếu mã hồ sơ", "code")
+        raise RowRejected(tr("Thiếu mã hồ sơ"), "code")
     if len(text["code"]) > MAX_CODE_LENGTH:
-        raise RowRejected(f"Mã hồ sơ dài quá {MAX_CODE_LENGTH} ký tự", "code")
+        raise RowRejected(tr("Mã hồ sơ dài quá {limit} ký tự", limit=MAX_CODE_LENGTH), "code")
     if not (text.get("procedure_code") or fold(text.get("procedure_name", ""))):
-        raise RowRejected("Thiếu thủ tục (mã hoặc tên thủ tục)", "procedure_name")
+        raise RowRejected(tr("Thiếu thủ tục (mã hoặc tên thủ tục)"), "procedure_name")
     if not (text.get("unit_code") or fold(text.get("unit", ""))):
-        raise RowRejected("Thiếu đơn vị xử lý", "unit")
+        raise RowRejected(tr("Thiếu đơn vị xử lý"), "unit")
 
 
 def _dates(cells: Sequence[object], columns: ColumnMap) -> tuple[date, date | None, list[str]]:
@@ -151,21 +152,25 @@ def _dates(cells: Sequence[object], columns: ColumnMap) -> tuple[date, date | No
     try:
         received_on = parse_date(raw_received)
     except ValueError:
-        raise RowRejected(f"Ngày tiếp nhận không đọc được: “{clean_text(raw_received)}”", "received_on") from None
+        shown = clean_text(raw_received)
+        raise RowRejected(tr("Ngày tiếp nhận không đọc được: “{value}”", value=shown), "received_on") from None
     if received_on is None:
-        raise RowRejected("Thiếu ngày tiếp nhận", "received_on")
+        raise RowRejected(tr("Thiếu ngày tiếp nhận"), "received_on")
     raw_returned = columns.value(cells, "returned_on")
     try:
         return received_on, parse_date(raw_returned), []
     except ValueError:
-        note = f"Ngày trả kết quả không đọc được: “{clean_text(raw_returned)}”; để trống"
+        note = tr("Ngày trả kết quả không đọc được: “{value}”; để trống", value=clean_text(raw_returned))
         return received_on, None, [note]
 
 
 def _notes(label: str, cleaned: Cleaned) -> list[str]:
     notes = [cleaned.warning] if cleaned.warning else []
     if cleaned.others:
-        notes.append(f"{label}: ô có nhiều giá trị; dùng {cleaned.value}, bỏ {', '.join(cleaned.others)}")
+        notes.append(
+            tr("{label}: ô có nhiều giá trị; dùng {kept}, bỏ {dropped}", label=label, kept=cleaned.value,
+               dropped=", ".join(cleaned.others))
+        )  # fmt: skip
     return notes
 
 

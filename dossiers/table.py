@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ..errors import ImportFileError
+from ..language import tr
 
 EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 CSV_SUFFIXES = frozenset({".csv", ".txt"})
@@ -47,19 +48,21 @@ def read_tables(path: Path) -> list[Table]:
     if suffix in CSV_SUFFIXES:
         return [read_csv(path)]
     if suffix in {".xls", ".ods"}:
-        raise ImportFileError(f"{path.name}: định dạng {suffix} không được hỗ trợ; hãy lưu lại thành .xlsx")
-    raise ImportFileError(f"{path.name}: không phải tệp .xlsx hoặc .csv")
+        raise ImportFileError(
+            tr("{file}: định dạng {suffix} không được hỗ trợ; hãy lưu lại thành .xlsx", file=path.name, suffix=suffix)
+        )
+    raise ImportFileError(tr("{file}: không phải tệp .xlsx hoặc .csv", file=path.name))
 
 
 def read_workbook(path: Path) -> list[Table]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError(f"{path.name}: không đọc được tệp Excel ({exc})") from exc
+        raise ImportFileError(tr("{file}: không đọc được tệp Excel ({error})", file=path.name, error=exc)) from exc
     try:
         return [_sheet_table(sheet) for sheet in workbook.worksheets]
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
-        raise ImportFileError(f"{path.name}: tệp Excel bị hỏng ({exc})") from exc
+        raise ImportFileError(tr("{file}: tệp Excel bị hỏng ({error})", file=path.name, error=exc)) from exc
     finally:
         workbook.close()
 
@@ -87,13 +90,13 @@ def read_csv(path: Path) -> Table:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ImportFileError(f"{path.name}: không đọc được tệp ({exc.strerror})") from exc
+        raise ImportFileError(tr("{file}: không đọc được tệp ({error})", file=path.name, error=exc.strerror)) from exc
     text = decode(raw)
     delimiter = guess_delimiter(text)
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
-        raise ImportFileError(f"{path.name}: tệp CSV hỏng ({exc})") from exc
+        raise ImportFileError(tr("{file}: tệp CSV hỏng ({error})", file=path.name, error=exc)) from exc
     rows = [
         Row(number, tuple(cell if cell.strip() else None for cell in record))
         for number, record in enumerate(records, start=1)

@@ -32,12 +32,12 @@ from importlib import resources
 
 import jinja2
 
+from ..language import current, tr, tr_markup
 from ..models import utcnow
 from ..settings import Settings
 from ..survey.codes import display_code
 from ..text import fold_words, nfc
 
-SUBJECT_PREFIX = "Phiếu khảo sát"
 # How an applicant's name starts when it names an organisation, compared without case but
 # with diacritics: "Trường THPT …" is a school, "Trương Văn An" a person.
 ORGANISATION_STARTS = (
@@ -112,11 +112,19 @@ def sender_envelope(settings: Settings, recipient: str, message_id: str, reply_t
 @cache
 def _templates() -> jinja2.Environment:
     folder = resources.files(__package__).joinpath("templates")
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FunctionLoader(lambda name: folder.joinpath(name).read_text("utf-8")),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
         keep_trailing_newline=True,
     )
+    environment.globals.update(tr=_tr, lang=current)
+    return environment
+
+
+@jinja2.pass_eval_context
+def _tr(eval_context: jinja2.nodes.EvalContext, template: str, /, **values: object) -> str:
+    """``tr`` in a template: in HTML the template is markup and the values are escaped."""
+    return tr_markup(template, **values) if eval_context.autoescape else tr(template, **values)
 
 
 def templated(
@@ -213,8 +221,8 @@ def _serialise(message: Message, attachments: Sequence[Attachment]) -> bytes:
 
 def invitation_subject(invitation: Invitation) -> str:
     code = display_code(invitation.survey_code)
-    prefix = "Nhắc lại: " if invitation.reminder else ""
-    return f"{prefix}{SUBJECT_PREFIX} hồ sơ {invitation.dossier_code} [Mã phiếu: {code}]"
+    subject = tr("Phiếu khảo sát hồ sơ {dossier} [Mã phiếu: {code}]", dossier=invitation.dossier_code, code=code)
+    return tr("Nhắc lại: {subject}", subject=subject) if invitation.reminder else subject
 
 
 def is_organisation(applicant: str) -> bool:
@@ -236,15 +244,17 @@ def salutation(applicant: str) -> tuple[str, str]:
 
     Dossiers say nothing of gender, so a person is "Quý Ông/Bà" (never guessed from the
     name) unless the export itself wrote "Ông" or "Bà" before the name; an organisation is
-    "Quý cơ quan/doanh nghiệp".
+    "Quý cơ quan/doanh nghiệp". In English: "Dear Mr/Ms …", "Dear Mr …", "Dear <organisation>".
     """
     name = " ".join(applicant.split())
     if name and is_organisation(name):
-        return f"Kính gửi {ORGANISATION} {name},", ORGANISATION
+        return tr("Kính gửi Quý cơ quan/doanh nghiệp {name},", name=name), ORGANISATION
     title, _, rest = name.partition(" ")
-    if title.casefold() in TITLES and rest:
-        return f"Kính gửi {TITLES[title.casefold()]} {rest},", TITLES[title.casefold()]
-    return (f"Kính gửi Quý {PERSON} {name}," if name else f"Kính gửi Quý {PERSON},"), PERSON
+    if title.casefold() == "ông" and rest:
+        return tr("Kính gửi Ông {name},", name=rest), TITLES["ông"]
+    if title.casefold() == "bà" and rest:
+        return tr("Kính gửi Bà {name},", name=rest), TITLES["bà"]
+    return (tr("Kính gửi Quý Ông/Bà {name},", name=name) if name else tr("Kính gửi Quý Ông/Bà,")), PERSON
 
 
 def list_unsubscribe(invitation: Invitation) -> str:
@@ -258,7 +268,7 @@ def list_unsubscribe(invitation: Invitation) -> str:
 
 
 def pdf_filename(survey_code: str) -> str:
-    return f"Phiếu khảo sát {display_code(survey_code)}.pdf"
+    return tr("Phiếu khảo sát {code}.pdf", code=display_code(survey_code))
 
 
 def _form(invitation: Invitation, pdf: bytes) -> list[Attachment]:

@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
@@ -26,6 +26,7 @@ from ..errors import (
     TemporaryDeliveryError,
     UncertainDeliveryError,
 )
+from ..language import day_text, speaking
 from ..models import Channel, OutboxMessage, OutboxState, Survey, utcnow
 from ..settings import Settings
 from ..survey.links import form_link, opt_out_link
@@ -99,7 +100,7 @@ def invitation_for(form: PersonalForm, kind: str, settings: Settings) -> Invitat
         unit=form.unit.name,
         applicant=form.dossier.applicant,
         organization=organization.name,
-        deadline=form.round.ends_on.strftime("%d/%m/%Y"),
+        deadline=_deadline(form.round.ends_on, settings),
         return_fax=organization.fax,
         return_address=settings.survey.return_address or organization.address,
         website=organization.website,
@@ -108,6 +109,11 @@ def invitation_for(form: PersonalForm, kind: str, settings: Settings) -> Invitat
         form_link=form_link(settings.web.base_url, form.survey.token),
         opt_out_link=opt_out_link(settings.web.base_url, form.survey.token),
     )
+
+
+def _deadline(day: date, settings: Settings) -> str:
+    with speaking(settings.organization.language):
+        return day_text(day)
 
 
 def load_deliveries(session: Session, row_ids: list[int], settings: Settings) -> list[Delivery]:
@@ -128,9 +134,10 @@ def load_deliveries(session: Session, row_ids: list[int], settings: Settings) ->
 
 def compose(delivery: Delivery, pdf: bytes, settings: Settings) -> bytes:
     envelope = sender_envelope(settings, delivery.row.recipient, delivery.row.message_id, settings.smtp.reply_to)
-    if delivery.row.channel is Channel.fax:
-        return compose_fax(delivery.invitation, envelope, pdf)
-    return compose_invitation(delivery.invitation, envelope, pdf)
+    with speaking(settings.organization.language):
+        if delivery.row.channel is Channel.fax:
+            return compose_fax(delivery.invitation, envelope, pdf)
+        return compose_invitation(delivery.invitation, envelope, pdf)
 
 
 class Dispatcher:

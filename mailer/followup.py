@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from ..errors import DeliveryError, ServerUnavailableError
+from ..language import N_, day_text, speaking, tr
 from ..models import Dossier, Round, Survey, SurveyStatus, Unit, utcnow
 from ..settings import Settings
 from ..survey.surveys import new_message_id
@@ -53,7 +54,7 @@ class FollowupReport:
     errors: list[str] = field(default_factory=list)  # "QLCN: RCPT: 550 ..." per unit not sent
 
 
-CHANNEL_NAMES = {"email": "Email", "fax": "Fax", "post": "Bưu điện", "counter": "Tại quầy"}
+CHANNEL_NAMES = {"email": N_("Email"), "fax": N_("Fax"), "post": N_("Bưu điện"), "counter": N_("Tại quầy")}
 
 
 def for_people(number: str, region: str = "VN") -> str:
@@ -88,7 +89,7 @@ def outstanding_by_unit(session: Session, *, today: date, now: datetime, region:
                 dossier.code,
                 dossier.applicant,
                 contact,
-                CHANNEL_NAMES.get(survey.channel.value, ""),
+                tr(CHANNEL_NAMES[survey.channel.value]) if survey.channel.value in CHANNEL_NAMES else "",
                 (now - survey.sent_at).days,
             )
         )
@@ -101,9 +102,10 @@ def send_followups(
     """Send each unit head the unit's outstanding list; one message per unit."""
     now = now or utcnow()
     today = now.astimezone(settings.organization.zone).date()
-    with Session(engine) as session:
-        lists = outstanding_by_unit(session, today=today, now=now, region=settings.dossiers.default_region)
-    return asyncio.run(_send(lists, settings, transport or SmtpTransport(settings.smtp), today))
+    with speaking(settings.organization.language):
+        with Session(engine) as session:
+            lists = outstanding_by_unit(session, today=today, now=now, region=settings.dossiers.default_region)
+        return asyncio.run(_send(lists, settings, transport or SmtpTransport(settings.smtp), today))
 
 
 async def _send(lists: list[UnitList], settings: Settings, transport: Transport, today: date) -> FollowupReport:
@@ -137,7 +139,11 @@ async def _send(lists: list[UnitList], settings: Settings, transport: Transport,
 
 
 def _compose(unit: UnitList, heads: list[str], settings: Settings, today: date) -> bytes:
-    values = {"unit": unit, "organization": settings.organization.name, "today": today.strftime("%d/%m/%Y")}
+    values = {"unit": unit, "organization": settings.organization.name, "today": day_text(today)}
     envelope = sender_envelope(settings, ", ".join(heads), new_message_id(settings.message_domain))
-    subject = f"Danh sách hồ sơ chưa gửi lại phiếu khảo sát — {unit.unit_name} ({len(unit.rows)} hồ sơ)"
+    subject = tr(
+        "Danh sách hồ sơ chưa gửi lại phiếu khảo sát — {unit} ({count} hồ sơ)",
+        unit=unit.unit_name,
+        count=len(unit.rows),
+    )
     return compose(envelope, templated("followup", subject, values))

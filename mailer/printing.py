@@ -19,6 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from sqlmodel import Session, col, select
 
 from ..errors import KhaosatError
+from ..language import speaking
 from ..models import Channel, OutboxMessage, OutboxState, PrintBatch, utcnow
 from ..settings import Settings
 from ..survey.fonts import BOLD, REGULAR, register_fonts
@@ -52,7 +53,8 @@ def address_page(applicant: str, address: str, sender: str, sender_address: str,
     canvas.setFont(REGULAR, 8)
     canvas.drawString(20 * mm, height - 27 * mm, nfc(sender))
     canvas.drawString(20 * mm, height - 31 * mm, nfc(sender_address))
-    greeting, _you = salutation(nfc(applicant))
+    with speaking("vi"):  # the printed form (survey/) is Vietnamese: so is its envelope
+        greeting, _you = salutation(nfc(applicant))
     addressee = textwrap.wrap(greeting.removesuffix(","), 44)
     canvas.setFont(BOLD, 11)
     for line_number, line in enumerate(addressee):
@@ -139,7 +141,8 @@ def _envelope_page(delivery: Delivery, settings: Settings) -> bytes:
 
 
 def _reminder_note(applicant: str) -> str:
-    _greeting, you = salutation(applicant)
+    with speaking("vi"):
+        _greeting, you = salutation(applicant)
     return REMINDER_NOTE.format(you=you)
 
 

@@ -16,12 +16,13 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from ..language import Language, speaking
 from ..models import utcnow
 from ..reports.round import RoundReport, build_round_report
 from ..reports.round_pdf import round_pdf
-from ..reports.round_view import LEVEL_HEADERS, RoundReportView, round_report_view
+from ..reports.round_view import RoundReportView, level_headers, round_report_view
 from ..reports.round_xlsx import round_xlsx
-from ..reports.status_view import HEADERS
+from ..reports.status_view import headers
 from ..settings import Settings
 from ..survey.rounds import Period, periods_around
 from ..survey.surveys import new_message_id
@@ -53,6 +54,7 @@ class RoundDocument:
     view: RoundReportView
     pdf: bytes
     xlsx: bytes
+    language: Language  # the one the view was written in: the email speaks it too
 
     def attachments(self) -> list[Attachment]:
         return [
@@ -61,8 +63,9 @@ class RoundDocument:
         ]
 
     def content(self) -> Content:
-        values = {"view": self.view, "headers": HEADERS, "levels": LEVEL_HEADERS}
-        return templated("round", self.view.subject, values, attachments=self.attachments())
+        with speaking(self.language):
+            values = {"view": self.view, "headers": headers(), "levels": level_headers()}
+            return templated("round", self.view.subject, values, attachments=self.attachments())
 
 
 def round_folder(settings: Settings, round_name: str) -> Path:
@@ -70,10 +73,12 @@ def round_folder(settings: Settings, round_name: str) -> Path:
 
 
 def round_document(engine: Engine, settings: Settings, round_name: str | None, now: datetime) -> RoundDocument:
-    with Session(engine) as session:
+    """The round report in ``[organization] language``."""
+    language, zone = settings.organization.language, settings.organization.zone
+    with Session(engine) as session, speaking(language):
         report = build_round_report(session, settings, round_name, now)
-    view = round_report_view(report, settings.organization.zone)
-    return RoundDocument(report, view, round_pdf(view), round_xlsx(report, settings.organization.zone))
+        view = round_report_view(report, zone)
+        return RoundDocument(report, view, round_pdf(view), round_xlsx(report, zone), language)
 
 
 def _keep(settings: Settings, document: RoundDocument) -> tuple[Path, Path]:

@@ -16,10 +16,11 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from ..language import Language, speaking
 from ..models import utcnow
 from ..reports.pdf import status_pdf
 from ..reports.status import StatusReport, build_status, take_snapshot
-from ..reports.status_view import HEADERS, StatusView, status_view
+from ..reports.status_view import StatusView, headers, status_view
 from ..settings import Settings
 from .board import board_recipients, keep_copy, send_report
 from .compose import PDF_TYPE, Attachment, Content, templated
@@ -45,16 +46,18 @@ class StatusDocument:
     report: StatusReport
     view: StatusView
     pdf: bytes
+    language: Language  # the one the view was written in: the email speaks it too
 
     @property
     def pdf_name(self) -> str:
         return f"{self.view.file_stem}.pdf"
 
     def content(self) -> Content:
-        values = {"view": self.view, "headers": HEADERS}
-        return templated(
-            "status", self.view.subject, values, attachments=[Attachment(self.pdf_name, PDF_TYPE, self.pdf)]
-        )
+        with speaking(self.language):
+            values = {"view": self.view, "headers": headers()}
+            return templated(
+                "status", self.view.subject, values, attachments=[Attachment(self.pdf_name, PDF_TYPE, self.pdf)]
+            )
 
 
 def reports_dir(settings: Settings) -> Path:
@@ -62,10 +65,12 @@ def reports_dir(settings: Settings) -> Path:
 
 
 def status_document(engine: Engine, settings: Settings, now: datetime) -> StatusDocument:
-    with Session(engine) as session:
+    """The status report in ``[organization] language``."""
+    language = settings.organization.language
+    with Session(engine) as session, speaking(language):
         report = build_status(session, settings, now)
-    view = status_view(report, settings.organization.zone)
-    return StatusDocument(report, view, status_pdf(view))
+        view = status_view(report, settings.organization.zone)
+        return StatusDocument(report, view, status_pdf(view), language)
 
 
 def send_status(

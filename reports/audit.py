@@ -32,6 +32,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from ..language import N_, tr
 from ..models import Procedure, Round, Unit
 from ..settings import Settings
 from ..survey.counts import FIGURES, CountKey, Counts, round_days, stored
@@ -55,14 +56,20 @@ from .reconcile import (
 )
 
 CHECKS = {
-    "dossiers": "Hồ sơ = Đã gửi + Chờ gửi + Thất bại",
-    "sent": "Đã gửi = Trả lời + Chưa trả lời",
-    "counter": "bộ đếm = đếm lại từ dữ liệu",
-    "survey": "trạng thái phiếu",
-    "reply": "phiếu trả lời được tính",
-    "raw": "tệp gốc của phiếu trả lời",
+    "dossiers": N_("Hồ sơ = Đã gửi + Chờ gửi + Thất bại"),
+    "sent": N_("Đã gửi = Trả lời + Chưa trả lời"),
+    "counter": N_("bộ đếm = đếm lại từ dữ liệu"),
+    "survey": N_("trạng thái phiếu"),
+    "reply": N_("phiếu trả lời được tính"),
+    "raw": N_("tệp gốc của phiếu trả lời"),
 }
-LABELS = {"dossiers": "Hồ sơ", "surveys": "Phiếu", "sent": "Đã gửi", "returned": "Trả lời", "failed": "Thất bại"}
+LABELS = {
+    "dossiers": N_("Hồ sơ"),
+    "surveys": N_("Phiếu"),
+    "sent": N_("Đã gửi"),
+    "returned": N_("Trả lời"),
+    "failed": N_("Thất bại"),
+}
 
 
 @dataclass(frozen=True)
@@ -114,11 +121,19 @@ def differences(
 
 
 def counter_problem(unit: str, procedure: str, channel: str, figure: str, counter: int, counted: int) -> Problem:
-    where = f"thủ tục {procedure}, {f'kênh {channel}' if channel else 'hồ sơ'}"
+    what = tr("kênh {channel}", channel=channel) if channel else tr("hồ sơ")
+    where = tr("thủ tục {procedure}, {what}", procedure=procedure, what=what)
     return Problem(
         unit,
         "counter",
-        f"{unit}: {LABELS[figure]} — bộ đếm {counter}, đếm lại từ dữ liệu {counted} ({where})",
+        tr(
+            "{unit}: {figure} — bộ đếm {counter}, đếm lại từ dữ liệu {counted} ({where})",
+            unit=unit,
+            figure=tr(LABELS[figure]),
+            counter=counter,
+            counted=counted,
+            where=where,
+        ),
         {"figure": figure, "found": counter, "expected": counted, "procedure": procedure, "channel": channel},
     )
 

@@ -17,20 +17,21 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from ..language import N_, day_text, tr
 from .audit import CHECKS, AuditReport, RoundAudit, UnitAudit
 from .reconcile import Problem
 
 SHOWN_PER_CHECK = 20
 COLUMNS = (  # (header, ledger figure, the counter it is also kept in)
-    ("Hồ sơ", "dossiers", "dossiers"),
-    ("Đã gửi", "sent", "sent"),
-    ("Chờ gửi", "pending", ""),
-    ("Thất bại", "failed", "failed"),
-    ("Trả lời", "returned", "returned"),
-    ("Chưa trả lời", "outstanding", ""),
+    (N_("Hồ sơ"), "dossiers", "dossiers"),
+    (N_("Đã gửi"), "sent", "sent"),
+    (N_("Chờ gửi"), "pending", ""),
+    (N_("Thất bại"), "failed", "failed"),
+    (N_("Trả lời"), "returned", "returned"),
+    (N_("Chưa trả lời"), "outstanding", ""),
 )
-EQUATIONS = "Phải có: Hồ sơ = Đã gửi + Chờ gửi + Thất bại; Đã gửi = Trả lời + Chưa trả lời."
-COUNTER_NOTE = "Đỏ “a ≠ b”: bộ đếm a, đếm lại từ dữ liệu b."
+EQUATIONS = N_("Phải có: Hồ sơ = Đã gửi + Chờ gửi + Thất bại; Đã gửi = Trả lời + Chưa trả lời.")
+COUNTER_NOTE = N_("Đỏ “a ≠ b”: bộ đếm a, đếm lại từ dữ liệu b.")
 
 
 def problem_json(problem: Problem) -> dict[str, Any]:
@@ -92,9 +93,9 @@ def audit_table(audited: RoundAudit, width: int = 80) -> Table:
     name is shortened to make room, and left out (``unit_names`` lists it) where too little is left."""
     differs = any(problem.check == "counter" for problem in audited.problems)
     table = Table(
-        title=f"Đối soát số liệu — đợt {audited.round}",
+        title=tr("Đối soát số liệu — đợt {round}", round=audited.round),
         title_justify="left",
-        caption=EQUATIONS + (f" {COUNTER_NOTE}" if differs else ""),
+        caption=tr(EQUATIONS) + (" " + tr(COUNTER_NOTE) if differs else ""),
         caption_justify="left",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
@@ -102,11 +103,11 @@ def audit_table(audited: RoundAudit, width: int = 80) -> Table:
     )
     rows = _rows(audited)
     name_width = _name_width(audited, rows, width)
-    table.add_column("Mã", no_wrap=True, min_width=_code_width(audited))
+    table.add_column(tr("Mã"), no_wrap=True, min_width=_code_width(audited))
     if name_width:
-        table.add_column("Đơn vị", no_wrap=True, overflow="ellipsis", width=name_width)
+        table.add_column(tr("Đơn vị"), no_wrap=True, overflow="ellipsis", width=name_width)
     for (header, _, _), figure_width in zip(COLUMNS, _figure_widths(rows), strict=True):
-        table.add_column(header, justify="right", no_wrap=True, min_width=figure_width)
+        table.add_column(tr(header), justify="right", no_wrap=True, min_width=figure_width)
     table.add_column("", justify="center", no_wrap=True, min_width=1)
     for unit, row in zip(audited.units, rows, strict=True):
         table.add_row(*([row[0], escape(unit.name), *row[1:]] if name_width else row))
@@ -139,7 +140,7 @@ def _code_width(audited: RoundAudit) -> int:
 
 def _figure_widths(rows: list[list[str]]) -> list[int]:
     return [
-        max([len(header), *(len(_plain(row[index + 1])) for row in rows)])
+        max([len(tr(header)), *(len(_plain(row[index + 1])) for row in rows)])
         for index, (header, _, _) in enumerate(COLUMNS)
     ]
 
@@ -160,35 +161,44 @@ def problem_lines(problems: list[Problem], shown: int = SHOWN_PER_CHECK) -> list
             lines.append(f"[red]✗[/] {escape(problem.message)}")
     for check, count in seen.items():
         if count > shown:
-            lines.append(f"  … và {count - shown} vấn đề khác về {CHECKS[check]} (đủ cả trong --format json)")
+            more = tr("… và {count} vấn đề khác về {check} (đủ cả trong --format json)", count=count - shown,
+                      check=tr(CHECKS[check]))  # fmt: skip
+            lines.append(f"  {more}")
     return lines
 
 
 def closing_lines(report: AuditReport) -> list[str]:
     """The problems of no round, then the verdict."""
     if not report.rounds and not report.problems:
-        return ["Chưa có đợt khảo sát nào có số liệu."]
+        return [tr("Chưa có đợt khảo sát nào có số liệu.")]
     lines = problem_lines(report.problems)
     problems = len(report.problems) + sum(len(audited.problems) for audited in report.rounds)
     if problems:
-        return [*lines, f"[red]Không khớp:[/] {problems} vấn đề."]
+        return [*lines, tr("[red]Không khớp:[/] {problems} vấn đề.", problems=problems)]
     replies = sum(audited.replies_checked for audited in report.rounds)
-    files = "có tệp gốc nguyên vẹn (đã đọc lại, đúng mã SHA-256)" if report.rehashed else "có tệp gốc"
+    files = tr("có tệp gốc nguyên vẹn (đã đọc lại, đúng mã SHA-256)") if report.rehashed else tr("có tệp gốc")
     if erased := sum(audited.erased for audited in report.rounds):
-        files += f" (trừ {erased} tệp đã xoá khi hết hạn lưu dữ liệu cá nhân)"
+        files += tr(" (trừ {erased} tệp đã xoá khi hết hạn lưu dữ liệu cá nhân)", erased=erased)
     return [
-        f"[green]Khớp:[/] {len(report.rounds)} đợt; mỗi đơn vị Hồ sơ = Đã gửi + Chờ gửi + Thất bại và "
-        f"Đã gửi = Trả lời + Chưa trả lời; bộ đếm bằng số đếm lại từ dữ liệu; {replies} phiếu trả lời "
-        f"được tính đều {files} trong kho lưu."
+        tr(
+            "[green]Khớp:[/] {rounds} đợt; mỗi đơn vị Hồ sơ = Đã gửi + Chờ gửi + Thất bại và "
+            "Đã gửi = Trả lời + Chưa trả lời; bộ đếm bằng số đếm lại từ dữ liệu; {replies} phiếu trả lời "
+            "được tính đều {files} trong kho lưu.",
+            rounds=len(report.rounds),
+            replies=replies,
+            files=files,
+        )
     ]
 
 
 def erased_line(replies: int, erased_on: date) -> str:
     """Replies whose raw file the purge of personal data erased: told, not faults."""
-    return (
-        f"  {replies} phiếu trả lời có tệp gốc đã bị xoá theo lần xoá dữ liệu cá nhân ngày {erased_on:%d/%m/%Y} "
-        "(mã SHA-256 vẫn lưu)."
+    told = tr(
+        "{replies} phiếu trả lời có tệp gốc đã bị xoá theo lần xoá dữ liệu cá nhân ngày {day} (mã SHA-256 vẫn lưu).",
+        replies=replies,
+        day=day_text(erased_on),
     )
+    return f"  {told}"
 
 
 def render_audit(report: AuditReport, console: Console) -> None:

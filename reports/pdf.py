@@ -24,10 +24,11 @@ from reportlab.pdfbase.pdfmetrics import registerFontFamily
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from ..language import tr
 from ..survey.fonts import BOLD, REGULAR, register_fonts, text_width
 from .literal import markup
 from .rates_format import NO_RATE, percent
-from .status_view import HEADERS, PAPER_UNCONFIRMED, RESENT_SHORT, UNCERTAIN, RoundView, RowView, StatusView
+from .status_view import HEADERS, PAPER_UNCONFIRMED, RESENT_SHORT, UNCERTAIN, RoundView, RowView, StatusView, headers
 
 PAGE = landscape(A4)
 MARGIN = 15 * mm
@@ -94,7 +95,7 @@ def _footer(text: str) -> Callable[[Canvas, Any], None]:
         canvas.line(MARGIN, MARGIN, PAGE[0] - MARGIN, MARGIN)
         canvas.setFont(REGULAR, FOOTER_SIZE)
         canvas.setFillColor(GREY)
-        page = f"Trang {document.page}"
+        page = tr("Trang {page}", page=document.page)
         room = WIDTH - text_width(page, False, FOOTER_SIZE) - 6 * mm
         canvas.drawString(MARGIN, MARGIN - 11, _fit(text, room, FOOTER_SIZE))
         canvas.drawRightString(PAGE[0] - MARGIN, MARGIN - 11, page)
@@ -188,7 +189,7 @@ def rates_rows(
         ]
         for row in rows
     ]
-    return [*body, ["Tổng cộng", "", *total.cells()[:3], _rate_cell(total), *total.cells()[4:]]]
+    return [*body, [tr("Tổng cộng"), "", *total.cells()[:3], _rate_cell(total), *total.cells()[4:]]]
 
 
 def _rate_cell(row: RowView) -> str:
@@ -204,7 +205,7 @@ def rates_table(
     """The rates of each unit and the total; rows below target tinted, their rate in red."""
     columns = len(HEADERS) if change else len(HEADERS) - 2
     widths = RATE_WIDTHS[:columns] if change else (RATE_WIDTHS[0], RATE_WIDTHS[1] + 44 * mm, *RATE_WIDTHS[2:columns])
-    body = [header_row(style, HEADERS[:columns])]
+    body = [header_row(style, headers()[:columns])]
     body += [row[:columns] for row in rates_rows(style, rows, total, widths[0])]
     marked = [index + 1 for index, row in enumerate(rows) if row.below]
     table = grid_table(body, widths, marked=marked)
@@ -244,8 +245,10 @@ def rate_chart(rates: Sequence[tuple[str, str, float | None, float]], width: flo
 
 def chart_legend(style: dict[str, ParagraphStyle]) -> Paragraph:
     return Paragraph(
-        "Thanh <font color='#2e7d4f'>xanh</font>: đạt chỉ tiêu; thanh <font color='#b3261e'>đỏ</font>: chưa đạt; "
-        "vạch đứt nét: chỉ tiêu của đơn vị.",
+        tr(
+            "Thanh <font color='#2e7d4f'>xanh</font>: đạt chỉ tiêu; thanh <font color='#b3261e'>đỏ</font>: chưa đạt; "
+            "vạch đứt nét: chỉ tiêu của đơn vị."
+        ),
         style["small"],
     )
 
@@ -259,19 +262,32 @@ def _fit(text: str, width: float, size: float) -> str:
 
 
 def _round_story(style: dict[str, ParagraphStyle], view: RoundView) -> list[Flowable]:
-    summary = (
-        f"Hạn chót <b>{markup(view.deadline)}</b> — <b>{markup(view.days)}</b>. Tỷ lệ chung <b>{view.total.rate}</b> "
-        f"({view.total.returned}/{view.total.sent} phiếu); còn thiếu <b>{view.total.needed}</b> phiếu để đạt chỉ tiêu."
+    summary = tr(
+        "Hạn chót <b>{deadline}</b> — <b>{days}</b>. Tỷ lệ chung <b>{rate}</b> "
+        "({returned}/{sent} phiếu); còn thiếu <b>{needed}</b> phiếu để đạt chỉ tiêu.",
+        deadline=markup(view.deadline),
+        days=markup(view.days),
+        rate=view.total.rate,
+        returned=view.total.returned,
+        sent=view.total.sent,
+        needed=view.total.needed,
     )
     below = (
-        Paragraph(f"<b>Chưa đạt chỉ tiêu ({len(view.below)}):</b> {markup(', '.join(view.below))}.", style["alert"])
+        Paragraph(
+            tr(
+                "<b>Chưa đạt chỉ tiêu ({count}):</b> {names}.",
+                count=len(view.below),
+                names=markup(", ".join(view.below)),
+            ),
+            style["alert"],
+        )
         if view.below
-        else Paragraph("<b>Tất cả đơn vị đã đạt chỉ tiêu.</b>", style["ok"])
+        else Paragraph(tr("<b>Tất cả đơn vị đã đạt chỉ tiêu.</b>"), style["ok"])
     )
     names = {row.unit: row.name for row in view.rows}
     chart = rate_chart([(code, names[code], rate, target) for code, rate, target in view.rates])
     return [
-        Paragraph(markup(f"Đợt {view.name} ({view.period})"), style["h2"]),
+        Paragraph(markup(tr("Đợt {name} ({period})", name=view.name, period=view.period)), style["h2"]),
         Paragraph(summary, style["body"]),
         Spacer(1, 2 * mm),
         rates_table(style, view.rows, view.total),
@@ -279,29 +295,34 @@ def _round_story(style: dict[str, ParagraphStyle], view: RoundView) -> list[Flow
         Spacer(1, 1.5 * mm),
         below,
         Spacer(1, 4 * mm),
-        KeepTogether([Paragraph("Tỷ lệ thu hồi phiếu theo đơn vị", style["h2"]), chart, chart_legend(style)]),
+        KeepTogether([Paragraph(tr("Tỷ lệ thu hồi phiếu theo đơn vị"), style["h2"]), chart, chart_legend(style)]),
         Spacer(1, 6 * mm),
     ]
 
 
 def status_pdf(view: StatusView) -> bytes:
     style = styles()
-    story = heading(style, view.organization, view.title, f"Số liệu tại thời điểm {view.generated}")
+    story = heading(style, view.organization, view.title, tr("Số liệu tại thời điểm {moment}", moment=view.generated))
     if not view.rounds:
-        story.append(Paragraph("Hiện chưa có đợt khảo sát nào có hồ sơ.", style["body"]))
+        story.append(Paragraph(tr("Hiện chưa có đợt khảo sát nào có hồ sơ."), style["body"]))
     for round_view in view.rounds:
         story += _round_story(style, round_view)
     story += [
-        Paragraph("Việc cần xử lý", style["h2"]),
-        Paragraph(f"Phiếu chờ người xem xét: <b>{view.review_open}</b>", style["body"]),
-        Paragraph(f"{UNCERTAIN}: <b>{view.uncertain}</b> ({RESENT_SHORT}: <b>{view.resent}</b>)", style["body"]),
-        Paragraph(f"{PAPER_UNCONFIRMED}: <b>{view.paper_unconfirmed}</b>", style["body"]),
+        Paragraph(tr("Việc cần xử lý"), style["h2"]),
+        Paragraph(tr("Phiếu chờ người xem xét: <b>{count}</b>", count=view.review_open), style["body"]),
+        Paragraph(
+            f"{tr(UNCERTAIN)}: <b>{view.uncertain}</b> ({tr(RESENT_SHORT)}: <b>{view.resent}</b>)", style["body"]
+        ),
+        Paragraph(f"{tr(PAPER_UNCONFIRMED)}: <b>{view.paper_unconfirmed}</b>", style["body"]),
         Spacer(1, 3 * mm),
         Paragraph(
-            "✗: chưa đạt chỉ tiêu; —: chưa gửi được phiếu nào, chưa có tỷ lệ. "
-            "Còn thiếu: số phiếu cần thu thêm để đạt chỉ tiêu. "
-            "± Phiếu, ± Tỷ lệ: thay đổi số phiếu trả lời và tỷ lệ (điểm phần trăm) so với báo cáo trước.",
+            tr(
+                "✗: chưa đạt chỉ tiêu; —: chưa gửi được phiếu nào, chưa có tỷ lệ. "
+                "Còn thiếu: số phiếu cần thu thêm để đạt chỉ tiêu. "
+                "± Phiếu, ± Tỷ lệ: thay đổi số phiếu trả lời và tỷ lệ (điểm phần trăm) so với báo cáo trước."
+            ),
             style["small"],
         ),
     ]
-    return build_pdf(story, title=view.subject, footer=f"{view.organization} — {view.title} — ngày {view.day}")
+    footer = tr("{organization} — {title} — ngày {day}", organization=view.organization, title=view.title, day=view.day)
+    return build_pdf(story, title=view.subject, footer=footer)

@@ -28,6 +28,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from ..errors import KhaosatError
+from ..language import N_, tr
 from ..settings import Settings
 from ..survey.rounds import Period, period_for, period_named
 from ..survey.totals import UnitTotal
@@ -37,7 +38,7 @@ from .subunit_totals import ReportedTotal
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-TOTAL_LABEL = "Tổng cộng"
+TOTAL_LABEL = N_("Tổng cộng")
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def total_of(rates: Sequence[UnitRate], target: float) -> UnitRate:
     returned = sum(rate.returned for rate in rates)
     return UnitRate(
         unit="",
-        name=TOTAL_LABEL,
+        name=tr(TOTAL_LABEL),
         dossiers=sum(rate.dossiers for rate in rates),
         sent=sent,
         returned=returned,
@@ -128,7 +129,11 @@ def resolve_round(settings: Settings, round_name: str | None, today: date | None
         year = datetime.now(settings.organization.zone).year
         names = ", ".join(f"{year}-{r.name}" for r in settings.rounds)
         raise KhaosatError(
-            f"không có đợt khảo sát “{round_name}”: ghi NĂM-ĐỢT, ví dụ {names} (các đợt đã cấu hình)"
+            tr(
+                "không có đợt khảo sát “{round}”: ghi NĂM-ĐỢT, ví dụ {names} (các đợt đã cấu hình)",
+                round=round_name,
+                names=names,
+            )
         ) from exc
 
 
@@ -150,8 +155,12 @@ def unit_rates(
 def marked_name(name: str, subunits: Sequence[str], *, ours_too: bool) -> str:
     """A unit's name marked as holding a sub-unit's own figures: "… (Chi cục TĐC tự khảo sát)"."""
     who = "; ".join(subunit for subunit in subunits if fold_words(subunit) != fold_words(name))
-    said = f"do {who} tự khảo sát" if who else "tự khảo sát"
-    return f"{name} (gồm số liệu {said})" if ours_too else f"{name} (số liệu {said})"
+    said = tr("do {who} tự khảo sát", who=who) if who else tr("tự khảo sát")
+    return (
+        tr("{name} (gồm số liệu {said})", name=name, said=said)
+        if ours_too
+        else tr("{name} (số liệu {said})", name=name, said=said)
+    )
 
 
 def rates_report(

@@ -16,6 +16,8 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
+from ..language import N_, decimal, tr
+from ..language import day_text as _day
 from .literal import csv_row
 from .rates import TOTAL_LABEL, RatesReport, UnitRate
 
@@ -41,13 +43,13 @@ def rates_csv(report: RatesReport) -> str:
     writer = csv.DictWriter(buffer, fieldnames=CSV_KEYS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(csv_row(row) for row in rates_json(report))  # "=HYPERLINK(…)" as text (literal.py)
-    writer.writerow(csv_row({**rate_row(report.total), "unit": TOTAL_LABEL, "name": ""}))
+    writer.writerow(csv_row({**rate_row(report.total), "unit": tr(TOTAL_LABEL), "name": ""}))
     return buffer.getvalue()
 
 
 def percent(value: float) -> str:
-    """A rate as a Vietnamese percentage: 0.8333 → "83,3%"."""
-    return f"{value * 100:.1f}%".replace(".", ",")
+    """A rate as a percentage: 0.8333 → "83,3%" (English "83.3%")."""
+    return f"{decimal(value * 100)}%"
 
 
 def rate_text(rate: UnitRate) -> str:
@@ -60,11 +62,10 @@ def rate_mark(rate: UnitRate) -> str:
     return NO_RATE if not rate.sent else "✗" if rate.below_target else "✓"
 
 
-def _day(value: Any) -> str:
-    return f"{value:%d/%m/%Y}"
-
-
-HEADERS = ("Mã", "Đơn vị", "Hồ sơ", "Đã gửi", "Trả lời", "Tỷ lệ", "Chỉ tiêu", "Còn thiếu", "Thất bại")
+HEADERS = (
+    N_("Mã"), N_("Đơn vị"), N_("Hồ sơ"), N_("Đã gửi"), N_("Trả lời"), N_("Tỷ lệ"), N_("Chỉ tiêu"), N_("Còn thiếu"),
+    N_("Thất bại"),
+)  # fmt: skip
 
 
 def _cells(rate: UnitRate) -> list[str]:
@@ -83,34 +84,44 @@ def _cells(rate: UnitRate) -> list[str]:
 def rates_table(report: RatesReport) -> Table:
     period = report.round
     table = Table(
-        title=f"Tỷ lệ thu hồi phiếu khảo sát — đợt {period.name} ({_day(period.starts_on)} – {_day(period.ends_on)})",
+        title=tr(
+            "Tỷ lệ thu hồi phiếu khảo sát — đợt {name} ({starts} – {ends})",
+            name=period.name,
+            starts=_day(period.starts_on),
+            ends=_day(period.ends_on),
+        ),
         title_justify="left",
         box=box.SIMPLE_HEAD,
     )
     # "Thất bại" only when some delivery failed on every channel: 80 columns hold the rest.
     columns = len(HEADERS) - (0 if report.total.failed else 1)
-    table.add_column("Đơn vị", min_width=16, overflow="fold")
+    table.add_column(tr("Đơn vị"), min_width=16, overflow="fold")
     for header in HEADERS[2:columns]:
-        table.add_column(header, justify="right", no_wrap=True)
+        table.add_column(tr(header), justify="right", no_wrap=True)
     for rate in report.units:
         table.add_row(f"{escape(rate.name)} [dim]({escape(rate.unit)})[/]", *_cells(rate)[: columns - 2])
     table.add_section()
-    table.add_row(TOTAL_LABEL, *_cells(report.total)[: columns - 2], style="bold")
+    table.add_row(tr(TOTAL_LABEL), *_cells(report.total)[: columns - 2], style="bold")
     return table
 
 
 def rates_notes(report: RatesReport) -> list[str]:
     """The lines printed under the table: what is marked, and the failed deliveries apart."""
     if not report.units:
-        return [f"Không có hồ sơ nào trong đợt {report.round.name}."]
-    notes = ["✗: chưa đạt chỉ tiêu; Còn thiếu: số phiếu cần thu thêm để đạt chỉ tiêu."]
+        return [tr("Không có hồ sơ nào trong đợt {name}.", name=report.round.name)]
+    notes = [tr("✗: chưa đạt chỉ tiêu; Còn thiếu: số phiếu cần thu thêm để đạt chỉ tiêu.")]
     if any(not rate.sent for rate in report.units):
-        notes.append(f"{NO_RATE}: đơn vị chưa gửi được phiếu nào, chưa có tỷ lệ.")
+        notes.append(tr("{none}: đơn vị chưa gửi được phiếu nào, chưa có tỷ lệ.", none=NO_RATE))
     if any(rate.reported_by for rate in report.units):
-        notes.append("“tự khảo sát”: số liệu do đơn vị trực thuộc tự khảo sát và gửi về Sở (khaosat subunit import).")
+        notes.append(
+            tr("“tự khảo sát”: số liệu do đơn vị trực thuộc tự khảo sát và gửi về Sở (khaosat subunit import).")
+        )
     if report.total.failed:
         notes.append(
-            f"{report.total.failed} phiếu không gửi được qua kênh nào (không tính vào Đã gửi): "
-            "cần liên hệ người nộp hoặc phát phiếu giấy tại quầy."
+            tr(
+                "{count} phiếu không gửi được qua kênh nào (không tính vào Đã gửi): "
+                "cần liên hệ người nộp hoặc phát phiếu giấy tại quầy.",
+                count=report.total.failed,
+            )
         )
     return notes

@@ -28,6 +28,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from ..language import N_, tr
 from ..models import AuditEntry, InboundMessage, Response, Survey
 from ..survey.codes import display_code
 from .reconcile import Names, Problem
@@ -95,7 +96,7 @@ def file_fault(sha256: str, raw_path: RawPath, *, rehash: bool) -> FileFault | N
         return FileFault("bad-name", "", str(exc))
     try:
         if not rehash:
-            return None if stat.S_ISREG(os.stat(path).st_mode) else FileFault("unreadable", path, "không phải tệp")
+            return None if stat.S_ISREG(os.stat(path).st_mode) else FileFault("unreadable", path, tr("không phải tệp"))
         with open(path, "rb") as file:
             digest = hashlib.file_digest(file, "sha256").hexdigest()
     except FileNotFoundError:
@@ -106,10 +107,10 @@ def file_fault(sha256: str, raw_path: RawPath, *, rehash: bool) -> FileFault | N
 
 
 FAULT_TEXT = {
-    "missing": "thiếu tệp gốc {path}",
-    "altered": "tệp gốc {path} đã bị thay đổi (SHA-256 hiện là {detail})",
-    "unreadable": "không đọc được tệp gốc {path}: {detail}",
-    "bad-name": "thư gốc ghi mã băm không hợp lệ: {detail}",
+    "missing": N_("thiếu tệp gốc {path}"),
+    "altered": N_("tệp gốc {path} đã bị thay đổi (SHA-256 hiện là {detail})"),
+    "unreadable": N_("không đọc được tệp gốc {path}: {detail}"),
+    "bad-name": N_("thư gốc ghi mã băm không hợp lệ: {detail}"),
 }
 
 
@@ -142,9 +143,9 @@ class RawCheck:
     def problem(self, reply: CountedReply) -> Problem | None:
         """The problem of a reply without its raw file (or, when rehashing, an intact one); None when it has it."""
         if reply.inbound_id is None:
-            return _problem(reply, self.units, "no-raw", "không có thư hay tệp gốc nào được ghi nhận")
+            return _problem(reply, self.units, "no-raw", tr("không có thư hay tệp gốc nào được ghi nhận"))
         if reply.sha256 is None:
-            text = f"thư gốc số {reply.inbound_id} không còn trong cơ sở dữ liệu"
+            text = tr("thư gốc số {inbound} không còn trong cơ sở dữ liệu", inbound=reply.inbound_id)
             return _problem(reply, self.units, "no-inbound", text)
         fault = self._fault(reply.sha256)
         if fault is not None and fault.kind == "missing" and reply.round_id in self.purged:
@@ -152,7 +153,7 @@ class RawCheck:
             return None
         if fault is None:
             return None
-        text = FAULT_TEXT[fault.kind].format(path=fault.path, detail=fault.detail)
+        text = tr(FAULT_TEXT[fault.kind], path=fault.path, detail=fault.detail)
         found = {"sha256": reply.sha256, "file": fault.path, "found": fault.detail}
         return _problem(reply, self.units, fault.kind, text, found)
 
@@ -176,4 +177,6 @@ def _problem(reply: CountedReply, units: Names, fault: str, text: str, found: di
         "fault": fault,
         **(found or {}),
     }
-    return Problem(unit, "raw", f"{unit}: phiếu {code} (phiếu trả lời số {reply.response_id}): {text}", facts)
+    told = tr("{unit}: phiếu {code} (phiếu trả lời số {response}): {text}", unit=unit, code=code,
+              response=reply.response_id, text=text)  # fmt: skip
+    return Problem(unit, "raw", told, facts)

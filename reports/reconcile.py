@@ -35,12 +35,13 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from ..language import N_, day_text, tr
 from ..models import Dossier, Response, Survey, SurveyStatus
 from ..survey.codes import display_code
 from ..survey.counts import DOSSIERS, CountKey, Counts, RoundDays, count_if, survey_figure_columns
 
 Names = dict[int, tuple[str, str]]  # id → (code, name)
-STATUS_NAMES = {"pending": "chờ gửi", "sent": "đã gửi", "failed": "thất bại", "responded": "đã trả lời"}
+STATUS_NAMES = {"pending": N_("chờ gửi"), "sent": N_("đã gửi"), "failed": N_("thất bại"), "responded": N_("đã trả lời")}
 
 
 @dataclass(frozen=True)
@@ -134,8 +135,15 @@ def ledger_problems(unit: str, ledger: Ledger) -> list[Problem]:
             Problem(
                 unit,
                 "dossiers",
-                f"{unit}: Hồ sơ {ledger.dossiers} ≠ Đã gửi {ledger.sent} + Chờ gửi {ledger.pending} "
-                f"+ Thất bại {ledger.failed} = {parts}",
+                tr(
+                    "{unit}: Hồ sơ {dossiers} ≠ Đã gửi {sent} + Chờ gửi {pending} + Thất bại {failed} = {parts}",
+                    unit=unit,
+                    dossiers=ledger.dossiers,
+                    sent=ledger.sent,
+                    pending=ledger.pending,
+                    failed=ledger.failed,
+                    parts=parts,
+                ),
                 {"found": ledger.dossiers, "expected": parts},
             )
         )
@@ -145,8 +153,14 @@ def ledger_problems(unit: str, ledger: Ledger) -> list[Problem]:
             Problem(
                 unit,
                 "sent",
-                f"{unit}: Đã gửi {ledger.sent} ≠ Trả lời {ledger.returned} + Chưa trả lời {ledger.outstanding} "
-                f"= {answered}",
+                tr(
+                    "{unit}: Đã gửi {sent} ≠ Trả lời {returned} + Chưa trả lời {outstanding} = {answered}",
+                    unit=unit,
+                    sent=ledger.sent,
+                    returned=ledger.returned,
+                    outstanding=ledger.outstanding,
+                    answered=answered,
+                ),
                 {"found": ledger.sent, "expected": answered},
             )
         )
@@ -155,22 +169,24 @@ def ledger_problems(unit: str, ledger: Ledger) -> list[Problem]:
 
 def survey_faults(row: SurveyRow, days: RoundDays, round_name: str, units: Names) -> dict[str, str]:
     """What is wrong with one survey's row: fault key → the sentence a person reads."""
-    status = STATUS_NAMES.get(row.status, row.status)
+    status = tr(STATUS_NAMES[row.status]) if row.status in STATUS_NAMES else row.status
     faults = {}
     if row.responded and row.status == SurveyStatus.failed:
-        faults["responded_and_failed"] = "được tính là đã trả lời mà vẫn ở trạng thái “thất bại”"
+        faults["responded_and_failed"] = tr("được tính là đã trả lời mà vẫn ở trạng thái “thất bại”")
     elif row.responded and row.status != SurveyStatus.responded:
-        faults["responded_not_in_status"] = f"được tính là đã trả lời nhưng trạng thái là “{status}”"
+        faults["responded_not_in_status"] = tr("được tính là đã trả lời nhưng trạng thái là “{status}”", status=status)
     if not row.responded and row.status == SurveyStatus.responded:
-        faults["status_without_reply"] = "trạng thái “đã trả lời” nhưng không được tính là đã trả lời"
+        faults["status_without_reply"] = tr("trạng thái “đã trả lời” nhưng không được tính là đã trả lời")
     if row.status == SurveyStatus.sent and row.sent_at is None:
-        faults["sent_without_date"] = "trạng thái “đã gửi” nhưng không có ngày gửi"
+        faults["sent_without_date"] = tr("trạng thái “đã gửi” nhưng không có ngày gửi")
     if row.status in (SurveyStatus.pending, SurveyStatus.failed) and row.sent_at is not None:
-        faults["dated_but_not_sent"] = f"có ngày gửi (tính vào Đã gửi) nhưng trạng thái là “{status}”"
+        faults["dated_but_not_sent"] = tr("có ngày gửi (tính vào Đã gửi) nhưng trạng thái là “{status}”", status=status)
     if row.unit_id != row.dossier_unit_id:
-        faults["unit_differs"] = f"hồ sơ thuộc đơn vị {units[row.dossier_unit_id][0]}"
+        faults["unit_differs"] = tr("hồ sơ thuộc đơn vị {unit}", unit=units[row.dossier_unit_id][0])
     if not days.contains(row.received_on):
-        faults["round_differs"] = f"hồ sơ nhận ngày {row.received_on:%d/%m/%Y}, không thuộc đợt {round_name}"
+        faults["round_differs"] = tr(
+            "hồ sơ nhận ngày {day}, không thuộc đợt {round}", day=day_text(row.received_on), round=round_name
+        )
     return faults
 
 
@@ -180,7 +196,13 @@ def survey_problem(row: SurveyRow, faults: dict[str, str], units: Names) -> Prob
     return Problem(
         unit,
         "survey",
-        f"{unit}: phiếu {code} (hồ sơ {row.dossier}) {'; '.join(faults.values())}",
+        tr(
+            "{unit}: phiếu {code} (hồ sơ {dossier}) {faults}",
+            unit=unit,
+            code=code,
+            dossier=row.dossier,
+            faults="; ".join(faults.values()),
+        ),
         {"survey": code, "dossier": row.dossier, "status": row.status, "faults": list(faults)},
     )
 
@@ -188,11 +210,11 @@ def survey_problem(row: SurveyRow, faults: dict[str, str], units: Names) -> Prob
 def reply_fault(responded: bool, counted: int) -> tuple[str, str] | None:
     """(fault key, sentence) when a survey's returned flag and its counted replies disagree."""
     if responded and counted == 0:
-        return "returned_without_reply", "được tính là đã trả lời nhưng không có phiếu trả lời nào được tính"
+        return "returned_without_reply", tr("được tính là đã trả lời nhưng không có phiếu trả lời nào được tính")
     if counted > 1:
-        return "several_counted", f"có {counted} phiếu trả lời cùng được tính (chỉ được một)"
+        return "several_counted", tr("có {counted} phiếu trả lời cùng được tính (chỉ được một)", counted=counted)
     if not responded and counted:
-        return "reply_not_returned", "có phiếu trả lời được tính nhưng không được tính là đã trả lời"
+        return "reply_not_returned", tr("có phiếu trả lời được tính nhưng không được tính là đã trả lời")
     return None
 
 
@@ -336,7 +358,12 @@ def reply_problems(session: Session, round_id: int, units: Names) -> list[Proble
         if fault is not None:
             unit, shown = units[unit_id][0], display_code(code)
             problems.append(
-                Problem(unit, "reply", f"{unit}: phiếu {shown} {fault[1]}", {"survey": shown, "fault": fault[0]})
+                Problem(
+                    unit,
+                    "reply",
+                    tr("{unit}: phiếu {code} {fault}", unit=unit, code=shown, fault=fault[1]),
+                    {"survey": shown, "fault": fault[0]},
+                )
             )
     return problems
 
@@ -354,7 +381,11 @@ def replies_without_survey(session: Session) -> list[Problem]:
         Problem(
             "",
             "reply",
-            f"phiếu trả lời số {response_id} thuộc phiếu khảo sát số {survey_id}, không còn trong cơ sở dữ liệu",
+            tr(
+                "phiếu trả lời số {response} thuộc phiếu khảo sát số {survey}, không còn trong cơ sở dữ liệu",
+                response=response_id,
+                survey=survey_id,
+            ),
             {"response": response_id, "survey_id": survey_id, "counted": bool(counted), "fault": "no_survey"},
         )
         for response_id, survey_id, counted in session.execute(query)

@@ -17,6 +17,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from ..language import N_, tr
 from ..settings import RoundSettings, Settings
 from ..survey.questionnaire import load_questionnaire
 from ..survey.rounds import Period, periods_around
@@ -26,14 +27,14 @@ from .satisfaction import GroupScore, Scheme, scheme_of, score_tally, sum_tallie
 from .status import days_left
 from .subunits import ImportRecord, imports_of
 
-WHOLE_ROUND = "Toàn đợt"
-CHANNEL_NAMES = {
-    "email": "Thư điện tử",
-    "fax": "Fax",
-    "post": "Bưu điện",
-    "counter": "Tại Bộ phận một cửa",
-    "web": "Trực tuyến (trang web)",
-    SUBUNIT: "Đơn vị trực thuộc tự khảo sát",
+WHOLE_ROUND = N_("Toàn đợt")
+CHANNEL_NAMES = {  # Vietnamese templates: tr() where shown
+    "email": N_("Thư điện tử"),
+    "fax": N_("Fax"),
+    "post": N_("Bưu điện"),
+    "counter": N_("Tại Bộ phận một cửa"),
+    "web": N_("Trực tuyến (trang web)"),
+    SUBUNIT: N_("Đơn vị trực thuộc tự khảo sát"),
 }
 
 Named = tuple[str, str]
@@ -107,7 +108,7 @@ def previous_period(period: Period, rounds: list[RoundSettings]) -> Period | Non
 
 
 def channel_of(cell: Cell) -> Named:
-    return cell.channel, CHANNEL_NAMES.get(cell.channel, cell.channel)
+    return cell.channel, tr(CHANNEL_NAMES[cell.channel]) if cell.channel in CHANNEL_NAMES else cell.channel
 
 
 GROUPINGS: dict[str, Callable[[Cell], Named]] = {
@@ -158,7 +159,7 @@ def group_rates(cells: Iterable[Cell], by: str, target: float) -> list[UnitRate]
 
 
 def whole(cells: Sequence[Cell], scheme: Scheme) -> GroupScore:
-    return score_tally("", WHOLE_ROUND, sum_tallies(cell.tally for cell in cells), scheme)
+    return score_tally("", tr(WHOLE_ROUND), sum_tallies(cell.tally for cell in cells), scheme)
 
 
 def unit_names(rates: RatesReport) -> dict[str, str]:

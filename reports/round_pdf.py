@@ -14,6 +14,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
+from ..language import N_, tr, tr_each
 from .literal import markup
 from .pdf import (
     BOLD,
@@ -32,31 +33,31 @@ from .pdf import (
     styles,
 )
 from .round_view import (
-    LEVEL_HEADERS,
     ChangeRow,
     FactorBlock,
     ItemRow,
     RoundReportView,
     ScoreRow,
     Summary,
+    level_headers,
     shortened,
 )
 from .status_view import RowView
 
 COMMENT_LENGTH = 1500  # characters of one comment shown in the PDF
-DECISION_766 = (
+DECISION_766 = N_(
     "Quyết định 766/QĐ-TTg (2022): theo các bản tóm tắt, “tỷ lệ hài lòng” của Bộ chỉ số tính trên mọi hồ sơ, kể cả "
     "hồ sơ không ai đánh giá; chưa đối chiếu được với văn bản gốc nên báo cáo này không tính chỉ số đó (README)."
 )
-METHOD = (
+METHOD = N_(
     "Cách tính: tỷ lệ thu hồi = số phiếu trả lời được tính / số phiếu đã đến tay người nộp (mỗi hồ sơ một phiếu). "
     "Tỷ lệ hài lòng của một câu = số ý kiến mức 4 hoặc 5 / số ý kiến hợp lệ (mức 1–5; “Không áp dụng” và câu bỏ "
     "trống không tính). Chỉ số của một yếu tố (năm yếu tố SIPAS) = trung bình tỷ lệ hài lòng các câu của yếu tố; "
     "chỉ số chung = trung bình chỉ số các yếu tố. Ba mức (Rất hài lòng = 5, Hài lòng = 4, Không hài lòng = 1–3) "
     "tính trên câu đánh giá chung. Số liệu “tự khảo sát” do đơn vị trực thuộc gửi về (khaosat subunit import), "
-    "cộng vào đơn vị cùng mã. " + DECISION_766
+    "cộng vào đơn vị cùng mã. "
 )
-RATE_HEADERS = ("Hồ sơ", "Đã gửi", "Đã trả lời", "Tỷ lệ", "Chỉ tiêu", "Còn thiếu")
+RATE_HEADERS = (N_("Hồ sơ"), N_("Đã gửi"), N_("Đã trả lời"), N_("Tỷ lệ"), N_("Chỉ tiêu"), N_("Còn thiếu"))
 
 
 def _header(style: dict[str, ParagraphStyle], headers: Sequence[str], text_columns: int) -> list[Paragraph]:
@@ -83,29 +84,36 @@ def _cells(style: dict[str, ParagraphStyle], texts: Sequence[str], widths: Seque
 
 def _summary_table(style: dict[str, ParagraphStyle], summary: Summary) -> Table:
     compared = (
-        f"so với {summary.previous}: tỷ lệ thu hồi {summary.rate_change} điểm %, "
-        f"chỉ số hài lòng {summary.index_change} điểm %"
+        tr(
+            "so với {previous}: tỷ lệ thu hồi {rate_change} điểm %, chỉ số hài lòng {index_change} điểm %",
+            previous=summary.previous,
+            rate_change=summary.rate_change,
+            index_change=summary.index_change,
+        )
         if summary.previous
-        else "chưa có số liệu đợt trước để so sánh"
+        else tr("chưa có số liệu đợt trước để so sánh")
     )
-    levels = ", ".join(f"{label.lower()} {value}" for label, value in zip(LEVEL_HEADERS, summary.levels, strict=True))
+    levels = ", ".join(f"{label.lower()} {value}" for label, value in zip(level_headers(), summary.levels, strict=True))
     factors = "; ".join(f"{title} {value}" for title, value in summary.factors)
+    rate = tr(
+        "<b>{rate}</b> — chỉ tiêu {target}; còn thiếu {needed} phiếu",
+        rate=summary.rate,
+        target=summary.target,
+        needed=summary.needed,
+    )
     rows = [
-        ("Hồ sơ tiếp nhận trong đợt", summary.dossiers),
-        ("Phiếu đã đến tay người nộp (đã gửi)", summary.sent),
-        ("Phiếu trả lời được tính", summary.returned),
+        (tr("Hồ sơ tiếp nhận trong đợt"), summary.dossiers),
+        (tr("Phiếu đã đến tay người nộp (đã gửi)"), summary.sent),
+        (tr("Phiếu trả lời được tính"), summary.returned),
+        (tr("<b>Tỷ lệ thu hồi phiếu</b> (trả lời / đã gửi)"), rate),
+        (tr("Phiếu trả lời / hồ sơ tiếp nhận"), summary.coverage),
         (
-            "<b>Tỷ lệ thu hồi phiếu</b> (trả lời / đã gửi)",
-            f"<b>{summary.rate}</b> — chỉ tiêu {summary.target}; còn thiếu {summary.needed} phiếu",
+            tr("<b>Chỉ số hài lòng chung</b> (5 yếu tố SIPAS)"),
+            tr("<b>{index}</b> trên {responses} phiếu", index=summary.index, responses=summary.responses),
         ),
-        ("Phiếu trả lời / hồ sơ tiếp nhận", summary.coverage),
-        (
-            "<b>Chỉ số hài lòng chung</b> (5 yếu tố SIPAS)",
-            f"<b>{summary.index}</b> trên {summary.responses} phiếu",
-        ),
-        ("Chỉ số từng yếu tố", markup(factors)),
-        ("Đánh giá chung", levels),
-        ("Thay đổi", markup(compared)),
+        (tr("Chỉ số từng yếu tố"), markup(factors)),
+        (tr("Đánh giá chung"), levels),
+        (tr("Thay đổi"), markup(compared)),
     ]
     body = [[Paragraph(label, style["body"]), Paragraph(value, style["body"])] for label, value in rows]
     table = Table(body, colWidths=[90 * mm, WIDTH - 90 * mm], hAlign="LEFT")
@@ -125,26 +133,42 @@ def _summary_table(style: dict[str, ParagraphStyle], summary: Summary) -> Table:
 def _summary_page(style: dict[str, ParagraphStyle], view: RoundReportView) -> list[Flowable]:
     summary = view.summary
     story: list[Flowable] = [
-        Paragraph(markup(f"Tóm tắt — đợt {view.name} ({view.period}): {view.state}."), style["h2"]),
+        Paragraph(
+            markup(
+                tr("Tóm tắt — đợt {name} ({period}): {state}.", name=view.name, period=view.period, state=view.state)
+            ),
+            style["h2"],
+        ),
         _summary_table(style, summary),
         Spacer(1, 3 * mm),
     ]
     if summary.below:
-        more = f" và {summary.below_more} đơn vị khác" if summary.below_more else ""
+        more = tr(" và {count} đơn vị khác", count=summary.below_more) if summary.below_more else ""
         names = markup("; ".join(summary.below))
-        story.append(Paragraph(f"<b>Chưa đạt chỉ tiêu thu hồi:</b> {names}{more} (mục I).", style["alert"]))
+        story.append(
+            Paragraph(
+                tr("<b>Chưa đạt chỉ tiêu thu hồi:</b> {names}{more} (mục I).", names=names, more=more), style["alert"]
+            )
+        )
     else:
-        story.append(Paragraph("<b>Mọi đơn vị đã đạt chỉ tiêu thu hồi phiếu.</b>", style["ok"]))
+        story.append(Paragraph(tr("<b>Mọi đơn vị đã đạt chỉ tiêu thu hồi phiếu.</b>"), style["ok"]))
     subunits = (
-        f"Gồm kết quả tự khảo sát của: {markup('; '.join(shortened(s, 120) for s in summary.subunits))} (mục IX)."
+        tr(
+            "Gồm kết quả tự khảo sát của: {names} (mục IX).",
+            names=markup("; ".join(shortened(s, 120) for s in summary.subunits)),
+        )
         if summary.subunits
-        else "Chưa có đơn vị trực thuộc nào gửi kết quả tự khảo sát cho đợt này."
+        else tr("Chưa có đơn vị trực thuộc nào gửi kết quả tự khảo sát cho đợt này.")
     )
     story += [
         Paragraph(subunits, style["body"]),
         Paragraph(
-            f"Góp ý: {summary.comments} ý kiến viết (PDF, trực tuyến); {summary.paper} phiếu giấy, fax "
-            "có ô góp ý lưu dạng ảnh, liệt kê theo mã phiếu (mục VIII).",
+            tr(
+                "Góp ý: {comments} ý kiến viết (PDF, trực tuyến); {paper} phiếu giấy, fax "
+                "có ô góp ý lưu dạng ảnh, liệt kê theo mã phiếu (mục VIII).",
+                comments=summary.comments,
+                paper=summary.paper,
+            ),
             style["body"],
         ),
         PageBreak(),
@@ -160,14 +184,14 @@ def _rate_table(
 ) -> Table:
     """Rates of procedures (or any group): code, name, dossiers, sent, returned, rate, target, needed."""
     widths = [28 * mm, WIDTH - 28 * mm - 6 * 20 * mm, *[20 * mm] * 6]
-    body: list[list[Any]] = [header_row(style, [*first, *RATE_HEADERS])]
+    body: list[list[Any]] = [header_row(style, [*first, *tr_each(*RATE_HEADERS)])]
     for row in rows:
         rate = f"{row.rate} ✗" if row.below else row.rate
         body.append([*_cells(style, [row.unit, row.name], widths), row.dossiers, row.sent, row.returned, rate,
                      row.target, row.needed])  # fmt: skip
     if total is not None:
         figures = [total.dossiers, total.sent, total.returned, total.rate, total.target, total.needed]
-        body.append(["Tổng cộng", "", *figures])
+        body.append([tr("Tổng cộng"), "", *figures])
     marked = [index + 1 for index, row in enumerate(rows) if row.below]
     table = grid_table(body, widths, marked=marked, total=total is not None)
     for index in marked:
@@ -177,7 +201,10 @@ def _rate_table(
 
 def _channel_table(style: dict[str, ParagraphStyle], view: RoundReportView) -> Table:
     """Per channel: forms sent, returned, rate and failed; replies, overall index and the three levels."""
-    headers = ["Kênh", "Đã gửi", "Đã trả lời", "Tỷ lệ", "Thất bại", "Số phiếu", "Chỉ số chung", *LEVEL_HEADERS]
+    headers = [
+        *tr_each("Kênh", "Đã gửi", "Đã trả lời", "Tỷ lệ", "Thất bại", "Số phiếu", "Chỉ số chung"),
+        *level_headers(),
+    ]
     widths = [WIDTH - 9 * 22 * mm, *[22 * mm] * 9]
     body: list[list[Any]] = [_header(style, headers, 1)]
     body += [[name_cell(style, r.name), r.sent, r.returned, r.rate, r.failed, r.responses, r.index, *r.levels]
@@ -188,7 +215,7 @@ def _channel_table(style: dict[str, ParagraphStyle], view: RoundReportView) -> T
 def _score_table(
     style: dict[str, ParagraphStyle], view: RoundReportView, rows: Sequence[ScoreRow], first: str
 ) -> Table:
-    headers = [first, "Tên", "Số phiếu", *view.factor_titles, "Chỉ số chung", *LEVEL_HEADERS]
+    headers = [first, *tr_each("Tên", "Số phiếu"), *view.factor_titles, tr("Chỉ số chung"), *level_headers()]
     factors = len(view.factor_titles)
     rest = WIDTH - 20 * mm - 13 * mm - (factors + 1) * 21 * mm - 3 * 16 * mm
     widths = [20 * mm, rest, 13 * mm, *[21 * mm] * (factors + 1), *[16 * mm] * 3]
@@ -207,11 +234,11 @@ def _figures(row: ScoreRow) -> list[str]:
 
 
 def _item_table(style: dict[str, ParagraphStyle], blocks: Sequence[FactorBlock], overall: Sequence[ItemRow]) -> Table:
-    headers = ["Mã", "Nội dung", "Ý kiến hợp lệ", "Tỷ lệ hài lòng", "Điểm TB (1–5)", *LEVEL_HEADERS]
+    headers = [*tr_each("Mã", "Nội dung", "Ý kiến hợp lệ", "Tỷ lệ hài lòng", "Điểm TB (1–5)"), *level_headers()]
     widths = [16 * mm, WIDTH - 16 * mm - 3 * 24 * mm - 3 * 20 * mm, 24 * mm, 24 * mm, 24 * mm, *[20 * mm] * 3]
     body: list[list[Any]] = [header_row(style, headers)]
     factor_rows = []
-    for block in [*blocks, FactorBlock("Đánh giá chung", "", list(overall))]:
+    for block in [*blocks, FactorBlock(tr("Đánh giá chung"), "", list(overall))]:
         factor_rows.append(len(body))
         body.append(["", Paragraph(f"<b>{markup(block.title)}</b>", style["cell"]), "", block.index, "", "", "", ""])
         body += [[*_cells(style, [i.code, i.text], widths), i.valid, i.percent, i.mean, *i.levels] for i in block.items]
@@ -223,14 +250,15 @@ def _item_table(style: dict[str, ParagraphStyle], blocks: Sequence[FactorBlock],
 
 
 def _change_table(style: dict[str, ParagraphStyle], view: RoundReportView) -> Table:
-    before, now = f"Đợt {view.previous_name}", f"Đợt {view.name}"
-    headers = ["Mã đơn vị", "Đơn vị", f"Tỷ lệ {before}", f"Tỷ lệ {now}", "± Tỷ lệ", f"Chỉ số {before}",
-               f"Chỉ số {now}", "± Chỉ số"]  # fmt: skip
+    before, now = view.previous_name, view.name
+    headers = [*tr_each("Mã đơn vị", "Đơn vị"), tr("Tỷ lệ Đợt {name}", name=before), tr("Tỷ lệ Đợt {name}", name=now),
+               tr("± Tỷ lệ"), tr("Chỉ số Đợt {name}", name=before), tr("Chỉ số Đợt {name}", name=now),
+               tr("± Chỉ số")]  # fmt: skip
     widths = [24 * mm, WIDTH - 24 * mm - 6 * 24 * mm, *[24 * mm] * 6]
     body: list[list[Any]] = [header_row(style, headers, size=8)]
     body += [[*_cells(style, [row.unit, row.name], widths), *_change_figures(row)] for row in view.changes]
     if view.change_total is not None:
-        body.append(["Toàn đợt", "", *_change_figures(view.change_total)])
+        body.append([tr("Toàn đợt"), "", *_change_figures(view.change_total)])
     return grid_table(body, widths)
 
 
@@ -240,7 +268,7 @@ def _change_figures(row: ChangeRow) -> list[str]:
 
 def _comment_table(style: dict[str, ParagraphStyle], view: RoundReportView) -> Table:
     widths = [24 * mm, 24 * mm, 24 * mm, 26 * mm, WIDTH - 98 * mm]
-    body: list[list[Any]] = [_header(style, ["Mã phiếu", "Đơn vị", "Thủ tục", "Hình thức", "Góp ý"], 5)]
+    body: list[list[Any]] = [_header(style, tr_each("Mã phiếu", "Đơn vị", "Thủ tục", "Hình thức", "Góp ý"), 5)]
     for row in view.comments:
         text = shortened(row.text, COMMENT_LENGTH)
         codes = (row.survey, row.unit, row.procedure)
@@ -253,14 +281,14 @@ def _comment_table(style: dict[str, ParagraphStyle], view: RoundReportView) -> T
 
 def _paper_table(style: dict[str, ParagraphStyle], view: RoundReportView) -> Table:
     widths = [28 * mm, 40 * mm, WIDTH - 68 * mm]
-    body: list[list[Any]] = [_header(style, ["Mã phiếu", "Đơn vị", "Ảnh ô góp ý (trong thư mục lưu trữ)"], 3)]
+    body: list[list[Any]] = [_header(style, tr_each("Mã phiếu", "Đơn vị", "Ảnh ô góp ý (trong thư mục lưu trữ)"), 3)]
     body += [[code_cell(style, r.survey, widths[0]), code_cell(style, r.unit, widths[1]),
               code_cell(style, r.crops, widths[2])] for r in view.paper]  # fmt: skip
     return _text_grid(body, widths, 3)
 
 
 def _import_table(style: dict[str, ParagraphStyle], view: RoundReportView) -> Table:
-    headers = ["Đơn vị báo cáo", "Tệp", "Nhập lúc, người nhập", "Số hàng", "Đã gửi", "Đã trả lời", "Tỷ lệ"]
+    headers = tr_each("Đơn vị báo cáo", "Tệp", "Nhập lúc, người nhập", "Số hàng", "Đã gửi", "Đã trả lời", "Tỷ lệ")
     widths = [60 * mm, WIDTH - 60 * mm - 48 * mm - 4 * 18 * mm, 48 * mm, *[18 * mm] * 4]
     body: list[list[Any]] = [_header(style, headers, 3)]
     body += [[name_cell(style, r.subunit), name_cell(style, r.file), name_cell(style, r.imported), r.rows, r.sent,
@@ -269,7 +297,7 @@ def _import_table(style: dict[str, ParagraphStyle], view: RoundReportView) -> Ta
 
 
 def _subunit_table(style: dict[str, ParagraphStyle], view: RoundReportView) -> Table:
-    headers = ["Đơn vị báo cáo", "Mã đơn vị", "Đơn vị", "Hồ sơ", "Đã gửi", "Đã trả lời", "Tỷ lệ", "Chỉ số chung"]
+    headers = tr_each("Đơn vị báo cáo", "Mã đơn vị", "Đơn vị", "Hồ sơ", "Đã gửi", "Đã trả lời", "Tỷ lệ", "Chỉ số chung")
     widths = [60 * mm, 24 * mm, WIDTH - 84 * mm - 5 * 18 * mm, *[18 * mm] * 5]
     body: list[list[Any]] = [_header(style, headers, 3)]
     for r in view.subunit_rows:
@@ -293,54 +321,67 @@ def round_pdf(view: RoundReportView) -> bytes:
     style = styles()
     style["lead"] = ParagraphStyle("lead", parent=style["body"], keepWithNext=1)  # stays with the table it opens
     story: list[Flowable] = heading(
-        style, view.organization, f"{view.title} — đợt {view.name}", f"Số liệu tại thời điểm {view.generated}"
+        style, view.organization, view.subject, tr("Số liệu tại thời điểm {moment}", moment=view.generated)
     )
     story += _summary_page(style, view)
     story += _section(
         style,
-        "I. Tỷ lệ thu hồi phiếu theo đơn vị",
+        tr("I. Tỷ lệ thu hồi phiếu theo đơn vị"),
         rates_table(style, view.rates, view.rates_total, change=False),
         Spacer(1, 4 * mm),
         KeepTogether([rate_chart(view.chart), chart_legend(style)]),
     )
     story += _section(
         style,
-        "II. Tỷ lệ thu hồi phiếu theo thủ tục hành chính",
-        _rate_table(style, view.procedure_rates, view.procedure_total, ("Mã thủ tục", "Thủ tục")),
+        tr("II. Tỷ lệ thu hồi phiếu theo thủ tục hành chính"),
+        _rate_table(style, view.procedure_rates, view.procedure_total, (tr("Mã thủ tục"), tr("Thủ tục"))),
     )
     story += _section(
         style,
-        "III. Theo kênh gửi phiếu",
+        tr("III. Theo kênh gửi phiếu"),
         _channel_table(style, view),
-        Paragraph("Kênh: cách phiếu đến tay người nộp; hồ sơ chưa có phiếu không thuộc kênh nào.", style["small"]),
-    )
-    story += _section(style, "IV. Mức độ hài lòng theo đơn vị", _score_table(style, view, view.by_unit, "Mã đơn vị"))
-    story += _section(
-        style, "V. Mức độ hài lòng theo thủ tục hành chính", _score_table(style, view, view.by_procedure, "Mã thủ tục")
+        Paragraph(tr("Kênh: cách phiếu đến tay người nộp; hồ sơ chưa có phiếu không thuộc kênh nào."), style["small"]),
     )
     story += _section(
-        style, "VI. Mức độ hài lòng theo từng nội dung (toàn đợt)", _item_table(style, view.factors, view.overall_items)
+        style, tr("IV. Mức độ hài lòng theo đơn vị"), _score_table(style, view, view.by_unit, tr("Mã đơn vị"))
     )
     story += _section(
         style,
-        f"VII. So với đợt trước{f' ({view.previous_name})' if view.previous_name else ''}",
-        _or_note(style, bool(view.previous_name), lambda: _change_table(style, view), "Chưa có số liệu của đợt trước."),
+        tr("V. Mức độ hài lòng theo thủ tục hành chính"),
+        _score_table(style, view, view.by_procedure, tr("Mã thủ tục")),
     )
     story += _section(
         style,
-        "VIII. Góp ý của người nộp hồ sơ",
-        Paragraph("Ý kiến viết (PDF điền trên máy, trực tuyến, nhập tay):", style["lead"]),
-        _or_note(style, bool(view.comments), lambda: _comment_table(style, view), "Không có ý kiến viết."),
+        tr("VI. Mức độ hài lòng theo từng nội dung (toàn đợt)"),
+        _item_table(style, view.factors, view.overall_items),
+    )
+    previous = (
+        tr("VII. So với đợt trước ({name})", name=view.previous_name)
+        if view.previous_name
+        else tr("VII. So với đợt trước")
+    )
+    story += _section(
+        style,
+        previous,
+        _or_note(
+            style, bool(view.previous_name), lambda: _change_table(style, view), tr("Chưa có số liệu của đợt trước.")
+        ),
+    )
+    story += _section(
+        style,
+        tr("VIII. Góp ý của người nộp hồ sơ"),
+        Paragraph(tr("Ý kiến viết (PDF điền trên máy, trực tuyến, nhập tay):"), style["lead"]),
+        _or_note(style, bool(view.comments), lambda: _comment_table(style, view), tr("Không có ý kiến viết.")),
         Spacer(1, 3 * mm),
-        Paragraph("Phiếu giấy, fax: ô góp ý được lưu dạng ảnh, liệt kê theo mã phiếu.", style["lead"]),
-        _or_note(style, bool(view.paper), lambda: _paper_table(style, view), "Không có phiếu giấy, fax nào."),
+        Paragraph(tr("Phiếu giấy, fax: ô góp ý được lưu dạng ảnh, liệt kê theo mã phiếu."), style["lead"]),
+        _or_note(style, bool(view.paper), lambda: _paper_table(style, view), tr("Không có phiếu giấy, fax nào.")),
     )
     story += _section(
         style,
-        "IX. Kết quả đơn vị trực thuộc tự khảo sát",
-        _or_note(style, bool(view.imports), lambda: _import_table(style, view), "Chưa có đơn vị nào gửi kết quả."),
+        tr("IX. Kết quả đơn vị trực thuộc tự khảo sát"),
+        _or_note(style, bool(view.imports), lambda: _import_table(style, view), tr("Chưa có đơn vị nào gửi kết quả.")),
         Spacer(1, 3 * mm),
         _or_note(style, bool(view.subunit_rows), lambda: _subunit_table(style, view), ""),
     )
-    story.append(Paragraph(markup(METHOD), style["small"]))
+    story.append(Paragraph(markup(tr(METHOD) + tr(DECISION_766)), style["small"]))
     return build_pdf(story, title=view.subject, footer=f"{view.organization} — {view.subject}")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
+from ..language import N_, decimal, moment_text, tr
 from .rates import RatesReport, UnitRate, total_of
 from .round import RoundReport
 from .round_cells import SUBUNIT, Cell
@@ -21,9 +22,21 @@ from .satisfaction import GroupScore, ItemScore, Levels, Scheme, score_tally, su
 from .status import StatusRow
 from .status_view import NONE, RowView, day_text, days_text, points, row_view
 
-TITLE = "Báo cáo kết quả khảo sát sự hài lòng"
-LEVEL_HEADERS = ("Rất hài lòng", "Hài lòng", "Không hài lòng")
-METHOD_LABELS = {"acroform": "PDF điền trên máy", "web": "Trực tuyến", "manual": "Nhập tay", "omr": "Phiếu giấy, fax"}
+TITLE = N_("Báo cáo kết quả khảo sát sự hài lòng")
+LEVEL_HEADERS = (N_("Rất hài lòng"), N_("Hài lòng"), N_("Không hài lòng"))
+METHOD_LABELS = {
+    "acroform": N_("PDF điền trên máy"),
+    "web": N_("Trực tuyến"),
+    "manual": N_("Nhập tay"),
+    "omr": N_("Phiếu giấy, fax"),
+}
+
+
+def level_headers() -> list[str]:
+    """``LEVEL_HEADERS`` in the reader's language."""
+    return [tr(header) for header in LEVEL_HEADERS]
+
+
 SUMMARY_NAMES = 6  # units below target named on the summary page; the rest in section I
 SUMMARY_NAME_LENGTH = 90
 
@@ -183,12 +196,12 @@ class RoundReportView:
 
 
 def share(ratio: Fraction | float | None) -> str:
-    """A ratio as a Vietnamese percentage: 5/6 → "83,3%"; None → "—"."""
-    return NONE if ratio is None else f"{float(ratio) * 100:.1f}%".replace(".", ",")
+    """A ratio as a percentage: 5/6 → "83,3%" (English "83.3%"); None → "—"."""
+    return NONE if ratio is None else f"{decimal(float(ratio) * 100)}%"
 
 
 def mean_text(mean: Fraction | None) -> str:
-    return NONE if mean is None else f"{float(mean):.2f}".replace(".", ",")
+    return NONE if mean is None else decimal(float(mean), places=2)
 
 
 def short_title(title: str) -> str:
@@ -229,8 +242,12 @@ def item_row(score: ItemScore, text: str) -> ItemRow:
 
 def state_text(report: RoundReport) -> str:
     if report.days_left < 0:
-        return f"đã kết thúc ngày {day_text(report.period.ends_on)}"
-    return f"đang diễn ra, hạn chót {day_text(report.period.ends_on)}, {days_text(report.days_left)} (số liệu tạm thời)"
+        return tr("đã kết thúc ngày {day}", day=day_text(report.period.ends_on))
+    return tr(
+        "đang diễn ra, hạn chót {day}, {days} (số liệu tạm thời)",
+        day=day_text(report.period.ends_on),
+        days=days_text(report.days_left),
+    )
 
 
 def factor_blocks(report: RoundReport) -> list[FactorBlock]:
@@ -282,7 +299,7 @@ def change_rows(report: RoundReport) -> tuple[list[ChangeRow], ChangeRow | None]
     total_now, total_before = rate_of(report.rates.total), rate_of(previous.rates.total)
     total = ChangeRow(
         "",
-        "Toàn đợt",
+        tr("Toàn đợt"),
         share(total_before),
         share(total_now),
         change_text(total_now, total_before),
@@ -310,7 +327,7 @@ def summary(report: RoundReport) -> Summary:
         responses=str(overall.responses),
         rate_change=change_text(rate_of(total), rate_of(previous.rates.total)) if previous else NONE,
         index_change=change_text(overall.index, previous.overall.index) if previous else NONE,
-        previous=f"đợt {previous.period.name}" if previous else "",
+        previous=tr("đợt {name}", name=previous.period.name) if previous else "",
         below=[shortened(name, SUMMARY_NAME_LENGTH) for name in below[:SUMMARY_NAMES]],
         below_more=max(0, len(below) - SUMMARY_NAMES),
         subunits=sorted({record.subunit for record in report.imports}),
@@ -349,7 +366,7 @@ def import_rows(report: RoundReport, zone: ZoneInfo) -> list[ImportRow]:
         ImportRow(
             subunit=record.subunit,
             file=f"{record.file_name} (SHA-256 {record.sha256[:12]}…)",
-            imported=f"{record.imported_at.astimezone(zone):%H:%M %d/%m/%Y}, {record.imported_by}",
+            imported=f"{moment_text(record.imported_at.astimezone(zone))}, {record.imported_by}",
             rows=str(record.rows),
             sent=str(record.sent),
             returned=str(record.returned),
@@ -393,13 +410,13 @@ def round_report_view(report: RoundReport, zone: ZoneInfo) -> RoundReportView:
     period, scheme = report.period, report.scheme
     changes, change_total = change_rows(report)
     return RoundReportView(
-        title=TITLE,
-        subject=f"{TITLE} — đợt {period.name}",
+        title=tr(TITLE),
+        subject=tr("{title} — đợt {name}", title=tr(TITLE), name=period.name),
         organization=report.organization,
         name=period.name,
         period=f"{day_text(period.starts_on)} – {day_text(period.ends_on)}",
         state=state_text(report),
-        generated=f"{report.generated_at.astimezone(zone):%H:%M %d/%m/%Y}",
+        generated=moment_text(report.generated_at.astimezone(zone)),
         summary=summary(report),
         rates=rate_rows(report.rates.units),
         rates_total=row_view(StatusRow(report.rates.total, None)),
@@ -418,11 +435,17 @@ def round_report_view(report: RoundReport, zone: ZoneInfo) -> RoundReportView:
         change_total=change_total,
         previous_name=report.previous.period.name if report.previous else "",
         comments=[
-            CommentRow(c.survey, c.unit, c.procedure, METHOD_LABELS.get(c.method, c.method), c.text)
+            CommentRow(
+                c.survey,
+                c.unit,
+                c.procedure,
+                tr(METHOD_LABELS[c.method]) if c.method in METHOD_LABELS else c.method,
+                c.text,
+            )
             for c in report.comments
         ],
         paper=[PaperRow(p.survey, p.unit, ", ".join(p.crops) or NONE) for p in report.paper_comments],
         imports=import_rows(report, zone),
         subunit_rows=subunit_rows(report.cells, scheme),
-        file_stem=f"Báo-cáo-đợt-{period.name}",
+        file_stem=tr("Báo-cáo-đợt-{name}", name=period.name),
     )

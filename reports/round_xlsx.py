@@ -22,10 +22,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..language import N_, tr, tr_each
 from .rates import UnitRate, total_of
 from .round import RoundReport
 from .round_cells import SUBUNIT
-from .round_view import LEVEL_HEADERS, METHOD_LABELS, rate_of, short_title
+from .round_view import METHOD_LABELS, level_headers, rate_of, short_title
 from .satisfaction import GroupScore, ItemScore, Levels
 from .xlsx_cells import append
 
@@ -33,15 +34,15 @@ PERCENT = "0.0%"
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 BELOW_FILL = PatternFill("solid", fgColor="FDECEA")
 RATE_HEADERS = [
-    "Mã đơn vị",
-    "Đơn vị",
-    "Hồ sơ",
-    "Đã gửi",
-    "Đã trả lời",
-    "Tỷ lệ",
-    "Chỉ tiêu",
-    "Còn thiếu",
-    "Gửi thất bại",
+    N_("Mã đơn vị"),
+    N_("Đơn vị"),
+    N_("Hồ sơ"),
+    N_("Đã gửi"),
+    N_("Đã trả lời"),
+    N_("Tỷ lệ"),
+    N_("Chỉ tiêu"),
+    N_("Còn thiếu"),
+    N_("Gửi thất bại"),
 ]
 
 
@@ -78,23 +79,26 @@ def _rate_cells(rate: UnitRate) -> list[Any]:
 
 
 def _rates_sheet(
-    book: Workbook, title: str, rates: Sequence[UnitRate], total: UnitRate, headers: Sequence[str] = RATE_HEADERS
+    book: Workbook, title: str, rates: Sequence[UnitRate], total: UnitRate, headers: Sequence[str] = ()
 ) -> None:
-    sheet = _sheet(book, title, headers, [12, 44, 9, 9, 11, 9, 9, 10, 12])
+    sheet = _sheet(book, title, headers or tr_each(*RATE_HEADERS), [12, 44, 9, 9, 11, 9, 9, 10, 12])
     for rate in rates:
         append(sheet, [*_rate_cells(rate), rate.failed])
         if rate.below_target:
             for cell in sheet[sheet.max_row]:
                 cell.fill = BELOW_FILL
-    append(sheet, ["Tổng cộng", "", *_rate_cells(total)[2:], total.failed])
+    append(sheet, [tr("Tổng cộng"), "", *_rate_cells(total)[2:], total.failed])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     _formats(sheet, [5, 6])
 
 
 def _channels_sheet(book: Workbook, report: RoundReport) -> None:
-    headers = ["Kênh", "Tên", "Đã gửi", "Đã trả lời", "Tỷ lệ", "Thất bại", "Số phiếu", "Chỉ số chung", *LEVEL_HEADERS]
-    sheet = _sheet(book, "Theo kênh", headers, [12, 30, 9, 11, 9, 10, 9, 12, 12, 12, 14])
+    headers = [
+        *tr_each("Kênh", "Tên", "Đã gửi", "Đã trả lời", "Tỷ lệ", "Thất bại", "Số phiếu", "Chỉ số chung"),
+        *level_headers(),
+    ]
+    sheet = _sheet(book, tr("Theo kênh"), headers, [12, 30, 9, 11, 9, 10, 9, 12, 12, 12, 14])
     scores = {group.key: group for group in report.by_channel}
     for rate in report.channel_rates:
         score = scores.get(rate.unit)
@@ -109,12 +113,12 @@ def _ratio(value: float | Fraction | None) -> float | None:
 
 def _changes_sheet(book: Workbook, report: RoundReport) -> None:
     previous = report.previous
-    before = previous.period.name if previous else "trước"
-    headers = ["Mã đơn vị", "Đơn vị", f"Tỷ lệ đợt {before}", "Tỷ lệ đợt này", "± Tỷ lệ",
-               f"Chỉ số đợt {before}", "Chỉ số đợt này", "± Chỉ số"]  # fmt: skip
-    sheet = _sheet(book, "So với đợt trước", headers, [12, 44, 14, 14, 10, 14, 14, 10])
+    before = previous.period.name if previous else tr("trước")
+    headers = [*tr_each("Mã đơn vị", "Đơn vị"), tr("Tỷ lệ đợt {name}", name=before), tr("Tỷ lệ đợt này"), tr("± Tỷ lệ"),
+               tr("Chỉ số đợt {name}", name=before), tr("Chỉ số đợt này"), tr("± Chỉ số")]  # fmt: skip
+    sheet = _sheet(book, tr("So với đợt trước"), headers, [12, 44, 14, 14, 10, 14, 14, 10])
     if previous is None:
-        append(sheet, ["Chưa có số liệu của đợt trước."])
+        append(sheet, [tr("Chưa có số liệu của đợt trước.")])
         return
     now = {rate.unit: rate for rate in report.rates.units}
     then = {rate.unit: rate for rate in previous.rates.units}
@@ -126,7 +130,7 @@ def _changes_sheet(book: Workbook, report: RoundReport) -> None:
         append(sheet, [unit, name, *rates, _difference(rates), *indices, _difference(indices)])
     total = [_ratio(rate_of(previous.rates.total)), _ratio(rate_of(report.rates.total))]
     overall = [_ratio(previous.overall.index), _ratio(report.overall.index)]
-    append(sheet, ["Toàn đợt", "", *total, _difference(total), *overall, _difference(overall)])
+    append(sheet, [tr("Toàn đợt"), "", *total, _difference(total), *overall, _difference(overall)])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     _formats(sheet, range(2, 8))
@@ -138,21 +142,22 @@ def _difference(pair: Sequence[float | None]) -> float | None:
 
 
 def _comments_sheets(book: Workbook, report: RoundReport) -> None:
-    sheet = _sheet(book, "Góp ý", ["Mã phiếu", "Đơn vị", "Thủ tục", "Hình thức", "Góp ý"], [12, 14, 14, 18, 100])
+    headers = tr_each("Mã phiếu", "Đơn vị", "Thủ tục", "Hình thức", "Góp ý")
+    sheet = _sheet(book, tr("Góp ý"), headers, [12, 14, 14, 18, 100])
     for comment in report.comments:
-        method = METHOD_LABELS.get(comment.method, comment.method)
+        method = tr(METHOD_LABELS[comment.method]) if comment.method in METHOD_LABELS else comment.method
         append(sheet, [comment.survey, comment.unit, comment.procedure, method, comment.text])
         sheet.cell(sheet.max_row, 5).alignment = Alignment(wrap_text=True, vertical="top")
-    headers = ["Mã phiếu", "Đơn vị", "Ảnh ô góp ý (trong thư mục lưu trữ)"]
-    paper = _sheet(book, "Góp ý phiếu giấy", headers, [12, 14, 90])
+    headers = tr_each("Mã phiếu", "Đơn vị", "Ảnh ô góp ý (trong thư mục lưu trữ)")
+    paper = _sheet(book, tr("Góp ý phiếu giấy"), headers, [12, 14, 90])
     for form in report.paper_comments:
         append(paper, [form.survey, form.unit, "\n".join(form.crops)])
 
 
 def _subunit_sheets(book: Workbook, report: RoundReport, zone: ZoneInfo) -> None:
-    headers = ["Đơn vị báo cáo", "Tệp", "SHA-256", "Nguồn", "Nhập lúc", "Người nhập", "Số hàng", "Đã gửi",
-               "Đã trả lời"]  # fmt: skip
-    sheet = _sheet(book, "Đơn vị tự khảo sát", headers, [40, 30, 66, 8, 17, 16, 9, 9, 11])
+    headers = tr_each("Đơn vị báo cáo", "Tệp", "SHA-256", "Nguồn", "Nhập lúc", "Người nhập", "Số hàng", "Đã gửi",
+                      "Đã trả lời")  # fmt: skip
+    sheet = _sheet(book, tr("Đơn vị tự khảo sát"), headers, [40, 30, 66, 8, 17, 16, 9, 9, 11])
     for record in report.imports:
         at = record.imported_at.astimezone(zone).replace(tzinfo=None)
         append(sheet, [record.subunit, record.file_name, record.sha256, record.source, at, record.imported_by,
@@ -160,8 +165,8 @@ def _subunit_sheets(book: Workbook, report: RoundReport, zone: ZoneInfo) -> None
         sheet.cell(sheet.max_row, 5).number_format = "dd/mm/yyyy hh:mm"
     rows = _sheet(
         book,
-        "Số liệu tự khảo sát",
-        ["Đơn vị báo cáo", "Mã đơn vị", "Đơn vị", "Mã thủ tục", "Thủ tục", "Hồ sơ", "Đã gửi", "Đã trả lời"],
+        tr("Số liệu tự khảo sát"),
+        tr_each("Đơn vị báo cáo", "Mã đơn vị", "Đơn vị", "Mã thủ tục", "Thủ tục", "Hồ sơ", "Đã gửi", "Đã trả lời"),
         [40, 12, 40, 12, 44, 9, 9, 11],
     )
     for cell in report.cells:
@@ -171,7 +176,7 @@ def _subunit_sheets(book: Workbook, report: RoundReport, zone: ZoneInfo) -> None
 
 def _score_sheet(book: Workbook, title: str, first: str, report: RoundReport, groups: Sequence[GroupScore]) -> None:
     factors = [short_title(factor.title) for factor in report.scheme.factors]
-    headers = [first, "Tên", "Số phiếu", *factors, "Chỉ số chung", *LEVEL_HEADERS]
+    headers = [first, *tr_each("Tên", "Số phiếu"), *factors, tr("Chỉ số chung"), *level_headers()]
     sheet = _sheet(book, title, headers, [12, 44, 9, *[14] * (len(factors) + 1), 12, 12, 14])
     for group in [*groups, report.overall]:
         factor_values = [_number(group.factors[factor.code]) for factor in report.scheme.factors]
@@ -196,18 +201,21 @@ def _item_cells(factor: str, score: ItemScore, text: str) -> list[Any]:
 
 
 def _items_sheet(book: Workbook, report: RoundReport) -> None:
-    headers = ["Yếu tố", "Mã", "Nội dung", "Ý kiến hợp lệ", "Tỷ lệ hài lòng", "Điểm TB (1–5)", *LEVEL_HEADERS]
-    sheet = _sheet(book, "Theo câu hỏi", headers, [30, 8, 56, 12, 13, 13, 12, 12, 14])
+    headers = [
+        *tr_each("Yếu tố", "Mã", "Nội dung", "Ý kiến hợp lệ", "Tỷ lệ hài lòng", "Điểm TB (1–5)"),
+        *level_headers(),
+    ]
+    sheet = _sheet(book, tr("Theo câu hỏi"), headers, [30, 8, 56, 12, 13, 13, 12, 12, 14])
     items = report.overall.items
     for factor in report.scheme.factors:
         title = short_title(factor.title)
         for code in factor.items:
             append(sheet, _item_cells(title, items[code], report.questions[code]))
-        append(sheet, [title, "", "Chỉ số của yếu tố", None, _number(report.overall.factors[factor.code])])
+        append(sheet, [title, "", tr("Chỉ số của yếu tố"), None, _number(report.overall.factors[factor.code])])
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
     for code in report.scheme.overall:
-        append(sheet, _item_cells("Đánh giá chung", items[code], report.questions[code]))
+        append(sheet, _item_cells(tr("Đánh giá chung"), items[code], report.questions[code]))
     for row in sheet.iter_rows(min_row=2):
         row[5].number_format = "0.00"
     _formats(sheet, [4, 6, 7, 8])
@@ -216,18 +224,19 @@ def _items_sheet(book: Workbook, report: RoundReport) -> None:
 def round_xlsx(report: RoundReport, zone: ZoneInfo) -> bytes:
     book = Workbook()
     book.remove(book.active)
-    _rates_sheet(book, "Tỷ lệ thu hồi", report.rates.units, report.rates.total)
+    _rates_sheet(book, tr("Tỷ lệ thu hồi"), report.rates.units, report.rates.total)
     procedures = report.procedure_rates
-    headers = ["Mã thủ tục", "Thủ tục", *RATE_HEADERS[2:]]
-    _rates_sheet(book, "Tỷ lệ theo thủ tục", procedures, total_of(procedures, report.rates.total.target), headers)
+    headers = [*tr_each("Mã thủ tục", "Thủ tục"), *tr_each(*RATE_HEADERS[2:])]
+    total = total_of(procedures, report.rates.total.target)
+    _rates_sheet(book, tr("Tỷ lệ theo thủ tục"), procedures, total, headers)
     _channels_sheet(book, report)
-    _score_sheet(book, "Hài lòng theo đơn vị", "Mã đơn vị", report, report.by_unit)
-    _score_sheet(book, "Hài lòng theo thủ tục", "Mã thủ tục", report, report.by_procedure)
+    _score_sheet(book, tr("Hài lòng theo đơn vị"), tr("Mã đơn vị"), report, report.by_unit)
+    _score_sheet(book, tr("Hài lòng theo thủ tục"), tr("Mã thủ tục"), report, report.by_procedure)
     _items_sheet(book, report)
     _changes_sheet(book, report)
     _comments_sheets(book, report)
     _subunit_sheets(book, report, zone)
-    book.properties.title = f"Báo cáo kết quả khảo sát — đợt {report.period.name}"
+    book.properties.title = tr("Báo cáo kết quả khảo sát — đợt {name}", name=report.period.name)
     book.properties.creator = "khaosat"
     buffer = io.BytesIO()
     book.save(buffer)

@@ -1,28 +1,31 @@
 """The status report as the strings a person reads: one view for the email, the PDF and the terminal.
 
 Every figure is formatted here, once, so the HTML table, the plain text, the PDF and the
-terminal table cannot disagree. Vietnamese number style: "83,3%", "+2,5". A unit that has
-sent nothing has no rate: "—", neither ✓ nor ✗.
+terminal table cannot disagree, in the reader's language (``language.tr``). Vietnamese number
+style: "83,3%", "+2,5" (English: "83.3%", "+2.5"). A unit that has sent nothing has no rate:
+"—", neither ✓ nor ✗.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from rich import box
 from rich.markup import escape
 from rich.table import Table
 
+from ..language import N_, decimal, moment_text, tr
+from ..language import day_text as day_text
 from .rates_format import percent, rate_mark, rate_text
 from .status import Change, RoundStatus, StatusReport, StatusRow
 
 NONE = "—"
-TITLE = "Báo cáo tiến độ thu hồi phiếu khảo sát sự hài lòng"
-PAPER_UNCONFIRMED = "Phiếu giấy đã in, chưa xác nhận đã gửi (chưa tính vào Đã gửi)"
-UNCERTAIN = "Thư gửi phiếu chưa rõ đã đến người nhận hay chưa"
-RESENT_SHORT = "đã tự gửi lại sau thời gian chờ"
+TITLE = N_("Báo cáo tiến độ thu hồi phiếu khảo sát sự hài lòng")
+PAPER_UNCONFIRMED = N_("Phiếu giấy đã in, chưa xác nhận đã gửi (chưa tính vào Đã gửi)")
+UNCERTAIN = N_("Thư gửi phiếu chưa rõ đã đến người nhận hay chưa")
+RESENT_SHORT = N_("đã tự gửi lại sau thời gian chờ")
 
 
 @dataclass(frozen=True)
@@ -55,17 +58,22 @@ class RowView:
 
 
 HEADERS = (
-    "Mã đơn vị",
-    "Đơn vị",
-    "Hồ sơ",
-    "Đã gửi",
-    "Đã trả lời",
-    "Tỷ lệ",
-    "Chỉ tiêu",
-    "Còn thiếu",
-    "± Phiếu",
-    "± Tỷ lệ",
+    N_("Mã đơn vị"),
+    N_("Đơn vị"),
+    N_("Hồ sơ"),
+    N_("Đã gửi"),
+    N_("Đã trả lời"),
+    N_("Tỷ lệ"),
+    N_("Chỉ tiêu"),
+    N_("Còn thiếu"),
+    N_("± Phiếu"),
+    N_("± Tỷ lệ"),
 )
+
+
+def headers() -> list[str]:
+    """``HEADERS`` in the reader's language."""
+    return [tr(header) for header in HEADERS]
 
 
 @dataclass(frozen=True)
@@ -96,26 +104,22 @@ class StatusView:
     file_stem: str  # "Báo-cáo-tiến-độ-2026-11-30"
 
 
-def day_text(day: date) -> str:
-    return f"{day:%d/%m/%Y}"
-
-
 def signed(value: int) -> str:
     return f"+{value}" if value > 0 else str(value)
 
 
 def points(value: float) -> str:
     """A rate difference in percentage points: 0.025 → "+2,5"."""
-    shown = f"{value * 100:+.1f}".replace(".", ",")
-    return "0,0" if shown in ("+0,0", "-0,0") else shown
+    shown = decimal(value * 100, sign="+")
+    return decimal(0.0) if shown in ("+0,0", "-0,0", "+0.0", "-0.0") else shown
 
 
 def days_text(days: int) -> str:
     if days > 0:
-        return f"còn {days} ngày"
+        return tr("còn {days} ngày", days=days)
     if days == 0:
-        return "hôm nay là hạn chót"
-    return f"đã kết thúc {-days} ngày trước"
+        return tr("hôm nay là hạn chót")
+    return tr("đã kết thúc {days} ngày trước", days=-days)
 
 
 def change_cells(change: Change | None) -> tuple[str, str]:
@@ -145,8 +149,8 @@ def row_view(row: StatusRow) -> RowView:
 
 def compared_text(previous_at: datetime | None, zone: ZoneInfo) -> str:
     if previous_at is None:
-        return "Chưa có báo cáo trước để so sánh (cột ± để trống)."
-    return f"Cột ± so với báo cáo gửi lúc {previous_at.astimezone(zone):%H:%M %d/%m/%Y}."
+        return tr("Chưa có báo cáo trước để so sánh (cột ± để trống).")
+    return tr("Cột ± so với báo cáo gửi lúc {moment}.", moment=moment_text(previous_at.astimezone(zone)))
 
 
 def round_view(status: RoundStatus, zone: ZoneInfo) -> RoundView:
@@ -167,21 +171,30 @@ def round_view(status: RoundStatus, zone: ZoneInfo) -> RoundView:
 def status_view(report: StatusReport, zone: ZoneInfo) -> StatusView:
     day = day_text(report.today)
     return StatusView(
-        title=TITLE,
-        subject=f"{TITLE} — ngày {day}",
+        title=tr(TITLE),
+        subject=tr("{title} — ngày {day}", title=tr(TITLE), day=day),
         organization=report.organization,
         day=day,
-        generated=f"{report.generated_at.astimezone(zone):%H:%M %d/%m/%Y}",
+        generated=moment_text(report.generated_at.astimezone(zone)),
         rounds=[round_view(status, zone) for status in report.rounds],
         review_open=report.review_open,
         uncertain=report.uncertain,
         resent=report.resent,
         paper_unconfirmed=report.paper_unconfirmed,
-        file_stem=f"Báo-cáo-tiến-độ-{report.today.isoformat()}",
+        file_stem=tr("Báo-cáo-tiến-độ-{day}", day=report.today.isoformat()),
     )
 
 
-CONSOLE_HEADERS = ("Hồ sơ", "Gửi", "Trả lời", "Tỷ lệ", "C.tiêu", "Thiếu", "±Phiếu", "±Tỷ lệ")
+CONSOLE_HEADERS = (
+    N_("Hồ sơ"),
+    N_("Gửi"),
+    N_("Trả lời"),
+    N_("Tỷ lệ"),
+    N_("C.tiêu"),
+    N_("Thiếu"),
+    N_("±Phiếu"),
+    N_("±Tỷ lệ"),
+)
 
 
 def console_tables(view: StatusView, width: int = 120) -> list[Table]:
@@ -192,7 +205,13 @@ def console_tables(view: StatusView, width: int = 120) -> list[Table]:
     tables = []
     for round_view in view.rounds:
         table = Table(
-            title=f"Đợt {round_view.name} ({round_view.period}) — hạn chót {round_view.deadline}, {round_view.days}",
+            title=tr(
+                "Đợt {name} ({period}) — hạn chót {deadline}, {days}",
+                name=round_view.name,
+                period=round_view.period,
+                deadline=round_view.deadline,
+                days=round_view.days,
+            ),
             title_justify="left",
             box=box.SIMPLE_HEAD,
             pad_edge=False,
@@ -202,12 +221,13 @@ def console_tables(view: StatusView, width: int = 120) -> list[Table]:
             caption_justify="left",
         )
         code_width = max((len(row.unit) for row in round_view.rows), default=2)
-        figures = [7 if header == "Tỷ lệ" else len(header) for header in CONSOLE_HEADERS]
+        console_headers = [tr(header) for header in CONSOLE_HEADERS]
+        figures = [7 if header == CONSOLE_HEADERS[3] else len(tr(header)) for header in CONSOLE_HEADERS]
         names = max((len(row.name) for row in round_view.rows), default=9)
         name_width = max(9, min(names, width - code_width - sum(figures) - 3 * (len(figures) + 2)))  # padding, rules
-        table.add_column("Mã", no_wrap=True, min_width=code_width)
-        table.add_column("Đơn vị", no_wrap=True, overflow="ellipsis", width=name_width)
-        for header, figure_width in zip(CONSOLE_HEADERS, figures, strict=True):
+        table.add_column(tr("Mã"), no_wrap=True, min_width=code_width)
+        table.add_column(tr("Đơn vị"), no_wrap=True, overflow="ellipsis", width=name_width)
+        for header, figure_width in zip(console_headers, figures, strict=True):
             table.add_column(header, justify="right", no_wrap=True, min_width=figure_width)
         for row in round_view.rows:
             style = "red" if row.below else None
@@ -215,6 +235,6 @@ def console_tables(view: StatusView, width: int = 120) -> list[Table]:
             table.add_row(escape(row.unit), escape(row.name), *row.cells()[:3], rate, *row.cells()[4:], style=style)
         table.add_section()
         total = round_view.total
-        table.add_row("", "Tổng cộng", *total.cells(), style="bold")
+        table.add_row("", tr("Tổng cộng"), *total.cells(), style="bold")
         tables.append(table)
     return tables

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ImportFileError
+from ..language import current, tr
 from ..settings import RoundSettings
 from ..survey.questionnaire import Questionnaire
 from ..survey.rounds import period_named
@@ -44,7 +45,9 @@ class Place:
     cell: str
 
     def __str__(self) -> str:
-        return f"Trang '{self.sheet}', ô {self.cell}" if self.sheet else f"Tệp JSON, {self.cell}"
+        if self.sheet:
+            return tr("Trang '{sheet}', ô {cell}", sheet=self.sheet, cell=self.cell)
+        return tr("Tệp JSON, {cell}", cell=self.cell)
 
     def to(self, last: Place) -> Place:
         """The span from this cell to ``last`` (same sheet): "ô H7:M7"."""
@@ -89,7 +92,8 @@ class SubunitFileError(ImportFileError):
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = list(problems)
         more = len(self.problems) - 1
-        super().__init__(f"{self.problems[0]}" + (f" (và {more} lỗi khác)" if more else "") + "; chưa nhập gì")
+        others = tr(" (và {count} lỗi khác)", count=more) if more else ""
+        super().__init__(self.problems[0] + others + tr("; chưa nhập gì"))
 
 
 def subunit_key(name: str) -> str:
@@ -109,14 +113,16 @@ class Checker:
         value, place = cell
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                self.add(place, f"thiếu {label}")
+                self.add(place, tr("thiếu {label}", label=label))
             return ""
         if isinstance(value, bool | float) or not isinstance(value, str | int):
-            self.add(place, f"{label} phải là chữ (định dạng Text), không phải {_kind(value)}")
+            self.add(
+                place, tr("{label} phải là chữ (định dạng Text), không phải {kind}", label=label, kind=_kind(value))
+            )
             return ""
         text = " ".join(_CONTROL.sub(" ", nfc(str(value))).split())
         if len(text) > limit:
-            self.add(place, f"{label} dài {len(text)} ký tự, quá {limit}")
+            self.add(place, tr("{label} dài {length} ký tự, quá {limit}", label=label, length=len(text), limit=limit))
             return ""
         return text
 
@@ -133,7 +139,9 @@ class Checker:
         elif isinstance(value, str) and value.strip().isdigit():
             number = int(value.strip())
         if number is None or not 0 <= number <= COUNT_LIMIT:
-            self.add(place, f"{label} phải là số nguyên từ 0 đến {COUNT_LIMIT}, không phải {_shown(value)}")
+            told = tr("{label} phải là số nguyên từ 0 đến {limit}, không phải {shown}", label=label, limit=COUNT_LIMIT,
+                      shown=_shown(value))  # fmt: skip
+            self.add(place, told)
             return 0
         return number
 
@@ -141,16 +149,16 @@ class Checker:
         if self.problems:
             shown = self.problems[:SHOWN_PROBLEMS]
             if len(self.problems) > SHOWN_PROBLEMS:
-                shown.append(f"… và {len(self.problems) - SHOWN_PROBLEMS} lỗi khác")
+                shown.append(tr("… và {count} lỗi khác", count=len(self.problems) - SHOWN_PROBLEMS))
             raise SubunitFileError(shown)
 
 
 def _kind(value: Any) -> str:
     if isinstance(value, bool):
-        return "giá trị đúng/sai"
+        return tr("giá trị đúng/sai")
     if isinstance(value, int | float):
-        return f"số {value:g}" if isinstance(value, float) else f"số {value}"
-    return type(value).__name__ if not hasattr(value, "isoformat") else f"ngày {value.isoformat()}"
+        return tr("số {number}", number=f"{value:g}" if isinstance(value, float) else value)
+    return type(value).__name__ if not hasattr(value, "isoformat") else tr("ngày {day}", day=value.isoformat())
 
 
 def _shown(value: Any) -> str:
@@ -159,13 +167,13 @@ def _shown(value: Any) -> str:
 
 def check_round(checker: Checker, cell: Cell, rounds: list[RoundSettings]) -> str:
     """The round's name ("2026-1") when it is a configured round."""
-    name = checker.text(cell, "tên đợt (ví dụ 2026-1)", limit=32)
+    name = checker.text(cell, tr("tên đợt (ví dụ 2026-1)"), limit=32)
     if not name:
         return ""
     try:
         return period_named(name, rounds).name
     except ValueError:
-        checker.add(cell[1], f"không có đợt “{name}”: ghi NĂM-ĐỢT, ví dụ 2026-1")
+        checker.add(cell[1], tr("không có đợt “{name}”: ghi NĂM-ĐỢT, ví dụ 2026-1", name=name))
         return ""
 
 
@@ -195,13 +203,13 @@ def checked_row(checker: Checker, raw: RawRow) -> SubunitRow | None:
         return None
     before = len(checker.problems)
     row = SubunitRow(
-        unit_code=checker.text(raw.unit_code, "mã đơn vị", limit=CODE_LIMIT),
-        unit_name=checker.text(raw.unit_name, "tên đơn vị"),
-        procedure_code=checker.text(raw.procedure_code, "mã thủ tục", limit=CODE_LIMIT),
-        procedure_name=checker.text(raw.procedure_name, "tên thủ tục"),
-        dossiers=checker.count(raw.dossiers, "số hồ sơ"),
-        sent=checker.count(raw.sent, "số phiếu đã gửi"),
-        returned=checker.count(raw.returned, "số phiếu thu về"),
+        unit_code=checker.text(raw.unit_code, tr("mã đơn vị"), limit=CODE_LIMIT),
+        unit_name=checker.text(raw.unit_name, tr("tên đơn vị")),
+        procedure_code=checker.text(raw.procedure_code, tr("mã thủ tục"), limit=CODE_LIMIT),
+        procedure_name=checker.text(raw.procedure_name, tr("tên thủ tục")),
+        dossiers=checker.count(raw.dossiers, tr("số hồ sơ")),
+        sent=checker.count(raw.sent, tr("số phiếu đã gửi")),
+        returned=checker.count(raw.returned, tr("số phiếu thu về")),
         answers=_answers(checker, raw.answers),
     )
     if len(checker.problems) > before:
@@ -213,7 +221,7 @@ def checked_row(checker: Checker, raw: RawRow) -> SubunitRow | None:
 def _answers(checker: Checker, cells: Mapping[tuple[str, str], Cell]) -> dict[str, dict[str, int]]:
     answers: dict[str, dict[str, int]] = {}
     for (question, value), cell in cells.items():
-        count = checker.count(cell, f"số ý kiến “{value}” của câu {question}")
+        count = checker.count(cell, tr("số ý kiến “{value}” của câu {question}", value=value, question=question))
         if count:
             answers.setdefault(question, {})[value] = count
     return answers
@@ -221,16 +229,27 @@ def _answers(checker: Checker, cells: Mapping[tuple[str, str], Cell]) -> dict[st
 
 def _check_sums(checker: Checker, raw: RawRow, row: SubunitRow) -> None:
     if row.sent > row.dossiers:
-        checker.add(raw.sent[1], f"số phiếu đã gửi ({row.sent}) lớn hơn số hồ sơ ({row.dossiers})")
+        checker.add(
+            raw.sent[1],
+            tr("số phiếu đã gửi ({sent}) lớn hơn số hồ sơ ({dossiers})", sent=row.sent, dossiers=row.dossiers),
+        )
     if row.returned > row.sent:
-        checker.add(raw.returned[1], f"số phiếu thu về ({row.returned}) lớn hơn số phiếu đã gửi ({row.sent})")
+        checker.add(
+            raw.returned[1],
+            tr("số phiếu thu về ({returned}) lớn hơn số phiếu đã gửi ({sent})", returned=row.returned, sent=row.sent),
+        )
     for question, values in row.answers.items():
         given = sum(values.values())
         if given > row.returned:
             places = [place for (code, _), (_, place) in raw.answers.items() if code == question]
             checker.add(
                 places[0].to(places[-1]),
-                f"câu {question}: tổng số ý kiến ({given}) lớn hơn số phiếu thu về ({row.returned})",
+                tr(
+                    "câu {question}: tổng số ý kiến ({given}) lớn hơn số phiếu thu về ({returned})",
+                    question=question,
+                    given=given,
+                    returned=row.returned,
+                ),
             )
 
 
@@ -247,7 +266,12 @@ def checked_rows(checker: Checker, raws: Iterable[RawRow]) -> tuple[list[Subunit
         if key in seen:
             checker.add(
                 raw.unit_code[1],
-                f"đơn vị {row.unit_code}, thủ tục {row.procedure_code} đã có ({seen[key]}): mỗi cặp chỉ ghi một hàng",
+                tr(
+                    "đơn vị {unit}, thủ tục {procedure} đã có ({place}): mỗi cặp chỉ ghi một hàng",
+                    unit=row.unit_code,
+                    procedure=row.procedure_code,
+                    place=seen[key],
+                ),
             )
             continue
         seen[key] = raw.unit_code[1]
@@ -271,34 +295,40 @@ def results_from_json_bytes(data: bytes, questionnaire: Questionnaire, rounds: l
     try:
         parsed = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise SubunitFileError([f"Tệp JSON: không đọc được ({exc})"]) from exc
+        raise SubunitFileError([tr("Tệp JSON: không đọc được ({error})", error=exc)]) from exc
     return results_from_round_json(parsed, questionnaire, rounds)
 
 
 def results_from_round_json(data: Any, questionnaire: Questionnaire, rounds: list[RoundSettings]) -> SubunitResults:
     """The results in the JSON of `khaosat report round --format json` (reports/round_json.py)."""
     checker = Checker()
-    top = Place("", "tệp")
+    top = Place("", "top" if current() == "en" else "tệp")  # "tệp" alone is "files" elsewhere
     if not isinstance(data, dict) or data.get("format") != ROUND_FORMAT:
-        checker.add(top, f"không phải tệp của “khaosat report round --format json” (thiếu “format”: “{ROUND_FORMAT}”)")
+        told = tr("không phải tệp của “khaosat report round --format json” (thiếu “format”: “{format}”)",
+                  format=ROUND_FORMAT)  # fmt: skip
+        checker.add(top, told)
         checker.raise_if_any()
     if data.get("version") != ROUND_FORMAT_VERSION:
         shown = data.get("version")
-        checker.add(Place("", "version"), f"phiên bản {shown!r} chưa đọc được (khaosat này đọc {ROUND_FORMAT_VERSION})")
-    subunit = checker.text((data.get("organization"), Place("", "organization")), "tên đơn vị báo cáo")
+        told = tr("phiên bản {version} chưa đọc được (khaosat này đọc {known})", version=repr(shown),
+                  known=ROUND_FORMAT_VERSION)  # fmt: skip
+        checker.add(Place("", "version"), told)
+    subunit = checker.text((data.get("organization"), Place("", "organization")), tr("tên đơn vị báo cáo"))
     round_data = data.get("round") if isinstance(data.get("round"), dict) else {}
     round_name = check_round(checker, (round_data.get("name"), Place("", "round.name")), rounds)
     questionnaire_data = data.get("questionnaire") if isinstance(data.get("questionnaire"), dict) else {}
-    version = checker.text((questionnaire_data.get("version"), Place("", "questionnaire.version")), "phiên bản phiếu")
+    version = checker.text(
+        (questionnaire_data.get("version"), Place("", "questionnaire.version")), tr("phiên bản phiếu")
+    )
     counts = data.get("counts")
     if not isinstance(counts, list):
-        checker.add(Place("", "counts"), "thiếu danh sách số liệu “counts”")
+        checker.add(Place("", "counts"), tr("thiếu danh sách số liệu “counts”"))
         counts = []
     values = choice_values(questionnaire)
     raws = [_raw_json_row(checker, index, entry, values) for index, entry in enumerate(counts)]
     rows, skipped = checked_rows(checker, [raw for raw in raws if raw is not None])
     if not rows and not checker.problems:
-        checker.add(Place("", "counts"), "không có đơn vị nào có số liệu")
+        checker.add(Place("", "counts"), tr("không có đơn vị nào có số liệu"))
     checker.raise_if_any()
     return SubunitResults(subunit, round_name, version, "json", rows, skipped)
 
@@ -306,7 +336,7 @@ def results_from_round_json(data: Any, questionnaire: Questionnaire, rounds: lis
 def _raw_json_row(checker: Checker, index: int, entry: Any, values: Mapping[str, list[str]]) -> RawRow | None:
     path = f"counts[{index}]"
     if not isinstance(entry, dict):
-        checker.add(Place("", path), "mỗi mục phải là một đối tượng JSON")
+        checker.add(Place("", path), tr("mỗi mục phải là một đối tượng JSON"))
         return None
 
     def cell(key: str) -> Cell:
@@ -315,19 +345,21 @@ def _raw_json_row(checker: Checker, index: int, entry: Any, values: Mapping[str,
     answers: dict[tuple[str, str], Cell] = {}
     given = entry.get("answers", {})
     if not isinstance(given, dict):
-        checker.add(Place("", f"{path}.answers"), "phải là đối tượng JSON {câu: {giá trị: số}}")
+        checker.add(
+            Place("", f"{path}.answers"), tr("phải là đối tượng JSON {shape}", shape=tr("{{câu: {{giá trị: số}}}}"))
+        )
         given = {}
     for question, counts in given.items():
         where = Place("", f"{path}.answers.{question}")
         if question not in values:
-            checker.add(where, f"câu “{question}” không có trong phiếu khảo sát của Sở")
+            checker.add(where, tr("câu “{question}” không có trong phiếu khảo sát của Sở", question=question))
             continue
         if not isinstance(counts, dict):
-            checker.add(where, "phải là đối tượng JSON {giá trị: số}")
+            checker.add(where, tr("phải là đối tượng JSON {shape}", shape=tr("{{giá trị: số}}")))
             continue
         for value, count in counts.items():
             if value not in values[question]:
-                checker.add(where, f"câu {question} không có lựa chọn “{value}”")
+                checker.add(where, tr("câu {question} không có lựa chọn “{value}”", question=question, value=value))
                 continue
             answers[question, value] = (count, Place("", f"{path}.answers.{question}.{value}"))
     return RawRow(

@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..language import tr
 from ..settings import RoundSettings
 from ..survey.questionnaire import Questionnaire
 from ..survey.rounds import Period
@@ -184,18 +185,24 @@ def results_from_xlsx(data: bytes, questionnaire: Questionnaire, rounds: list[Ro
     formulas, values = _open(data)
     for name in (INFO, RESULTS):
         if name not in values.sheetnames:
-            checker.add(Place(name, "A1"), f"không có trang “{name}”: hãy dùng mẫu của khaosat subunit template")
+            checker.add(
+                Place(name, "A1"), tr("không có trang “{name}”: hãy dùng mẫu của khaosat subunit template", name=name)
+            )
     checker.raise_if_any()
     info = _Sheet(formulas[INFO], values[INFO], checker)
-    subunit = checker.text(info.labelled(SUBUNIT_LABEL), "tên đơn vị báo cáo")
+    subunit = checker.text(info.labelled(SUBUNIT_LABEL), tr("tên đơn vị báo cáo"))
     round_name = check_round(checker, info.labelled(ROUND_LABEL), rounds)
     version_cell = info.labelled(VERSION_LABEL)
-    version = checker.text(version_cell, "phiên bản phiếu", limit=32)
+    version = checker.text(version_cell, tr("phiên bản phiếu"), limit=32)
     if version and version != questionnaire.version:
         checker.add(
             version_cell[1],
-            f"mẫu theo phiếu phiên bản {version}, phiếu hiện hành là {questionnaire.version}: "
-            "hãy lập lại bằng mẫu mới (khaosat subunit template)",
+            tr(
+                "mẫu theo phiếu phiên bản {version}, phiếu hiện hành là {current}: "
+                "hãy lập lại bằng mẫu mới (khaosat subunit template)",
+                version=version,
+                current=questionnaire.version,
+            ),
         )
     sheet = _Sheet(formulas[RESULTS], values[RESULTS], checker)
     before = len(checker.problems)
@@ -203,17 +210,21 @@ def results_from_xlsx(data: bytes, questionnaire: Questionnaire, rounds: list[Ro
     layout = columns(questionnaire)
     for column in layout:
         if column.key not in found:
-            checker.add(Place(RESULTS, f"{KEY_ROW}"), f"thiếu cột “{column.key}”: không thêm, bớt cột của mẫu")
+            checker.add(
+                Place(RESULTS, f"{KEY_ROW}"), tr("thiếu cột “{key}”: không thêm, bớt cột của mẫu", key=column.key)
+            )
     known = {column.key for column in layout}
     for key, index in found.items():
         if key not in known:
-            checker.add(Place(RESULTS, f"{get_column_letter(index)}{KEY_ROW}"), f"cột “{key}” không có trong mẫu")
+            checker.add(
+                Place(RESULTS, f"{get_column_letter(index)}{KEY_ROW}"), tr("cột “{key}” không có trong mẫu", key=key)
+            )
     if len(checker.problems) > before:  # the rows cannot be read without their columns
         checker.raise_if_any()
     raws = [sheet.raw_row(row, found, layout) for row in range(FIRST_ROW, sheet.last_row + 1)]
     rows, skipped = checked_rows(checker, raws)
     if not rows and not checker.problems:
-        checker.add(Place(RESULTS, f"A{FIRST_ROW}"), "chưa có hàng nào có số liệu")
+        checker.add(Place(RESULTS, f"A{FIRST_ROW}"), tr("chưa có hàng nào có số liệu"))
     checker.raise_if_any()
     return SubunitResults(subunit, round_name, version, "xlsx", rows, skipped)
 
@@ -221,15 +232,17 @@ def results_from_xlsx(data: bytes, questionnaire: Questionnaire, rounds: list[Ro
 def _open(data: bytes) -> tuple[Any, Any]:
     """The workbook twice: with its formulas, and with the values last computed for them."""
     if len(data) > MAX_BYTES:
-        raise SubunitFileError([f"Tệp: quá lớn ({len(data) // 1024 // 1024} MB), không phải một bảng kết quả"])
+        raise SubunitFileError(
+            [tr("Tệp: quá lớn ({size} MB), không phải một bảng kết quả", size=len(data) // 1024 // 1024)]
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
         if unpacked > MAX_UNPACKED:
-            raise ValueError(f"giải nén ra {unpacked // 1024 // 1024} MB")
+            raise ValueError(tr("giải nén ra {size} MB", size=unpacked // 1024 // 1024))
         return load_workbook(io.BytesIO(data)), load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl and zipfile raise whatever their parsers meet in a broken file
-        raise SubunitFileError([f"Tệp: không đọc được như một tệp Excel (.xlsx): {exc}"]) from exc
+        raise SubunitFileError([tr("Tệp: không đọc được như một tệp Excel (.xlsx): {error}", error=exc)]) from exc
 
 
 class _Sheet:
@@ -243,7 +256,7 @@ class _Sheet:
         place = Place(self.values.title, f"{get_column_letter(column)}{row}")
         value = self.values.cell(row, column).value
         if self.formulas.cell(row, column).data_type == "f" and value is None:
-            self.checker.add(place, "công thức chưa có giá trị: mở tệp bằng Excel, lưu lại rồi gửi")
+            self.checker.add(place, tr("công thức chưa có giá trị: mở tệp bằng Excel, lưu lại rồi gửi"))
         return value, place
 
     def labelled(self, label: str) -> Cell:
@@ -251,7 +264,7 @@ class _Sheet:
         for row in range(1, min(self.last_row, 50) + 1):
             if str(self.values.cell(row, 1).value or "").strip() == label:
                 return self.cell(row, 2)
-        return None, Place(self.values.title, f"A1 (không thấy dòng “{label}”)")
+        return None, Place(self.values.title, tr("A1 (không thấy dòng “{label}”)", label=label))
 
     def key_columns(self) -> dict[str, int]:
         found: dict[str, int] = {}
@@ -259,7 +272,9 @@ class _Sheet:
             key = self.values.cell(KEY_ROW, index).value
             if isinstance(key, str) and key.strip():
                 if key.strip() in found:
-                    self.checker.add(Place(RESULTS, f"{get_column_letter(index)}{KEY_ROW}"), f"cột “{key}” lặp lại")
+                    self.checker.add(
+                        Place(RESULTS, f"{get_column_letter(index)}{KEY_ROW}"), tr("cột “{key}” lặp lại", key=key)
+                    )
                 found[key.strip()] = index
         return found
 

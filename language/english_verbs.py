@@ -1,0 +1,77 @@
+"""What the verbs print, in English, by its Vietnamese template (``language.tr``); see ``english``."""
+
+VERBS: dict[str, str] = {
+    # daemon/status.py: `khaosat status`
+    "Phiếu chờ gửi (email, fax)": "Forms waiting to be sent (email, fax)",
+    "Phiếu đang gửi": "Forms being sent",
+    "Phiếu gửi không rõ kết quả (chờ gửi lại, hoặc người kiểm tra)": (
+        "Forms sent with an uncertain result (waiting to be sent again, or for a person)"
+    ),
+    "Phiếu đã gửi lại sau khi không rõ kết quả": "Forms sent again after an uncertain result",
+    "Phiếu giấy chờ in (bưu điện, tại quầy)": "Paper forms waiting to be printed (post, counter)",
+    "Phiếu giấy đã in, chờ xác nhận đã gửi (khaosat print --confirm)": (
+        "Paper forms printed, waiting to be confirmed as sent (khaosat print --confirm)"
+    ),
+    "Mục chờ người xem lại": "Items waiting for review",
+    "Phiếu có câu trả lời chưa chắc chắn": "Forms with uncertain answers",
+    "Việc": "Job",
+    "Lịch": "Schedule",
+    "Lần chạy cuối": "Last run",
+    "Kết quả": "Result",
+    "Số giây": "Seconds",
+    "Tóm tắt": "Summary",
+    "Lần tới": "Next run",
+    "tệp": "files",
+    "tệp bị từ chối": "files rejected",
+    "hồ sơ mới": "new dossiers",
+    "hồ sơ cập nhật": "dossiers updated",
+    "dòng bị từ chối": "rows rejected",
+    "phiếu đưa vào hàng chờ": "forms queued",
+    "hồ sơ bỏ qua": "dossiers skipped",
+    "đã gửi": "sent",
+    "chờ gửi lại": "to retry",
+    "thất bại": "failed",
+    "không rõ đã gửi": "uncertain",
+    "gửi lại": "sent again",
+    "trả về hàng chờ": "back in the queue",
+    "phiếu giấy chờ in": "paper forms to print",
+    "nhắc hủy": "reminders cancelled",
+    "dừng giữa chừng": "stopped midway",
+    "thư/tệp mới": "new messages/files",
+    "thư/tệp đã xử lý trước": "messages/files seen before",
+    "phiếu ghi nhận": "forms recorded",
+    "phiếu trùng": "duplicate forms",
+    "trang ghép vào phiếu đã nhận": "pages joined to forms already received",
+    "tệp hồ sơ xuất đã xoá": "dossier exports deleted",
+    "tệp gốc đã xoá": "raw files deleted",
+    "chờ người xem": "for review",
+    "thư báo lỗi gửi": "bounces",
+    "trả lời tự động": "auto-replies",
+    "báo cáo fax": "fax reports",
+    "theo kênh": "by channel",
+    "hồ sơ": "dossiers",
+    "đơn vị chưa có người nhận": "units without a recipient",
+    "người nhận": "recipients",
+    "đợt": "round",
+    "dòng số liệu": "figure rows",
+    "tiêu đề": "subject",
+    "xong": "done",
+    "lỗi": "failed",
+    "đang chạy": "running",
+    "bị ngắt": "interrupted",
+    "Công việc của dịch vụ nền": "The daemon's jobs",
+    "Lược đồ cơ sở dữ liệu: phiên bản {revision}, đúng với khaosat này": (
+        "Database schema: revision {revision}, as this khaosat expects"
+    ),
+    "khi khởi động": "at start",
+    "{job} lúc {when}: {error}": "{job} at {when}: {error}",
+    "Lỗi": "Error",
+    # commands/reports.py: `khaosat report`
+    "Đã gửi “{subject}” tới {recipients}; bản PDF: {path}": "Sent “{subject}” to {recipients}; PDF copy: {path}",
+    "Phiếu chờ xem xét: {review}; thư gửi chưa rõ kết quả: {uncertain}; đã gửi lại: {resent}": (
+        "Forms waiting for review: {review}; emails with an uncertain result: {uncertain}; sent again: {resent}"
+    ),
+    "Đã ghi {path}": "Wrote {path}",
+    "Đã gửi tới {recipients}": "Sent to {recipients}",
+    "--format json chỉ in ra, không gửi thư": "--format json only prints, it sends no email",
+}
