@@ -4,7 +4,8 @@
 Shown after "Error:" when a configuration key or the database cannot be used (settings.py,
 database.py, scheduler.py), the reviewer's mistakes (review/service.py),
 what the import of dossiers refuses or warns about (dossiers/), a sub-unit's file refused
-(reports/subunit_*.py); see ``english``.
+(reports/subunit_*.py), the bounce warning and the mailer's refusals (mailer/), the refusals of
+`khaosat user` and `khaosat apikey` (web/staff/accounts.py, web/api/keys.py); see ``english``.
 """
 
 ERRORS: dict[str, str] = {
@@ -70,6 +71,47 @@ ERRORS: dict[str, str] = {
     " Có phải {codes}?": " Did you mean {codes}?",
     " hay ": " or ",
     "chưa có": "none yet",
+    # mailer/returnpath.py: the bounce warning of `khaosat init`, `run`, `status`
+    "khaosat không đọc hộp thư nào ([imap] host trống)": "khaosat reads no mailbox ([imap] host is empty)",
+    "chưa đặt [imap] address, địa chỉ của hộp thư khaosat đọc": "[imap] address, the address of the mailbox khaosat reads, is not set",
+    "khaosat đọc hộp thư {intake}": "khaosat reads the mailbox {intake}",
+    (
+        "Cảnh báo: thư báo lỗi gửi (bounce) sẽ về {address}, nhưng {why}; "
+        "phiếu không tới người nhận sẽ không được chuyển sang fax hay bưu điện."
+    ): (
+        "Warning: delivery reports (bounces) will go to {address}, but {why}; "
+        "forms that do not reach their recipient will not be moved to fax or post."
+    ),
+    # mailer/printing.py, mailer/board.py
+    "kênh {channel} không phải kênh in (post hoặc counter)": "the channel {channel} is not a printing channel (post or counter)",
+    "không có lô in số {batch_id}": "no print batch no. {batch_id}",
+    (
+        "chưa cấu hình người nhận báo cáo: ghi [report] board_emails trong config.toml "
+        "(hoặc KHAOSAT_REPORT__BOARD_EMAILS='[\"iso@example.gov.vn\"]')"
+    ): (
+        "no recipients of the report are configured: set [report] board_emails in config.toml "
+        "(or KHAOSAT_REPORT__BOARD_EMAILS='[\"iso@example.gov.vn\"]')"
+    ),
+    # web/staff/accounts.py: `khaosat user add|passwd|disable`
+    "mật khẩu cần ít nhất {count} ký tự": "the password needs at least {count} characters",
+    "mật khẩu không được bắt đầu hay kết thúc bằng khoảng trắng": "the password must not begin or end with a space",
+    "tên {name}: 1–64 ký tự gồm chữ thường không dấu, số, '.', '_' hoặc '-'": (
+        "name {name}: 1–64 characters, lower-case unaccented letters, digits, '.', '_' or '-'"
+    ),
+    "đã có tài khoản {name}": "the account {name} exists already",
+    "vai trò unit cần --unit MÃ của một đơn vị đã biết (không có {code})": (
+        "the unit role needs --unit CODE of a known unit (there is no {code})"
+    ),
+    "chỉ vai trò unit mới gắn với một đơn vị (vai trò {role} không nhận --unit)": (
+        "only the unit role is tied to a unit (the role {role} takes no --unit)"
+    ),
+    "không có tài khoản {name}": "no account {name}",
+    # web/api/keys.py: `khaosat apikey`
+    "tên “{name}” không hợp lệ: chữ, số, dấu chấm, gạch ngang, gạch dưới; tối đa 64 ký tự": (
+        "the name “{name}” is not valid: letters, digits, dots, hyphens, underscores; at most 64 characters"
+    ),
+    "đã có khóa API tên “{name}”": "an API key named “{name}” exists already",
+    "không có khóa API tên “{name}”": "no API key named “{name}”",
     # database.py
     "khóa cấu hình 'database.url' không dùng được: {error}": "configuration key 'database.url' cannot be used: {error}",
     "cơ sở dữ liệu {database} chưa được khởi tạo: hãy chạy `khaosat init`": (

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..errors import KhaosatError
+from ..language import tr
 from ..settings import Settings
 from ..survey.surveys import new_message_id
 from ..text import without_marks
@@ -26,8 +27,10 @@ def board_recipients(settings: Settings) -> list[str]:
     recipients = [address.strip() for address in settings.report.board_emails if address.strip()]
     if not recipients:
         raise KhaosatError(
-            "chưa cấu hình người nhận báo cáo: ghi [report] board_emails trong config.toml "
-            "(hoặc KHAOSAT_REPORT__BOARD_EMAILS='[\"iso@example.gov.vn\"]')"
+            tr(
+                "chưa cấu hình người nhận báo cáo: ghi [report] board_emails trong config.toml "
+                "(hoặc KHAOSAT_REPORT__BOARD_EMAILS='[\"iso@example.gov.vn\"]')"
+            )
         )
     return recipients
 

@@ -19,7 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from sqlmodel import Session, col, select
 
 from ..errors import KhaosatError
-from ..language import speaking
+from ..language import speaking, tr
 from ..models import Channel, OutboxMessage, OutboxState, PrintBatch, utcnow
 from ..settings import Settings
 from ..survey.fonts import BOLD, REGULAR, register_fonts
@@ -96,7 +96,7 @@ def build_print_batch(
 ) -> BatchResult | None:
     """Write one PDF of every pending ``channel`` form to ``output``; None when none waits."""
     if channel not in (Channel.post, Channel.counter):
-        raise KhaosatError(f"kênh {channel} không phải kênh in (post hoặc counter)")
+        raise KhaosatError(tr("kênh {channel} không phải kênh in (post hoặc counter)", channel=channel))
     row_ids = [
         row_id
         for row_id in session.exec(
@@ -150,7 +150,7 @@ def confirm_print_batch(session: Session, batch_id: int) -> int:
     """Mark every form of a printed batch sent; returns how many."""
     batch = session.get(PrintBatch, batch_id)
     if batch is None:
-        raise KhaosatError(f"không có lô in số {batch_id}")
+        raise KhaosatError(tr("không có lô in số {batch_id}", batch_id=batch_id))
     if batch.confirmed_at is not None:
         return 0
     now = utcnow()

@@ -12,6 +12,7 @@ deliver ``local+anything@domain`` to ``local@domain`` (sub-addressing).
 
 from __future__ import annotations
 
+from ..language import tr
 from ..settings import Settings
 
 SUBADDRESS_DELIMITER = "+"
@@ -47,17 +48,19 @@ def same_mailbox(first: str, second: str) -> bool:
 
 
 def bounce_routing_warning(settings: Settings) -> str:
-    """A Vietnamese warning when bounces go to a mailbox intake does not poll; "" when they reach it."""
+    """A warning (in this run's language) when bounces go to a mailbox intake does not poll; "" when they reach it."""
     address, intake = bounce_address(settings), settings.imap.address
     if settings.imap.host and same_mailbox(address, intake):
         return ""
     if not settings.imap.host:
-        why = "khaosat không đọc hộp thư nào ([imap] host trống)"
+        why = tr("khaosat không đọc hộp thư nào ([imap] host trống)")
     elif not intake:
-        why = "chưa đặt [imap] address, địa chỉ của hộp thư khaosat đọc"
+        why = tr("chưa đặt [imap] address, địa chỉ của hộp thư khaosat đọc")
     else:
-        why = f"khaosat đọc hộp thư {intake}"
-    return (
-        f"Cảnh báo: thư báo lỗi gửi (bounce) sẽ về {address}, nhưng {why}; "
-        "phiếu không tới người nhận sẽ không được chuyển sang fax hay bưu điện."
+        why = tr("khaosat đọc hộp thư {intake}", intake=intake)
+    return tr(
+        "Cảnh báo: thư báo lỗi gửi (bounce) sẽ về {address}, nhưng {why}; "
+        "phiếu không tới người nhận sẽ không được chuyển sang fax hay bưu điện.",
+        address=address,
+        why=why,
     )

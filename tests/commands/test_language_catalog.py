@@ -17,7 +17,7 @@ from khaosat.language.english import ENGLISH
 ROOT = Path(khaosat.__file__).parent
 TRANSLATED = (
     "language", "cli.py", "settings.py", "database.py", "scheduler.py", "reports", "mailer", "daemon", "commands",
-    "review", "dossiers",
+    "review", "dossiers", "web/staff/accounts.py", "web/staff/auth.py", "web/api/keys.py",
 )  # fmt: skip
 LOOKUPS = {"tr", "tr_markup", "tr_each", "N_"}
 DROPPABLE = {"you"}  # the Vietnamese form of address ("Ông/Bà"), which English does without

@@ -85,6 +85,18 @@ def test_user_add_and_list_in_english(engine, database_url, tmp_path):
     assert refused.startswith("Error:")
 
 
+def test_user_add_refuses_a_short_password_in_english(engine, database_url, tmp_path):
+    """The refusal of web/staff/accounts.py after "Error:" in English, and in Vietnamese as it always read."""
+    args = ("user", "add", "lan", "--role", "admin", "--password-stdin")
+    english = run(tmp_path, database_url, "en", *args, stdin="ngắn\n", exit_code=1)
+    assert english == "Error: the password needs at least 10 characters"
+    vietnamese = run(tmp_path, database_url, "vi", *args, stdin="ngắn\n", exit_code=1)
+    assert vietnamese == "Lỗi: mật khẩu cần ít nhất 10 ký tự"
+    unit = run(tmp_path, database_url, "en", "user", "add", "lan", "--role", "unit", "--unit", "XYZ",
+               "--password-stdin", stdin="mot-mat-khau-dai\n", exit_code=1)  # fmt: skip
+    assert unit == "Error: the unit role needs --unit CODE of a known unit (there is no 'XYZ')"
+
+
 def test_configuration_errors_in_english(tmp_path):
     """Our validators' messages, pydantic's and tomllib's, after "Error:", from KHAOSAT_LANG or the configuration."""
     url = f"sqlite:///{tmp_path / 'k.db'}"

@@ -19,6 +19,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from ...errors import KhaosatError
+from ...language import tr
 from ...models import ApiKey, utcnow
 
 KEY_PREFIX = "ks_"  # so that a leaked key is recognised for what it is (secret scanners, logs)
@@ -42,9 +43,11 @@ def key_hash(key: str) -> str:
 def add_key(session: Session, name: str) -> str:
     """Make the key of the calling system ``name`` and return it (the only time it is seen); commits."""
     if not NAME_SHAPE.match(name):
-        raise KhaosatError(f"tên “{name}” không hợp lệ: chữ, số, dấu chấm, gạch ngang, gạch dưới; tối đa 64 ký tự")
+        raise KhaosatError(
+            tr("tên “{name}” không hợp lệ: chữ, số, dấu chấm, gạch ngang, gạch dưới; tối đa 64 ký tự", name=name)
+        )
     if session.exec(select(ApiKey).where(col(ApiKey.name) == name)).first() is not None:
-        raise KhaosatError(f"đã có khóa API tên “{name}”")
+        raise KhaosatError(tr("đã có khóa API tên “{name}”", name=name))
     key = KEY_PREFIX + secrets.token_urlsafe(KEY_BYTES)
     session.add(ApiKey(name=name, key_hash=key_hash(key), created_at=utcnow()))
     session.commit()
@@ -60,7 +63,7 @@ def disable_key(session: Session, name: str) -> bool:
     """Refuse the key of ``name`` from now on; False when it was disabled already. Commits."""
     row = session.exec(select(ApiKey).where(col(ApiKey.name) == name)).first()
     if row is None:
-        raise KhaosatError(f"không có khóa API tên “{name}”")
+        raise KhaosatError(tr("không có khóa API tên “{name}”", name=name))
     if row.disabled_at is not None:
         return False
     row.disabled_at = utcnow()

@@ -16,6 +16,7 @@ from argon2 import PasswordHasher
 from sqlmodel import Session, col, select
 
 from ...errors import KhaosatError
+from ...language import tr
 from ...models import StaffAccount, StaffRole, Unit
 from ...review.audit_log import audit
 from .auth import DEFAULT_HASHER, hash_password, password_problem
@@ -36,9 +37,10 @@ def known_unit_codes(session: Session, configured: Collection[str]) -> set[str]:
 
 
 def _checked_password(password: str) -> str:
-    if (problem := password_problem(password)) is not None:
-        raise AccountError(problem)
-    return password
+    """The password, or auth.password_problem's refusal."""
+    if (problem := password_problem(password)) is None:
+        return password
+    raise AccountError(problem)
 
 
 def add_account(
@@ -54,13 +56,19 @@ def add_account(
     hasher: PasswordHasher = DEFAULT_HASHER,
 ) -> StaffAccount:
     if not NAME.fullmatch(name):
-        raise AccountError(f"tên {name!r}: 1–64 ký tự gồm chữ thường không dấu, số, '.', '_' hoặc '-'")
+        raise AccountError(
+            tr("tên {name}: 1–64 ký tự gồm chữ thường không dấu, số, '.', '_' hoặc '-'", name=repr(name))
+        )
     if account_named(session, name) is not None:
-        raise AccountError(f"đã có tài khoản {name}")
+        raise AccountError(tr("đã có tài khoản {name}", name=name))
     if role == StaffRole.unit and unit_code not in known_units:
-        raise AccountError(f"vai trò unit cần --unit MÃ của một đơn vị đã biết (không có {unit_code!r})")
+        raise AccountError(
+            tr("vai trò unit cần --unit MÃ của một đơn vị đã biết (không có {code})", code=repr(unit_code))
+        )
     if role != StaffRole.unit and unit_code:
-        raise AccountError(f"chỉ vai trò unit mới gắn với một đơn vị (vai trò {role.value} không nhận --unit)")
+        raise AccountError(
+            tr("chỉ vai trò unit mới gắn với một đơn vị (vai trò {role} không nhận --unit)", role=role.value)
+        )
     account = StaffAccount(
         name=name, role=role, unit_code=unit_code, password_hash=hash_password(_checked_password(password), hasher),
         created_at=now, password_changed_at=now,
@@ -73,7 +81,7 @@ def add_account(
 def _existing(session: Session, name: str) -> StaffAccount:
     account = account_named(session, name)
     if account is None:
-        raise AccountError(f"không có tài khoản {name}")
+        raise AccountError(tr("không có tài khoản {name}", name=name))
     return account
 
 

@@ -24,6 +24,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import SecretStr
 
+from ...language import tr
+
 SESSION_HOURS = 8
 SESSION_LIFETIME = timedelta(hours=SESSION_HOURS)
 DEFAULT_HASHER = PasswordHasher()  # argon2id, RFC 9106's second recommended parameters
@@ -106,9 +108,9 @@ def csrf_valid(secret: SecretStr, nonce: str, given: str) -> bool:
 
 
 def password_problem(password: str) -> str | None:
-    """Why a new password is refused (Vietnamese), or None."""
+    """Why a new password is refused (in this run's language), or None."""
     if len(password) < MIN_PASSWORD:
-        return f"mật khẩu cần ít nhất {MIN_PASSWORD} ký tự"
+        return tr("mật khẩu cần ít nhất {count} ký tự", count=MIN_PASSWORD)
     if password.strip() != password:
-        return "mật khẩu không được bắt đầu hay kết thúc bằng khoảng trắng"
+        return tr("mật khẩu không được bắt đầu hay kết thúc bằng khoảng trắng")
     return None
