@@ -269,8 +269,10 @@ def test_no_job_starts_once_stop_is_asked(engine, settings):
 # -- `khaosat run` as a process ----------------------------------------------------------
 
 
-def write_config(tmp_path: Path, database_url: str, smtp_port: int) -> Path:
-    schedule = f"[schedule]\ndispatch_minutes = {SECOND}\ndossiers_minutes = {SECOND}\nintake_minutes = {SECOND}\n"
+def write_config(tmp_path: Path, database_url: str, smtp_port: int, dossiers_minutes: float = SECOND) -> Path:
+    schedule = (
+        f"[schedule]\ndispatch_minutes = {SECOND}\ndossiers_minutes = {dossiers_minutes}\nintake_minutes = {SECOND}\n"
+    )
     return processes.write_config(tmp_path, database_url, smtp_port, schedule)
 
 
@@ -306,7 +308,7 @@ def test_status_while_the_daemon_runs_elsewhere(engine, database_url, tmp_path, 
     """`khaosat status --format json` reads the jobs, the running lease and the queues from the database."""
     seed(engine, make_settings(tmp_path), 60)
     smtp.handler.delay = 0.2
-    config = write_config(tmp_path, database_url, smtp.port)
+    config = write_config(tmp_path, database_url, smtp.port, dossiers_minutes=60)  # the start-up import only
     process = khaosat(config, "run")
     try:
         # dispatch is sending (and will be for ~12 s); the start-up import of dossiers has finished
