@@ -33,12 +33,11 @@ from pydantic import (
 )
 
 from .errors import ConfigError
-from .language import N_, current, tr
+from .language import LANGUAGE_ENV, N_, current, language_named, tr
 from .text import fold_words
 
 ENV_PREFIX = "KHAOSAT_"
 CONFIG_ENV = "KHAOSAT_CONFIG"
-LANGUAGE_ENV = "KHAOSAT_LANG"  # the reader's language, over [organization] language
 CRON_FIELDS = 5
 # The QR of a printed form holds <base_url>/K/<version>/<code> in 80 characters (survey/links.py):
 # 80 less "/K/", a 12-symbol version, "/" and an 8-symbol code.
@@ -629,9 +628,9 @@ def load_settings(path: Path | None, environ: Mapping[str, str] | None = None) -
 
 def with_language_override(data: dict[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
     """``KHAOSAT_LANG`` (``en``, ``en_US.UTF-8``, ``vi``) over ``[organization] language``, as the CLI reads it."""
-    wanted = environ.get(LANGUAGE_ENV, "").strip().lower()[:2]
+    wanted = language_named(environ.get(LANGUAGE_ENV, ""))
     if wanted:
-        data = {**data, "organization": {**data.get("organization", {}), "language": "en" if wanted == "en" else "vi"}}
+        data = {**data, "organization": {**data.get("organization", {}), "language": wanted}}
     return data
 
 

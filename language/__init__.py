@@ -42,7 +42,14 @@ _active: ContextVar[Language | None] = ContextVar("khaosat_language", default=No
 def resolve_language(args: Sequence[str], environ: Mapping[str, str]) -> Language:
     """``KHAOSAT_LANG``, else ``[organization] language`` of the configuration named, else Vietnamese."""
     wanted = environ.get(LANGUAGE_ENV) or environ.get("KHAOSAT_ORGANIZATION__LANGUAGE") or _configured(args, environ)
-    return "en" if wanted.strip().lower()[:2] == "en" else "vi"
+    return language_named(wanted) or "vi"
+
+
+def language_named(wanted: str) -> Language | None:
+    """The language a setting names (``en``, ``en_US.UTF-8``, ``vi``): English for ``en…``, else
+    Vietnamese; None when it names none."""
+    code = wanted.strip().lower()[:2]
+    return None if not code else "en" if code == "en" else "vi"
 
 
 def _configured(args: Sequence[str], environ: Mapping[str, str]) -> str:

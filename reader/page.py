@@ -104,8 +104,7 @@ def _page(layout: LayoutMap, number: int) -> PageLayout:
 
 def _read_unframed(page: PageImage, layouts: Mapping[str, LayoutMap], result: PageResult) -> None:
     """No markers: a blank page is skipped; our QR alone makes a form page that cannot be read."""
-    found = read_qr(page.pixels, None, page.bilevel)
-    parsed = parse_qr_payload(found.text) if found else None
+    parsed = read_code(page.pixels, page.bilevel)
     if parsed is not None:
         result.form_version, result.code = parsed
         result.code_read = True
