@@ -46,6 +46,11 @@ SECTORS = 32  # directions around a box
 BAND = 0.12  # half the width of the band along a box's border, in box sides
 RING_FLOOR_CAP = 0.45  # at most this share of directions is taken off as a question's floor
 BAND_EXCESS = 0.08  # ink (in pixels, per box side) a ring adds to a direction of that band
+DOT_AREA = 0.3  # a blob of this many squares of a stroke's reach is a dot, if ...
+DOT_SOLIDITY = 0.5  # ... it covers this share of its bounding box
+HALVES = tuple(  # the directions on each side of a box: left (sector 0), above, right, below
+    (np.arange(SECTORS) - facing + SECTORS // 4) % SECTORS < SECTORS // 2 for facing in range(0, SECTORS, SECTORS // 4)
+)
 
 
 @dataclass(frozen=True)
@@ -68,10 +73,12 @@ class Thresholds:
     trace: float | None = None  # with no mark, a box with this much adjusted ink ...
     trace_lead: float = 2.0  # ... and this many times the next box's is a mark's trace
     lost_share: float | None = None  # a page with this share of its questions blank may have lost its marks
+    stroke_reach: float | None = None  # on 1-bit pages ink is a stroke only in pieces this long (box sides)
+    stroke_share: float | None = None  # ... and a mark's strokes carry this share of its box's ink
 
 
 DEFAULT_THRESHOLDS = Thresholds()
-BILEVEL_THRESHOLDS = Thresholds(trace=0.008, ring_faint=0.4, lost_share=0.3)
+BILEVEL_THRESHOLDS = Thresholds(trace=0.008, ring_faint=0.4, lost_share=0.3, stroke_reach=0.3, stroke_share=0.5)
 
 
 @dataclass(frozen=True)
@@ -85,9 +92,21 @@ class PageScale:
 
 @dataclass(frozen=True)
 class Ink:
-    ratio: float  # share of inked pixels in the inner area, 0–1
+    ratio: float  # the ink of strokes in the inner area, 0–1
     cells: float  # the covered share of the second least covered of the inner area's 3×3 cells
     ring: float = 0.0  # share of the directions around the box crossed by a stroke, 0–1
+    specks: float = 0.0  # more ink inside the box, too light or (on 1-bit pages) too small to be a stroke
+    ring_specks: float = 0.0  # more directions, crossed only by specks
+
+    @property
+    def any_ratio(self) -> float:
+        """All the ink inside the box, specks included."""
+        return self.ratio + self.specks
+
+    @property
+    def any_ring(self) -> float:
+        """All the directions crossed around the box, specks included."""
+        return self.ring + self.ring_specks
 
 
 @dataclass(frozen=True)
@@ -138,18 +157,55 @@ def measure_question(
     if scale.blank is not None and scale.blank.shape == darks[0].shape:
         page_print = np.clip((scale.blank - low) * np.float32(1.0 / (high - low)), 0.0, 1.0)
     residuals = _without_print(weights, shape, page_print)
-    strokes = [np.bincount(shape.sector_of, r[shape.around] >= thresholds.stroke, SECTORS) >= 2 for r in residuals]
+    thick_outlines = None
     if len(darks) > 1 or page_print is not None:
         thick_outlines = _thick_outlines(weights, shape, side, page_print)
+    inked = [residual >= thresholds.stroke for residual in residuals]
+    if thresholds.stroke_reach is None:
+        in_strokes = inked
+    else:
+        in_strokes = [_in_strokes(mask, thresholds.stroke_reach * side) for mask in inked]
+    rings = _rings(in_strokes, shape, thick_outlines)
+    any_rings = rings if thresholds.stroke_reach is None else _rings(inked, shape, thick_outlines)
+    inks = []
+    for residual, strokes, ring, any_ring in zip(residuals, in_strokes, rings, any_rings, strict=True):
+        inner, in_stroke = residual[shape.inner_box], strokes[shape.inner_box]
+        ratio = float((inner * in_stroke).mean())
+        specks = float(inner.mean()) - ratio
+        inks.append(Ink(ratio, _second_least_cell(in_stroke), ring, specks, max(any_ring - ring, 0.0)))
+    return inks
+
+
+def _in_strokes(inked: np.ndarray, reach: float) -> np.ndarray:
+    """The inked pixels that belong to a piece at least ``reach`` pixels long or wide, or to
+    a solid blob (a dot made on purpose); the scattered dots a fax's dither or noise leaves
+    of a grey smudge are neither."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(inked.astype(np.uint8), connectivity=8)
+    if count <= 1:
+        return inked
+    width, height, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
+    blob = (area >= DOT_AREA * reach * reach) & (area >= DOT_SOLIDITY * width * height)
+    kept = (np.maximum(width, height) >= reach) | blob
+    kept[0] = False
+    return np.asarray(kept[labels])
+
+
+def _rings(inked: list[np.ndarray], shape: _Shape, thick_outlines: list[np.ndarray] | None) -> list[float]:
+    """Each box's share of the directions around it crossed by ink (two pixels or more), of
+    the directions the question's boxes do not all have crossed (their print); at most twice
+    its least crossed side's: a ring goes all around, a neighbour's ring reaching in comes
+    from one side."""
+    strokes = [np.bincount(shape.sector_of, mask[shape.around], SECTORS) >= 2 for mask in inked]
+    if thick_outlines is not None:
         strokes = [crossed | thick for crossed, thick in zip(strokes, thick_outlines, strict=True)]
     common = np.sum(strokes, axis=0) >= max(2, (len(strokes) + 1) // 2)
     open_sectors = ~common if len(strokes) > 1 and (~common).sum() >= SECTORS // 3 else np.ones(SECTORS, bool)
-    inks = []
-    for residual, crossed in zip(residuals, strokes, strict=True):
-        inner = residual[shape.inner_box]
-        ring = float(crossed[open_sectors].mean())
-        inks.append(Ink(float(inner.mean()), _second_least_cell(inner > thresholds.stroke), ring))
-    return inks
+    sides = [half & open_sectors for half in HALVES if (half & open_sectors).any()]
+    shares = []
+    for crossed in strokes:
+        least_side = min(float(crossed[side].mean()) for side in sides)
+        shares.append(min(float(crossed[open_sectors].mean()), 2 * least_side))
+    return shares
 
 
 def _without_print(weights: list[np.ndarray], shape: _Shape, page_print: np.ndarray | None) -> list[np.ndarray]:
@@ -231,26 +287,41 @@ def _second_least_cell(covered: np.ndarray) -> float:
 def floor(inks: list[Ink], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> float:
     """What every box of a question carries without a mark: the median of four or more
     boxes (at most a couple are marked), the least of fewer; never more than the cap."""
-    ratios = sorted(ink.ratio for ink in inks)
+    return _floor([ink.ratio for ink in inks], thresholds)
+
+
+def _floor(ratios: list[float], thresholds: Thresholds) -> float:
+    ratios = sorted(ratios)
     if not ratios:
         return 0.0
     common = float(np.median(ratios)) if len(ratios) >= 4 else ratios[0]
     return min(common, thresholds.floor_cap) if len(ratios) > 1 else 0.0
 
 
-def page_ring(inks: list[Ink]) -> float:
-    """The share of directions around a box that the page's boxes usually have crossed."""
-    return float(np.median([ink.ring for ink in inks])) if inks else 0.0
+@dataclass(frozen=True)
+class PageRing:
+    """The share of directions around a box that the page's boxes usually have crossed (fax
+    grain, a dark page): by strokes, and by any ink."""
+
+    strokes: float = 0.0
+    any: float = 0.0
 
 
-def _ring_floor(inks: list[Ink]) -> float:
+def page_ring(inks: list[Ink]) -> PageRing:
+    if not inks:
+        return PageRing()
+    return PageRing(float(np.median([ink.ring for ink in inks])), float(np.median([ink.any_ring for ink in inks])))
+
+
+def _ring_floor(rings: list[float], cap: float = RING_FLOOR_CAP) -> float:
     """What the boxes of a question have around them without a ring (fax grain, jagged
     borders): the median of three or more, the least of two; never so much that rings around
-    every box of a question would vanish."""
-    rings = sorted(ink.ring for ink in inks)
+    every box of a question would vanish (for a trace of specks around three or more boxes,
+    no cap: their median is grain, a ring is strokes)."""
+    rings = sorted(rings)
     if len(rings) < 2:
         return 0.0
-    return min(float(np.median(rings)) if len(rings) >= 3 else rings[0], RING_FLOOR_CAP)
+    return min(float(np.median(rings)) if len(rings) >= 3 else rings[0], cap)
 
 
 def is_filled(ink: Ink, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> bool:
@@ -258,20 +329,26 @@ def is_filled(ink: Ink, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> bool:
 
 
 def decide(
-    values: list[str], inks: list[Ink], thresholds: Thresholds = DEFAULT_THRESHOLDS, page_ring: float = 0.0
+    values: list[str], inks: list[Ink], thresholds: Thresholds = DEFAULT_THRESHOLDS, usual: PageRing = PageRing()
 ) -> Decision:
     """The answer to one question from the evidence of its boxes (``values[i]`` ↔ ``inks[i]``);
-    ``page_ring`` is the ring share the page's boxes usually have (fax grain, a dark page)."""
+    ``usual`` is what the page's boxes usually have around them. Marks are strokes; specks
+    (what a fax's dither leaves of a grey smudge or a light pencil) can only make a trace."""
     base = floor(inks, thresholds)
-    around = max(_ring_floor(inks), page_ring)
+    around = max(_ring_floor([ink.ring for ink in inks]), usual.strokes)
     adjusted = [replace(ink, ratio=ink.ratio - base, ring=ink.ring - around) for ink in inks]
+    any_base = _floor([ink.any_ratio for ink in inks], thresholds)
+    any_around = max(
+        _ring_floor([ink.any_ring for ink in inks], cap=1.0 if len(inks) >= 3 else RING_FLOOR_CAP), usual.any
+    )
+    traces = [Ink(ink.any_ratio - any_base, ink.cells, ink.any_ring - any_around) for ink in inks]
     filled = [i for i, ink in enumerate(inks) if is_filled(ink, thresholds)]
     marked = [
         i
         for i, ink in enumerate(adjusted)
-        if i not in filled and (_is_mark(ink, thresholds) or inks[i].ring - page_ring >= thresholds.ring_sure)
+        if i not in filled and (_is_mark(ink, thresholds) or inks[i].ring - usual.strokes >= thresholds.ring_sure)
     ]
-    faint = [i for i, ink in enumerate(adjusted) if i not in filled + marked and _is_trace(ink, thresholds)]
+    faint = [i for i, ink in enumerate(traces) if i not in filled + marked and _is_trace(ink, thresholds)]
     if filled:
         clear = [
             i for i in marked if adjusted[i].ratio >= thresholds.crossed or adjusted[i].ring >= thresholds.ring_mark
@@ -279,9 +356,9 @@ def decide(
         return _with_fill(values, filled, marked, faint + [i for i in marked if i not in clear])
     if len(marked) > 1:
         return Decision(None, True, "double", 0.0)
-    if faint or (not marked and page_ring >= thresholds.ring_blind):
+    if faint or (not marked and usual.strokes >= thresholds.ring_blind):
         return Decision(None, True, "faint", 0.0)
-    levels = [ink.ratio for ink in adjusted]
+    levels = [ink.ratio for ink in traces]
     if not marked:
         if _trace(levels, thresholds):
             return Decision(None, True, "faint", 0.0)
@@ -295,7 +372,12 @@ def decide(
 
 
 def _is_mark(ink: Ink, thresholds: Thresholds) -> bool:
-    return ink.ratio >= thresholds.mark or ink.ring >= thresholds.ring_mark
+    """``ink`` with its question's floor taken off; specks that carry most of a box's ink
+    (a dithered smudge) make it a trace, not a mark."""
+    if ink.ring >= thresholds.ring_mark:
+        return True
+    strokes_carry = thresholds.stroke_share is None or ink.ratio >= thresholds.stroke_share * ink.any_ratio
+    return ink.ratio >= thresholds.mark and strokes_carry
 
 
 def _is_trace(ink: Ink, thresholds: Thresholds) -> bool:

@@ -1,7 +1,8 @@
 """Every way people mark a box, drawn on a printed row of boxes and decided as the reader does.
 
 The row is drawn at 300 dpi like a printed form (0.8 pt borders, the light rule under the
-row), marked, grey paper and scanner noise added, then brought to the reader's 150 dpi canvas.
+row), marked, grey paper and scanner noise added, then brought to the reader's 150 dpi canvas;
+for a fax, it is first made 1-bit at 204 dpi (a threshold, or a dither of its greys).
 """
 
 from __future__ import annotations
@@ -11,8 +12,20 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 import pytest
+from PIL import Image
 
-from khaosat.reader.marks import Decision, crop_size, darkness, decide, measure_question, page_scale
+from khaosat.reader.marks import (
+    BILEVEL_THRESHOLDS,
+    DEFAULT_THRESHOLDS,
+    Decision,
+    crop_size,
+    darkness,
+    decide,
+    measure_question,
+    page_ring,
+    page_scale,
+)
+from khaosat.reader.page import without_streaks
 
 DPI = 300
 MM = DPI / 25.4
@@ -112,20 +125,48 @@ def specks(page: np.ndarray, centre: tuple[float, float], rng: np.random.Generat
     lay(page, layer, 60, rng)
 
 
-def read_row(marks: dict[int, list[Mark]], seed: int = 1, paper: float = 232.0, count: int = 5) -> Decision:
-    """Mark the row (box index → its marks), scan it at 300 dpi grey, decide it at 150 dpi."""
+def read_row(
+    marks: dict[int, list[Mark]], seed: int = 1, paper: float = 232.0, count: int = 5, fax: str = ""
+) -> Decision:
+    """Mark the row (box index → its marks), scan it at 300 dpi grey (or fax it: ``fax`` is
+    "threshold" or "dither"), decide it at 150 dpi."""
     rng = np.random.default_rng(seed)
     page, centres = printed_row(count)
     for index, drawn in marks.items():
         for mark in drawn:
             mark(page, centres[index], rng)
     scanned = np.clip(page * (paper / 255) + rng.normal(0, 3, page.shape), 0, 255).astype(np.uint8)
-    canvas = cv2.resize(scanned, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    thresholds, canvas_size = DEFAULT_THRESHOLDS, (page.shape[1] // 2, page.shape[0] // 2)
+    if fax:
+        canvas, thresholds = cv2.resize(faxed(scanned, fax), canvas_size), BILEVEL_THRESHOLDS
+    else:
+        canvas = cv2.resize(scanned, canvas_size, interpolation=cv2.INTER_AREA)
     side = SIDE / 2
     size = crop_size(side)
     darks = [darkness(cv2.getRectSubPix(canvas, (size, size), (x / 2 - 0.25, y / 2 - 0.25))) for x, y in centres]
-    inks = measure_question(darks, side, page_scale(darks, side))
-    return decide(VALUES[:count], inks)
+    inks = measure_question(darks, side, page_scale(darks, side), thresholds)
+    return decide(VALUES[:count], inks, thresholds, page_ring(inks))
+
+
+def faxed(scanned: np.ndarray, mode: str) -> np.ndarray:
+    """The row as a fine fax sends it: 204 dpi, 1-bit (the reader warps it to its canvas)."""
+    rows, columns = scanned.shape
+    small = cv2.resize(scanned, (round(columns * 204 / DPI), round(rows * 204 / DPI)), interpolation=cv2.INTER_AREA)
+    if mode == "dither":  # a fax's "photo" mode: the paper made white, its greys sent as dots
+        white = np.clip(small * (255 / np.percentile(small, 90)), 0, 255).astype(np.uint8)
+        return np.asarray(Image.fromarray(white).convert("1"), dtype=np.uint8) * 255
+    return np.where(small >= 140, 255, 0).astype(np.uint8)
+
+
+def smudge(darkening: float) -> Mark:
+    """What an eraser leaves: the box's inside a little darker, evenly."""
+
+    def draw(page: np.ndarray, centre: tuple[float, float], rng: np.random.Generator) -> None:
+        x, y, half = round(centre[0]), round(centre[1]), round(SIDE * 0.35)
+        region = page[y - half : y + half, x - half : x + half]
+        region[...] = np.clip(region * darkening, 0, 255).astype(np.uint8)
+
+    return draw
 
 
 def read_as(decision: Decision) -> tuple[str | None, str]:
@@ -202,3 +243,63 @@ def test_a_blank_row_with_specks_is_blank(seed: int) -> None:
 
 def test_a_blank_row_is_blank() -> None:
     assert read_as(read_row({})) == (None, "")
+
+
+@pytest.mark.parametrize("fax", ["threshold", "dither"])
+def test_a_pen_tick_on_a_fax_is_its_answer(fax: str) -> None:
+    assert read_as(read_row({3: [tick(grey=30, width_mm=0.4)]}, fax=fax)) == ("4", "")
+
+
+@pytest.mark.parametrize("fax", ["threshold", "dither"])
+def test_a_small_pen_dot_on_a_fax_is_its_answer(fax: str) -> None:
+    assert read_as(read_row({1: [dot(0.7, 30)]}, fax=fax)) == ("2", "")
+
+
+def test_a_ring_on_a_dithered_fax_is_its_answer() -> None:
+    """The dither turns the paper's grain into dots around every box: they cross as many
+    directions as a ring does, but they are specks, not a stroke."""
+    assert read_as(read_row({2: [ring(4.4)]}, paper=205.0, fax="dither")) == ("3", "")
+
+
+def test_a_dithered_smudge_is_a_trace_for_review_not_a_mark() -> None:
+    """A dithered light grey is dots all over the box: as much ink as a tick, none of it a stroke."""
+    decision = read_row({4: [smudge(0.8)]}, fax="dither")
+    assert read_as(decision) == (None, "faint")
+
+
+def test_a_light_smudge_on_a_grey_scan_is_a_trace_for_review_not_a_mark() -> None:
+    assert read_as(read_row({0: [smudge(0.84)]})) == (None, "faint")
+
+
+def test_a_dithered_smudge_beside_a_tick_sends_the_question_to_review() -> None:
+    decision = read_row({1: [smudge(0.8)], 3: [tick()]}, fax="dither")
+    assert (decision.value, decision.uncertain) == (None, True)
+
+
+def test_a_ring_around_the_box_below_reaching_in_is_not_a_ring() -> None:
+    """An arc from another question's ring crosses one side of a box; a ring goes all round."""
+
+    def arc_from_below(page: np.ndarray, centre: tuple[float, float], rng: np.random.Generator) -> None:
+        x, y = centre
+        below = y + 2.2 * SIDE
+        angles = np.linspace(np.pi * 1.15, np.pi * 1.85, 40)
+        stroke(page, [(x + 5 * MM * np.cos(a), below + 4.6 * MM * np.sin(a)) for a in angles], 30, 0.5, rng)
+
+    assert read_as(read_row({1: [arc_from_below]}, count=2)) == (None, "")
+
+
+def test_a_streak_down_a_fax_is_taken_off_and_a_printed_line_it_crosses_kept() -> None:
+    page = np.full((400, 300), 255, np.uint8)
+    page[200:203, :] = 0  # a printed line across the page
+    page[120:140, 60:62] = 0  # a short mark: no streak
+    page[:, 150] = 0  # dirt on the glass
+    cleaned = without_streaks(page)
+    assert (cleaned[:200, 150] == 255).all() and (cleaned[203:, 150] == 255).all()
+    assert (cleaned[200:203, 150] == 0).all()
+    assert (cleaned[120:140, 60:62] == 0).all() and (cleaned[:, 149] == page[:, 149]).all()
+
+
+def test_a_page_without_streaks_is_left_as_it_is() -> None:
+    page = np.full((100, 80), 255, np.uint8)
+    page[10:90, 20:60] = 0  # a big black area: wide, not a streak
+    assert (without_streaks(page) == page).all()
