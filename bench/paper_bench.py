@@ -55,6 +55,7 @@ class Cell:
     silent: int = 0
     lost: int = 0  # the mark's ink did not survive the device
     silent_lost: int = 0  # silent errors on lost marks
+    review_lost: int = 0  # lost marks sent to review (their "lost" or "faint" flag)
 
 
 @dataclass
@@ -64,6 +65,7 @@ class Tally:
     pages_to_review: int = 0
     doubtful: int = 0
     caught: int = 0
+    doubtful_lost: int = 0
     total: Cell = field(default_factory=Cell)
     cells: dict[str, Cell] = field(default_factory=dict)  # "style / band" → figures
 
@@ -125,6 +127,7 @@ def _score(tally: Tally, code: str, form: FormResult | None, answers: list[Answe
             tally.total.silent += not caught
             tally.total.lost += gone
             tally.total.silent_lost += gone and not caught
+            tally.doubtful_lost += gone
             _count(_cell(tally, answer), "review" if caught else "silent", gone)
             continue
         outcome = "review" if page_review or answer.question in uncertain else "correct"
@@ -145,6 +148,7 @@ def _count(cell: Cell, outcome: str, lost: bool) -> None:
     cell.silent += outcome == "silent"
     cell.lost += lost
     cell.silent_lost += lost and outcome == "silent"
+    cell.review_lost += lost and outcome == "review"
 
 
 def _lost(capture: Capture, answers: list[Answer]) -> set[str]:
@@ -187,15 +191,17 @@ def _pct(part: int, whole: int) -> str:
 def condition_table(tallies: dict[str, Tally]) -> str:
     lines = [
         "| condition | pages | code read | pages to review | answers | correct | review | silent "
-        "| doubtful caught | marks lost | silent on lost |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| doubtful caught | marks lost | silent on lost | review, silent on the rest |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, t in tallies.items():
         c = t.total
         lines.append(
             f"| {name} | {t.pages} | {_pct(t.codes, t.pages)} | {t.pages_to_review} | {c.answers} "
             f"| {_pct(c.correct, c.answers)} | {_pct(c.review, c.answers)} | {_pct(c.silent, c.answers + t.doubtful)} "
-            f"| {t.caught}/{t.doubtful} | {c.lost} | {c.silent_lost} |"
+            f"| {t.caught}/{t.doubtful} | {c.lost} | {c.silent_lost} "
+            f"| {_pct(c.review - c.review_lost, c.answers - c.lost + t.doubtful_lost)}, "
+            f"{_pct(c.silent - c.silent_lost, c.answers + t.doubtful - c.lost)} |"
         )
     return "\n".join(lines)
 
@@ -249,7 +255,8 @@ def report(pages: int, seed: int, conditions: list[str], json_path: str = "") ->
     print(condition_table(tallies))
     print(
         "silent: of all answers, doubtful ones included; marks lost: the answer's ink kept at under "
-        f"{100 * LOST_SHARE:g}% of its pixels in the file (one of two, for a double mark)"
+        f"{100 * LOST_SHARE:g}% of its pixels in the file (one of two, for a double mark); "
+        "the last column: review and silent of the answers whose marks were not lost"
     )
     print()
     print(style_table(tallies))

@@ -348,7 +348,12 @@ def decide(
         for i, ink in enumerate(adjusted)
         if i not in filled and (_is_mark(ink, thresholds) or inks[i].ring - usual.strokes >= thresholds.ring_sure)
     ]
-    faint = [i for i, ink in enumerate(traces) if i not in filled + marked and _is_trace(ink, thresholds)]
+    ringed = [i for i in marked if adjusted[i].ring >= thresholds.ring_mark]
+    faint = [
+        i
+        for i, ink in enumerate(traces)
+        if i not in filled + marked and _is_trace(ink, thresholds) and not _neighbours_ring(i, ink, ringed, thresholds)
+    ]
     if filled:
         clear = [
             i for i in marked if adjusted[i].ratio >= thresholds.crossed or adjusted[i].ring >= thresholds.ring_mark
@@ -369,6 +374,12 @@ def decide(
     runner_up = max((a for i, a in enumerate(levels) if i != marked[0]), default=0.0)
     confidence = _clip(level - 0.5) * _clip(1.0 - max(runner_up, 0.0) / thresholds.blank)
     return Decision(values[marked[0]], False, "", confidence)
+
+
+def _neighbours_ring(index: int, trace: Ink, ringed: list[int], thresholds: Thresholds) -> bool:
+    """Whether a box's only trace is part of the ring drawn around the box beside it: a wide
+    ring reaches into its neighbour's directions on the side they face."""
+    return trace.ratio < thresholds.blank and any(abs(index - other) == 1 for other in ringed)
 
 
 def _is_mark(ink: Ink, thresholds: Thresholds) -> bool:
@@ -407,9 +418,11 @@ def _clip(value: float) -> float:
 
 
 def lost_marks(decisions: dict[str, Decision], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> list[str]:
-    """The questions read blank on a page where so many are (``lost_share`` of them) that the
-    page's marks may have been lost, as a light pencil is by a fax's threshold; [] otherwise."""
+    """The questions read blank on a 1-bit page whose marks may have been lost, as a light
+    pencil is by a fax's threshold: one on which so many are blank (``lost_share`` of them),
+    or on which another question holds what is left of a light mark (a trace); [] otherwise."""
     blank = [question for question, decision in decisions.items() if decision.value is None and not decision.uncertain]
-    if thresholds.lost_share is None or not decisions or len(blank) < thresholds.lost_share * len(decisions):
+    if thresholds.lost_share is None or not decisions:
         return []
-    return blank
+    traces = any(decision.reason == "faint" for decision in decisions.values())
+    return blank if traces or len(blank) >= thresholds.lost_share * len(decisions) else []

@@ -142,3 +142,30 @@ def test_a_1_bit_page_with_many_blank_questions_sends_its_blanks_to_review() -> 
     assert lost_marks(page) == []  # a grey page keeps a light mark: its blanks are blanks
     fewer = {**page, "Q0": read, "Q1": read}
     assert lost_marks(fewer, BILEVEL_THRESHOLDS) == []  # 2 of 10 is a page with questions skipped
+
+
+def test_a_trace_of_a_light_mark_on_a_1_bit_page_sends_its_blanks_to_review() -> None:
+    """Where a threshold left only part of one light mark, it may have left nothing of another."""
+    read = Decision("3", False, "", 1.0)
+    blank = Decision(None, False, "", 1.0)
+    page = {"Q0": blank, **{f"Q{i}": read for i in range(1, 9)}, "Q9": Decision(None, True, "faint", 0.0)}
+    assert lost_marks(page, BILEVEL_THRESHOLDS) == ["Q0"]
+    assert lost_marks({**page, "Q9": read}, BILEVEL_THRESHOLDS) == []
+    assert lost_marks(page) == []
+
+
+def test_a_ring_around_one_box_reaching_into_the_next_is_one_answer() -> None:
+    ringed = [Ink(0.0, 0.0), Ink(0.0, 0.0, 0.45), Ink(0.0, 0.0, 1.0), *inks(0.0, 0.0, 0.0)]
+    assert decide(VALUES, ringed, BILEVEL_THRESHOLDS).value == "3"
+    far = [Ink(0.0, 0.0, 0.45), Ink(0.0, 0.0), Ink(0.0, 0.0, 1.0), *inks(0.0, 0.0, 0.0)]
+    assert decide(VALUES, far, BILEVEL_THRESHOLDS).reason == "faint"  # not beside the ring: a trace
+
+
+def test_specks_make_a_trace_and_strokes_a_mark() -> None:
+    """Specks (a dithered smudge) carry as much ink as a tick but are not a mark."""
+    smudged = [*inks(0.0, 0.0), Ink(0.0, 0.0, specks=0.12), *inks(0.0, 0.0, 0.0)]
+    assert decide(VALUES, smudged, BILEVEL_THRESHOLDS).reason == "faint"
+    ticked = [*inks(0.0, 0.0), Ink(0.12, 0.0, specks=0.02), *inks(0.0, 0.0, 0.0)]
+    assert decide(VALUES, ticked, BILEVEL_THRESHOLDS).value == "3"
+    mostly_specks = [*inks(0.0, 0.0), Ink(0.05, 0.0, specks=0.08), *inks(0.0, 0.0, 0.0)]
+    assert decide(VALUES, mostly_specks, BILEVEL_THRESHOLDS).reason == "faint"
