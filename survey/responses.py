@@ -14,11 +14,12 @@ and the response records them (``Response.pages``). A page the counted response 
 written into it: the same reply, counted once, now holding both pages. The same page again
 (the same answers) is a duplicate of that page; the same page with other answers is a
 conflict for a person, kept as a response that holds the counted one's answers with that
-page as read the second time (so ``Keep`` "second" takes the whole form). Every arrival is
-kept as a row of its own (a completing page as one that does not count, pointing at the
-reply it completed), so every message a reply came in is tied to its survey. A reply
-missing a page counts as returned from its first page: the questions of the page that never
-came have no answer, as a question left blank has none.
+page as read the second time (so ``Keep`` "second" takes the whole form; a page that comes
+while the conflict waits completes both). Every arrival is kept as a row of its own (a
+completing page as one that does not count, pointing at the reply it completed), so every
+message a reply came in is tied to its survey. A reply missing a page counts as returned
+from its first page: the questions of the page that never came have no answer, as a
+question left blank has none.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from ..models import Answer, Response, ResponseMethod, Survey, utcnow
+from ..models import Answer, Response, ResponseMethod, ReviewItem, ReviewKind, ReviewState, Survey, utcnow
 from . import lifecycle
 
 
@@ -201,8 +202,26 @@ def _record_pages(
     if not fresh:
         return Recorded(arrival, Outcome.duplicate, arrival, {})
     written = read.only(fresh)
-    merge_pages(session, counted, written, inbound_id=arrival.inbound_id, source_file=arrival.source_file)
+    for response in [counted, *_open_alternatives(session, counted, fresh)]:
+        merge_pages(session, response, written, inbound_id=arrival.inbound_id, source_file=arrival.source_file)
     return Recorded(counted, Outcome.completed, arrival, written.uncertain)
+
+
+def _open_alternatives(session: Session, counted: Response, pages: list[int]) -> list[Response]:
+    """The other versions of the counted reply a person has yet to choose between (the reply
+    of an open conflict) that lack some of ``pages``: a page that comes while a conflict
+    waits completes both, so either choice is a whole form."""
+    waiting = session.exec(
+        select(Response)
+        .join(ReviewItem, col(ReviewItem.response_id) == col(Response.id))
+        .where(
+            col(Response.duplicate_of) == counted.id,
+            col(Response.conflicting).is_(True),
+            col(ReviewItem.kind) == ReviewKind.conflict,
+            col(ReviewItem.state) == ReviewState.open,
+        )
+    ).all()
+    return [response for response in waiting if any(page not in pages_held(response) for page in pages)]
 
 
 def _conflict(

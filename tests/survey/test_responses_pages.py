@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session, col, select
 
-from khaosat.models import Answer, Response, ResponseMethod, Survey
+from khaosat.models import Answer, Response, ResponseMethod, ReviewItem, ReviewKind, ReviewState, Survey, utcnow
 from khaosat.survey.responses import Outcome, ReadAnswers, pages_held, record_answers, record_response
 
 from ..support.settings import make_settings
@@ -95,6 +95,31 @@ def test_the_same_page_with_other_answers_is_a_conflict_holding_the_whole_form(e
             a.question: a.value for a in session.exec(select(Answer).where(Answer.response_id == other.response.id))
         }
     assert alternative == {"B1_1": "2", "B1_2": None, **PAGE_2}
+
+
+@pytest.mark.parametrize("state", [ReviewState.open, ReviewState.resolved])
+def test_a_page_that_comes_while_a_conflict_waits_completes_both_versions(engine, survey_id, state):
+    """Page 1 twice with other answers (a conflict for a person), then page 2: whichever
+    version the person keeps holds page 2; once the conflict is settled, only the counted one."""
+    record(engine, survey_id, page(1, PAGE_1))
+    other = record(engine, survey_id, page(1, {"B1_1": "2", "B1_2": None}))
+    with Session(engine) as session:
+        item = ReviewItem(
+            kind=ReviewKind.conflict, reason="", state=state, response_id=other.response.id, created_at=utcnow()
+        )
+        session.add(item)
+        session.commit()
+    completed = record(engine, survey_id, page(2, PAGE_2), "p2.jpg")
+    assert completed.outcome is Outcome.completed
+    _, answers = stored(engine, survey_id)
+    assert answers == {**PAGE_1, **PAGE_2}
+    with Session(engine) as session:
+        alternative = session.get(Response, other.response.id)
+        held = {a.question: a.value for a in session.exec(select(Answer).where(Answer.response_id == alternative.id))}
+    if state is ReviewState.open:
+        assert held == {"B1_1": "2", "B1_2": None, **PAGE_2} and sorted(pages_held(alternative)) == [1, 2]
+    else:
+        assert held == {"B1_1": "2", "B1_2": None} and sorted(pages_held(alternative)) == [1]
 
 
 def test_an_unread_answer_on_a_completing_page_is_the_counted_reply_s_to_settle(engine, survey_id):
