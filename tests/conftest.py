@@ -19,7 +19,7 @@ from khaosat.models import make_engine
 from khaosat.settings import Settings
 
 from .support.browser import browser, page  # noqa: F401  (real Chromium for any test that asks)
-from .support.databases import BACKENDS, fresh_database_url
+from .support.databases import BACKENDS, fresh_database_url, initialised_schemas  # noqa: F401  (dropped at the end)
 from .support.settings import make_settings
 from .support.smtp_server import SmtpSink
 
@@ -30,8 +30,9 @@ os.environ.pop("COLUMNS", None)
 
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database URL on each backend."""
-    with fresh_database_url(request.param, tmp_path) as url:
+    """A fresh, empty database URL on each backend (for ``engine``: holding init_schema's tables, no row)."""
+    initialised = "engine" in request.fixturenames  # the DDL is then done once per process, not per test
+    with fresh_database_url(request.param, tmp_path, initialised=initialised) as url:
         yield url
 
 
