@@ -42,6 +42,8 @@ HEADER_READERS: dict[str, type[ImageFile.ImageFile]] = {
     "jpeg": JpegImagePlugin.JpegImageFile,
     "png": PngImagePlugin.PngImageFile,
 }
+LOST_LINES = 5  # pixels: white gaps across ink up to this high are filled (a fax's lost scan lines)
+STREAK_WIDTH = 2  # pixels: black streaks down the page up to this wide are removed (dirt on the glass)
 BAD_IMAGE = (SyntaxError, OSError, ValueError, IndexError, TypeError, EOFError, struct.error)  # what Pillow raises
 
 
@@ -227,6 +229,19 @@ def _row_ratio(shape: tuple[int, ...], dpi: tuple[float, float] | None) -> float
     if columns in FAX_WIDTHS and rows < columns:
         return 2.0
     return 1.0
+
+
+def mend_fax(pixels: np.ndarray) -> np.ndarray:
+    """A 1-bit page (or a crop of it) with what a fax line does to it undone at the scale of
+    its markers' and QR's cells (7–12 pixels on a fax): black streaks down it up to
+    STREAK_WIDTH wide taken away, white lines across it up to LOST_LINES high (scan lines lost
+    in transmission, doubled on a standard fax) filled, then the speckle and a dither's
+    ragged edges taken off by a 3×3 median. Only for a second look: thin strokes go too."""
+    across = cv2.getStructuringElement(cv2.MORPH_RECT, (STREAK_WIDTH + 1, 1))
+    down = cv2.getStructuringElement(cv2.MORPH_RECT, (1, LOST_LINES))
+    mended = cv2.morphologyEx(pixels, cv2.MORPH_CLOSE, across)  # white is 255: closing takes thin black away
+    mended = cv2.morphologyEx(mended, cv2.MORPH_OPEN, down)  # and opening fills thin white lines
+    return cv2.medianBlur(mended, 3)
 
 
 def _grey(pixels: np.ndarray) -> np.ndarray:

@@ -29,7 +29,7 @@ CROP_MARKER = 60  # pixels: a crop is scaled so that a marker is about this long
 def find_markers(pixels: np.ndarray, layouts: Mapping[str, LayoutMap], bilevel: bool) -> list[mk.Detection]:
     """The markers of the page, with a closer look around guessed places when fewer than
     three of one page were found."""
-    found = mk.detect_markers(pixels)
+    found = mk.detect_markers(pixels, bilevel)
     if mk.page_count(found) >= 3 or not layouts:
         return found
     layout = list(layouts.values())[-1]  # every version puts its markers in the same corners

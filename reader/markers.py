@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from ..survey.layout import PageLayout, Rect, page_of_marker
+from .images import mend_fax
 
 DETECT_SIDE = 1100  # markers are looked for on a copy at most this many pixels long
 SECOND_SIDES = (1100, 1800)  # the second look, light evened out: a blurred page, then small markers
@@ -73,14 +74,19 @@ def _detector(thorough: bool) -> cv2.aruco.ArucoDetector:
 _DETECTORS: dict[bool, cv2.aruco.ArucoDetector] = {}
 
 
-def detect_markers(image: np.ndarray) -> list[Detection]:
+def detect_markers(image: np.ndarray, bilevel: bool = False) -> list[Detection]:
     """Every 4×4 ArUco marker on a grey image, with corners in the image's pixels.
 
-    A scan gives its markers to the plain detector on one small copy. Only when that finds
-    fewer than three markers of one page (a photo: shadow, blur, a desk around the page) is
-    the page looked at again, its light evened out, by the thorough detector at two scales.
+    A scan gives its markers to the plain detector on one small copy. A 1-bit page (a fax)
+    missing one of its four is looked at again mended (``images.mend_fax``): a scan line lost
+    across a marker's row breaks both markers of that edge, a streak of dirt one. Only when
+    fewer than three markers of one page are found (a photo: shadow, blur, a desk around the
+    page) is the page looked at again, its light evened out, by the thorough detector at two
+    scales.
     """
     found = detect_at(image, DETECT_SIDE, thorough=False)
+    if bilevel and page_count(found) < 4:
+        found = merge(found, detect_at(mend_fax(image), DETECT_SIDE, thorough=False))
     if page_count(found) >= 3:
         return found
     flat = even_light(image)

@@ -5,6 +5,11 @@ own resolution), then on the whole image. Fax and black-and-white pages get a 3Ã
 median filter first, which removes the speckle that breaks the finder patterns. A grey
 page whose QR neither reader gets (a blurred, shadowed photo) is tried once more enlarged,
 sharpened and thresholded by its neighbourhood: slow, but only when the fast tries failed.
+A 1-bit page's QR that neither reader gets is tried once more mended of what a fax does to
+it (``images.mend_fax``: scan lines lost across it, a streak of dirt down it, a dither's ragged
+edges), then smoothed to grey so that zxing draws its own threshold; again only after the
+fast tries failed. Whatever is read is still the QR's own text, checked by its error
+correction and then by the code's check symbol: mending never makes up a code.
 """
 
 from __future__ import annotations
@@ -17,10 +22,12 @@ import numpy as np
 import zxingcpp
 
 from ..survey.codes import parse_qr_payload
+from .images import mend_fax
 
 CROP_MARGIN = 0.6  # of the QR's side, added around the expected place
 ENLARGE = 2.0  # a crop this many times bigger for the hard look (a photo's QR of 3â€“4 pixel modules)
 MAX_ENLARGED_SIDE = 1200  # pixels: an image longer than this (a whole page) is not enlarged
+FAX_SMOOTHING = 1.5  # pixels: the Gaussian that turns a 1-bit crop to grey for zxing's own threshold
 
 
 @dataclass(frozen=True)
@@ -64,8 +71,8 @@ def _read_variants(image: np.ndarray, bilevel: bool, offset: tuple[float, float]
         if found is not None:
             return _shift(found, offset)
     found = _opencv(image)
-    if found is None and not bilevel:
-        found = _read_hard(image)
+    if found is None:
+        found = _read_mended(image) if bilevel else _read_hard(image)
     return None if found is None else _shift(found, offset)
 
 
@@ -76,6 +83,17 @@ def _variants(image: np.ndarray, bilevel: bool) -> Iterator[np.ndarray]:
     else:
         yield image
         yield cv2.medianBlur(image, 3)
+
+
+def _read_mended(image: np.ndarray) -> QrRead | None:
+    """A fax's QR the plain tries missed: mended of the fax's lines, streaks and speckle,
+    then the same smoothed to grey."""
+    mended = mend_fax(image)
+    for variant in (mended, cv2.GaussianBlur(mended, (0, 0), FAX_SMOOTHING)):
+        found = _zxing(variant)
+        if found is not None:
+            return found
+    return None
 
 
 def _read_hard(image: np.ndarray) -> QrRead | None:
