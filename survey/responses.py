@@ -101,32 +101,6 @@ def counted_response(session: Session, survey_id: int) -> Response | None:
     ).first()
 
 
-def record_response(
-    session: Session,
-    survey: Survey,
-    read: ReadAnswers,
-    *,
-    matched_by: str,
-    inbound_id: int | None = None,
-    source_file: str = "",
-    keep_first: bool = True,
-    revision: bool = False,
-    now: datetime | None = None,
-) -> Response:
-    """``record_answers``, for a caller that needs only the reply holding the answers."""
-    return record_answers(
-        session,
-        survey,
-        read,
-        matched_by=matched_by,
-        inbound_id=inbound_id,
-        source_file=source_file,
-        keep_first=keep_first,
-        revision=revision,
-        now=now,
-    ).response
-
-
 def record_answers(
     session: Session,
     survey: Survey,
@@ -309,7 +283,7 @@ def count_only(session: Session, response: Response) -> list[int]:
     others arrived meanwhile (a third paper reply, a web revision) or the counted one was
     discarded: so every counted one is looked up, not only the pair the choice was about. A
     survey that no longer counted a reply is returned again, with the time this one came.
-    The survey's row is locked first, as in ``record_response``. Returns the ids of the
+    The survey's row is locked first, as in ``record_answers``. Returns the ids of the
     replies that counted before (``response``'s own when it did), for the audit entry.
     """
     survey = session.get(Survey, response.survey_id)

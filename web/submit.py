@@ -3,7 +3,7 @@
 What the applicant posted is archived under its SHA-256 (``intake/archive.py``) and recorded
 as an ``InboundMessage`` of source ``web`` (or ``kiosk:<device>``), already processed, so
 ``khaosat audit`` traces the reply to its raw file like a scanned one. The answers then go
-through ``record_response`` as a revision: the applicant may change them until the round
+through ``record_answers`` as a revision: the applicant may change them until the round
 closes, each change a new version that counts in place of the last.
 
 The raw document holds the survey, the version the form was made from and the fields as
@@ -28,7 +28,7 @@ from ..models import InboundKind, InboundMessage, InboundState, Response
 from ..settings import Settings
 from ..survey.codes import display_code
 from ..survey.personal import PersonalForm
-from ..survey.responses import ReadAnswers, record_response
+from ..survey.responses import ReadAnswers, record_answers
 
 log = logging.getLogger(__name__)
 RAW_FORMAT = "khaosat-web-reply/1"
@@ -82,9 +82,9 @@ def store_reply(
         )
 
     def record(inbound: InboundMessage) -> Response:
-        return record_response(
+        return record_answers(
             session, form.survey, read, matched_by=origin.via, inbound_id=inbound.id, revision=True, now=now
-        )
+        ).response
 
     response = store_once(session, settings, raw, inbound, record)
     if response is not None:

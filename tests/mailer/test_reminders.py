@@ -11,7 +11,7 @@ from khaosat.intake.messages.optout import asks_to_opt_out
 from khaosat.mailer.dispatch import dispatch_once
 from khaosat.mailer.reminders import queue_reminders
 from khaosat.models import OutboxMessage, OutboxState, ResponseMethod, Survey, utcnow
-from khaosat.survey.responses import ReadAnswers, record_response
+from khaosat.survey.responses import ReadAnswers, record_answers
 
 from ..support.factories import add_dossier, local_today
 from ..support.settings import make_settings
@@ -63,7 +63,7 @@ def test_no_reminder_after_a_reply_or_an_opt_out(engine, config, smtp):
     dispatched(engine, config, ["a@example.vn", "b@example.vn", "c@example.vn"])
     with Session(engine) as session:
         surveys = session.exec(select(Survey).order_by(col(Survey.id))).all()
-        record_response(session, surveys[0], ReadAnswers({"D1": "5"}, ResponseMethod.acroform), matched_by="qr")
+        record_answers(session, surveys[0], ReadAnswers({"D1": "5"}, ResponseMethod.acroform), matched_by="qr")
         surveys[1].opted_out_at = utcnow()
         session.add(surveys[1])
         session.commit()
@@ -77,7 +77,7 @@ def test_a_reply_between_queue_and_send_cancels_the_reminder(engine, config, smt
     with Session(engine) as session:
         assert queue_reminders(session, config, now=later(8)()).queued == 1
         survey = session.exec(select(Survey)).one()
-        record_response(session, survey, ReadAnswers({"D1": "4"}, ResponseMethod.omr), matched_by="qr")
+        record_answers(session, survey, ReadAnswers({"D1": "4"}, ResponseMethod.omr), matched_by="qr")
         session.commit()
     report = dispatch_once(engine, config, now=later(8))
     assert (report.sent, report.cancelled) == (0, 1)

@@ -24,7 +24,7 @@ from khaosat.reports.status_view import status_view
 from khaosat.reports.subunit_results import SubunitResults, SubunitRow
 from khaosat.reports.subunits import store_results
 from khaosat.settings import Settings
-from khaosat.survey.responses import ReadAnswers, record_response
+from khaosat.survey.responses import ReadAnswers, record_answers
 
 from ..support.factories import add_dossier
 from ..support.report_data import NOW, RECEIVED, TODAY, record_more, unit_outbox
@@ -92,7 +92,7 @@ def seed_every_section(
             paper = dossier is not None and dossier.code.startswith("HS-GIAY")
             method, comment = (ResponseMethod.omr, "") if paper else (ResponseMethod.web, unit_name)
             read = ReadAnswers({"D1": "4", "B2_1": "5"}, method, comment=comment)
-            record_response(session, survey, read, matched_by="qr", inbound_id=inbound.id, now=NOW)
+            record_answers(session, survey, read, matched_by="qr", inbound_id=inbound.id, now=NOW)
             if paper:
                 folder = settings.storage.dir / "evidence" / str(inbound.id)
                 folder.mkdir(parents=True, exist_ok=True)

@@ -21,7 +21,7 @@ from khaosat.reports.subunits import store_results
 from khaosat.settings import default_rounds
 from khaosat.survey.codes import display_code
 from khaosat.survey.questionnaire import load_questionnaire
-from khaosat.survey.responses import ReadAnswers, record_response
+from khaosat.survey.responses import ReadAnswers, record_answers
 from khaosat.survey.rounds import period_named
 
 from ..support.factories import add_dossier
@@ -66,12 +66,12 @@ def seeded(engine, config):
         session.flush()
         khtc = [survey for _, survey in unit_outbox(session, "KHTC")]
         typed = ReadAnswers({"D1": "4"}, ResponseMethod.web, comment="  Cần thêm chỗ ngồi <b>chờ</b>  ")
-        record_response(session, session.get(Survey, khtc[0].id), typed, matched_by="qr", now=NOW)
+        record_answers(session, session.get(Survey, khtc[0].id), typed, matched_by="qr", now=NOW)
         waiting = [s for _, s in unit_outbox(session, "QLCN") if s.sent_at and not s.responded]
         assert len(waiting) == 2
         for index, survey in enumerate(waiting):
             paper = ReadAnswers({"D1": "2"}, ResponseMethod.omr)
-            record_response(session, survey, paper, matched_by="qr", inbound_id=inbound.id, now=NOW)
+            record_answers(session, survey, paper, matched_by="qr", inbound_id=inbound.id, now=NOW)
             if index == 0:
                 folder = config.storage.dir / "evidence" / str(inbound.id)
                 folder.mkdir(parents=True, exist_ok=True)

@@ -20,7 +20,7 @@ from khaosat.review import service as review
 from khaosat.review.decisions import Keep, Reject
 from khaosat.review.queue import add_review
 from khaosat.survey.counts import Counts, recount, round_days, stored
-from khaosat.survey.responses import ReadAnswers, record_response
+from khaosat.survey.responses import ReadAnswers, record_answers
 
 from ..support.settings import make_settings
 from ..support.survey_rows import dossiers_in_states
@@ -47,14 +47,14 @@ def sent_surveys(engine, config, count: int) -> list[int]:
 def reply(engine, config, survey_id: int, answers, method=ResponseMethod.omr, *, revision=False) -> Response:
     """One reply recorded as the intake (or, with ``revision``, the web form) records it; a conflict opens its item."""
     with Session(engine, expire_on_commit=False) as session:
-        response = record_response(
+        response = record_answers(
             session,
             session.get(Survey, survey_id),
             ReadAnswers(answers, method),
             matched_by="token" if revision else "qr",
             keep_first=config.intake.keep_first_response,
             revision=revision,
-        )
+        ).response
         if response.conflicting:
             add_review(session, ReviewKind.conflict, "Khác", survey_id=survey_id, response_id=response.id)
         session.commit()

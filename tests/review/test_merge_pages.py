@@ -15,7 +15,7 @@ from khaosat.review.decisions import Assign, Merge, SetAnswers
 from khaosat.review.queue import add_review
 from khaosat.review.view import show_item
 from khaosat.survey.codes import display_code
-from khaosat.survey.responses import ReadAnswers, pages_held, record_response
+from khaosat.survey.responses import ReadAnswers, pages_held, record_answers
 
 from ..support.settings import make_settings
 from ..support.survey_rows import dossiers_in_states
@@ -40,7 +40,7 @@ def survey(engine, config) -> Survey:
 def page_one(engine, survey: Survey) -> int:
     with Session(engine) as session:
         read = ReadAnswers(PAGE_1, ResponseMethod.omr, pages={1: frozenset(PAGE_1)})
-        response = record_response(session, session.get(Survey, survey.id), read, matched_by="qr")
+        response = record_answers(session, session.get(Survey, survey.id), read, matched_by="qr").response
         session.commit()
         assert response.id is not None
         return response.id
@@ -84,8 +84,8 @@ def test_a_conflict_recorded_before_pages_were_told_apart_is_merged_back(engine,
     """The old way: page 2 stored as a second, conflicting reply (no pages); `Merge` puts it in the counted one."""
     with Session(engine) as session:
         row = session.get(Survey, survey.id)
-        record_response(session, row, ReadAnswers(PAGE_1, ResponseMethod.omr), matched_by="qr")
-        second = record_response(session, row, ReadAnswers(PAGE_2, ResponseMethod.omr), matched_by="qr")
+        record_answers(session, row, ReadAnswers(PAGE_1, ResponseMethod.omr), matched_by="qr")
+        second = record_answers(session, row, ReadAnswers(PAGE_2, ResponseMethod.omr), matched_by="qr").response
         session.commit()
         assert second.conflicting
         conflict = item(engine, "conflict", PAGE_2, survey_id=survey.id, response_id=second.id)
@@ -118,7 +118,7 @@ def test_each_page_s_doubts_are_settled_by_its_own_item(engine, config, survey):
             read = ReadAnswers(
                 answers, ResponseMethod.omr, uncertain={doubt: "hai ô"}, pages={number: frozenset(answers)}
             )
-            response = record_response(session, row, read, matched_by="qr")
+            response = record_answers(session, row, read, matched_by="qr").response
             details = {"answers": answers, "uncertain": {doubt: "hai ô"}, "method": "omr"}
             uncertain = add_review(
                 session, "uncertain", "?", survey_id=survey.id, response_id=response.id, details=details

@@ -17,7 +17,7 @@ from khaosat.review import service as review
 from khaosat.review.decisions import Assign, Keep, Reject, SetAnswers
 from khaosat.review.queue import add_review
 from khaosat.survey.codes import display_code
-from khaosat.survey.responses import ReadAnswers, record_response
+from khaosat.survey.responses import ReadAnswers, record_answers
 
 from ..support.settings import make_settings
 from ..support.survey_rows import dossiers_in_states
@@ -116,7 +116,7 @@ def uncertain_reply(engine, survey):
     """A reply stored with B1_2 unread (a double mark), and its review item."""
     with Session(engine) as session:
         read = ReadAnswers(answers=READ, method=ResponseMethod.omr, uncertain={"B1_2": "hai ô được đánh dấu"})
-        response = record_response(session, session.get(Survey, survey.id), read, matched_by="qr")
+        response = record_answers(session, session.get(Survey, survey.id), read, matched_by="qr").response
         item = add_review(
             session,
             "uncertain",
@@ -210,8 +210,8 @@ def test_assign_leaves_unread_answers_for_review(engine, config, surveys):
 def test_conflict_keep_second(engine, config, surveys):
     with Session(engine) as session:
         survey = session.get(Survey, surveys[0].id)
-        first = record_response(session, survey, ReadAnswers({"D1": "5"}, ResponseMethod.omr), matched_by="qr")
-        second = record_response(session, survey, ReadAnswers({"D1": "1"}, ResponseMethod.omr), matched_by="qr")
+        first = record_answers(session, survey, ReadAnswers({"D1": "5"}, ResponseMethod.omr), matched_by="qr").response
+        second = record_answers(session, survey, ReadAnswers({"D1": "1"}, ResponseMethod.omr), matched_by="qr").response
         item = add_review(session, "conflict", "Khác", survey_id=survey.id, response_id=second.id)
         session.commit()
         review.resolve(session, item.id, Keep("second"), actor="thu", settings=config)

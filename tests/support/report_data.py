@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from khaosat.mailer.outbox import mark_sent, queue_new_surveys
 from khaosat.models import Dossier, OutboxMessage, ResponseMethod, Survey, Unit
 from khaosat.settings import Settings
-from khaosat.survey.responses import ReadAnswers, record_response
+from khaosat.survey.responses import ReadAnswers, record_answers
 
 from .factories import add_dossier
 
@@ -82,7 +82,7 @@ def unit_outbox(session: Session, unit: str) -> list[tuple[OutboxMessage, Survey
 
 def record_more(session: Session, survey: Survey, answers: Mapping[str, str | None]) -> None:
     read = ReadAnswers(answers=dict(answers), method=ResponseMethod.acroform)
-    record_response(session, survey, read, matched_by="qr", now=NOW - timedelta(days=5))
+    record_answers(session, survey, read, matched_by="qr", now=NOW - timedelta(days=5))
 
 
 def answer_next(engine: Engine, unit: str, how_many: int, answers: AnswersFor = overall_five) -> None:

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from khaosat.mailer.outbox import mark_failed, mark_sent
 from khaosat.models import Dossier, ResponseMethod, Survey, utcnow
 from khaosat.settings import Settings
-from khaosat.survey.responses import ReadAnswers, record_response
+from khaosat.survey.responses import ReadAnswers, record_answers
 from khaosat.survey.surveys import add_outbox, ensure_survey
 
 from .factories import add_dossier
@@ -38,7 +38,7 @@ def fail(session: Session, settings: Settings, survey: Survey, dossier: Dossier)
 
 def reply(session: Session, survey: Survey, answers: dict[str, str | None] | None = None) -> None:
     read = ReadAnswers(answers=answers or {"D1": "5"}, method=ResponseMethod.acroform)
-    record_response(session, survey, read, matched_by="field")
+    record_answers(session, survey, read, matched_by="field")
     session.commit()
 
 

@@ -36,7 +36,7 @@ from khaosat.review.decisions import Keep, Reject
 from khaosat.review.queue import add_review
 from khaosat.survey import lifecycle
 from khaosat.survey.counts import Counts, ensure_dossier_rounds, rebuild_counts, recount, stored, survey_figures
-from khaosat.survey.responses import ReadAnswers, record_response
+from khaosat.survey.responses import ReadAnswers, record_answers
 from khaosat.survey.rounds import period_for
 from khaosat.survey.surveys import add_outbox
 
@@ -117,7 +117,7 @@ def latest_row(session: Session, code: str) -> OutboxMessage:
 
 def reply(session: Session, code: str, answers: dict[str, str | None], **options):
     read = ReadAnswers(answers=answers, method=ResponseMethod.acroform)
-    response = record_response(session, survey_of(session, code), read, matched_by="qr", **options)
+    response = record_answers(session, survey_of(session, code), read, matched_by="qr", **options).response
     session.commit()
     return response
 

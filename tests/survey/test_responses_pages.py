@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from khaosat.models import Answer, Response, ResponseMethod, ReviewItem, ReviewKind, ReviewState, Survey, utcnow
-from khaosat.survey.responses import Outcome, ReadAnswers, pages_held, record_answers, record_response
+from khaosat.survey.responses import Outcome, ReadAnswers, pages_held, record_answers
 
 from ..support.settings import make_settings
 from ..support.survey_rows import dossiers_in_states
@@ -138,7 +138,9 @@ def test_a_web_reply_is_a_whole_form_and_a_revision_still_counts_in_place(engine
     record(engine, survey_id, page(1, PAGE_1))
     web = ReadAnswers(answers={**PAGE_1, **PAGE_2, "B1_1": "5"}, method=ResponseMethod.web)
     with Session(engine) as session:
-        revised = record_response(session, session.get(Survey, survey_id), web, matched_by="token", revision=True)
+        revised = record_answers(
+            session, session.get(Survey, survey_id), web, matched_by="token", revision=True
+        ).response
         session.commit()
         assert (revised.counted, revised.pages) == (True, "")
     _, answers = stored(engine, survey_id)

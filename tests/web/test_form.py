@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from khaosat.intake.archive import archive_files, archive_path
 from khaosat.models import ResponseMethod, RoundCount
 from khaosat.survey.questionnaire import load_questionnaire
-from khaosat.survey.responses import ReadAnswers, record_response
+from khaosat.survey.responses import ReadAnswers, record_answers
 
 from .conftest import new_survey
 from .rows import answers, counted, hidden_fields, inbound_of, reload, responses
@@ -133,9 +133,9 @@ def test_web_paper_and_pdf_replies_count_once(client, engine, survey):
         row = reload(engine, survey)
         session.add(row)
         paper = ReadAnswers(answers={**answers(), "F1": None, "F2": None, "F3": None}, method=ResponseMethod.omr)
-        record_response(session, row, paper, matched_by="qr")
+        record_answers(session, row, paper, matched_by="qr")
         pdf = ReadAnswers(answers={**paper.answers, "D1": "1"}, method=ResponseMethod.acroform)
-        record_response(session, row, pdf, matched_by="field")
+        record_answers(session, row, pdf, matched_by="field")
         session.commit()
     stored = responses(engine, survey)
     assert [response.method for response in stored] == [ResponseMethod.web, ResponseMethod.omr, ResponseMethod.acroform]
@@ -150,7 +150,7 @@ def test_a_survey_answered_on_paper_shows_it_and_can_be_changed(client, engine, 
     with Session(engine, expire_on_commit=False) as session:
         row = reload(engine, survey)
         session.add(row)
-        record_response(
+        record_answers(
             session, row, ReadAnswers(answers={"D1": "2", "C1": "1"}, method=ResponseMethod.omr), matched_by="qr"
         )
         session.commit()

@@ -28,7 +28,7 @@ from ...review.queue import add_review
 from ...settings import Settings
 from ...survey.codes import display_code, normalise_code
 from ...survey.personal import PersonalForm
-from ...survey.responses import ReadAnswers, record_response
+from ...survey.responses import ReadAnswers, record_answers
 from ..access import by_code, survey_page
 from ..answers import COMMENT_LIMIT, Problem, read_fields
 from ..applicant import Posted, context
@@ -76,10 +76,10 @@ def store_typed(
         )  # fmt: skip
 
     def record(inbound: InboundMessage) -> tuple[Reply, str]:
-        reply = record_response(
+        reply = record_answers(
             session, form.survey, read, matched_by="code", inbound_id=inbound.id,
             keep_first=settings.intake.keep_first_response, now=now,
-        )  # fmt: skip
+        ).response  # fmt: skip
         outcome = _outcome(reply)
         if outcome == "conflict":
             kept = "phiếu nhận trước" if settings.intake.keep_first_response else "phiếu mới nhất"

@@ -28,7 +28,7 @@ from khaosat.models import (
 )
 from khaosat.review.queue import add_review
 from khaosat.survey.codes import display_code
-from khaosat.survey.responses import ReadAnswers, pages_held, record_response
+from khaosat.survey.responses import ReadAnswers, pages_held, record_answers
 
 from ...support.browser import axe_violations, load_url, open_page, scroll_width
 from ...support.survey_rows import dossiers_in_states
@@ -145,7 +145,7 @@ def test_a_stray_page_is_merged_into_its_survey_s_reply(engine, settings, client
     """Page 2 returned apart, its code not read: "Ghép trang" with the survey's code completes the counted reply."""
     with Session(engine) as session:
         first = ReadAnswers({"B1_1": "4"}, ResponseMethod.omr, pages={1: frozenset({"B1_1"})})
-        record_response(session, session.get(Survey, surveys[0].id), first, matched_by="qr")
+        record_answers(session, session.get(Survey, surveys[0].id), first, matched_by="qr")
         details = {"code": None, "form_version": "1", "answers": {"D1": "5"}, "uncertain": {}, "method": "omr",
                    "pages": {"2": ["D1"]}}  # fmt: skip
         stray = add_review(session, "unmatched", "Không đọc được mã phiếu", source_file="trang2.jpg", details=details)
