@@ -43,7 +43,10 @@ HEADER_READERS: dict[str, type[ImageFile.ImageFile]] = {
     "png": PngImagePlugin.PngImageFile,
 }
 LOST_LINES = 5  # pixels: white gaps across ink up to this high are filled (a fax's lost scan lines)
-STREAK_WIDTH = 2  # pixels: black streaks down the page up to this wide are removed (dirt on the glass)
+STREAK_WIDTH = 2  # pixels: black streaks (dirt on the glass) up to this wide that ``mend_fax`` takes off, any length
+STREAK_SHARE = 0.6  # a column of a 1-bit page black over this share of its height is a streak ...
+STREAK_SIDES = 0.3  # ... when the columns beside it are black over less than this share
+STREAK_COLUMNS = 3  # ... and at most this many columns wide: ``without_streaks`` takes it off the whole page
 BAD_IMAGE = (SyntaxError, OSError, ValueError, IndexError, TypeError, EOFError, struct.error)  # what Pillow raises
 
 
@@ -229,6 +232,27 @@ def _row_ratio(shape: tuple[int, ...], dpi: tuple[float, float] | None) -> float
     if columns in FAX_WIDTHS and rows < columns:
         return 2.0
     return 1.0
+
+
+def without_streaks(pixels: np.ndarray) -> np.ndarray:
+    """A 1-bit page without the thin black lines that dirt on a scanner's or fax's glass draws
+    down the whole page; where a streak crosses a printed line, the line is kept."""
+    shares = np.mean(pixels < 128, axis=0)
+    streaks = np.flatnonzero(shares >= STREAK_SHARE)
+    if streaks.size == 0:
+        return pixels
+    cleaned = pixels.copy()
+    last = pixels.shape[1] - 1
+    for column in streaks:
+        left, right = column - 1, column + 1
+        while left > 0 and shares[left] >= STREAK_SHARE:
+            left -= 1
+        while right < last and shares[right] >= STREAK_SHARE:
+            right += 1
+        thin = right - left - 1 <= STREAK_COLUMNS
+        if thin and max(shares[max(left - 1, 0) : left + 1].max(), shares[right : right + 2].max()) < STREAK_SIDES:
+            cleaned[:, column] = np.maximum(pixels[:, left], pixels[:, right])
+    return cleaned
 
 
 def mend_fax(pixels: np.ndarray) -> np.ndarray:

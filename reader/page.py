@@ -19,7 +19,7 @@ import numpy as np
 from ..survey.codes import parse_qr_payload
 from ..survey.layout import Box, LayoutMap, PageLayout, Rect
 from . import markers as mk
-from .images import PageImage
+from .images import PageImage, without_streaks
 from .locate import find_markers
 from .marks import (
     BILEVEL_THRESHOLDS,
@@ -42,9 +42,6 @@ log = logging.getLogger(__name__)
 CANVAS_DPI = 150.0
 QR_TOLERANCE = 0.5  # of the QR's side: how far its centre may be from where the layout puts it
 BLANK_INK = 0.003  # a page with less ink than this is an empty page, not a document
-STREAK_SHARE = 0.6  # a column of a 1-bit page black over this share of its height is a streak ...
-STREAK_SIDES = 0.3  # ... when the columns beside it are black over less than this share
-STREAK_WIDTH = 3  # ... and it is at most this many columns wide
 PAGE_CROP_DPI = 100.0
 
 
@@ -88,27 +85,6 @@ def read_page(page: PageImage, layouts: Mapping[str, LayoutMap], options: ReadOp
         _read_marks(canvas, page.pixels.shape, matrix, frame, own_page, thresholds, result)
         _keep_crops(canvas, frame, own_page, options, result)
     return result
-
-
-def without_streaks(pixels: np.ndarray) -> np.ndarray:
-    """A 1-bit page without the thin black lines that dirt on a scanner's or fax's glass draws
-    down the whole page; where a streak crosses a printed line, the line is kept."""
-    shares = np.mean(pixels < 128, axis=0)
-    streaks = np.flatnonzero(shares >= STREAK_SHARE)
-    if streaks.size == 0:
-        return pixels
-    cleaned = pixels.copy()
-    last = pixels.shape[1] - 1
-    for column in streaks:
-        left, right = column - 1, column + 1
-        while left > 0 and shares[left] >= STREAK_SHARE:
-            left -= 1
-        while right < last and shares[right] >= STREAK_SHARE:
-            right += 1
-        thin = right - left - 1 <= STREAK_WIDTH
-        if thin and max(shares[max(left - 1, 0) : left + 1].max(), shares[right : right + 2].max()) < STREAK_SIDES:
-            cleaned[:, column] = np.maximum(pixels[:, left], pixels[:, right])
-    return cleaned
 
 
 def read_images(

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from khaosat.reader.images import without_streaks
 from khaosat.reader.marks import (
     BILEVEL_THRESHOLDS,
     DEFAULT_THRESHOLDS,
@@ -25,7 +26,6 @@ from khaosat.reader.marks import (
     page_ring,
     page_scale,
 )
-from khaosat.reader.page import without_streaks
 
 DPI = 300
 MM = DPI / 25.4
