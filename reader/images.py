@@ -47,6 +47,11 @@ STREAK_WIDTH = 2  # pixels: black streaks (dirt on the glass) up to this wide th
 STREAK_SHARE = 0.6  # a column of a 1-bit page black over this share of its height is a streak ...
 STREAK_SIDES = 0.3  # ... when the columns beside it are black over less than this share
 STREAK_COLUMNS = 3  # ... and at most this many columns wide: ``without_streaks`` takes it off the whole page
+DITHER_DOT = 2  # pixels: a black piece at most this wide and high is a dot ...
+DITHER_PRINT = 30  # ... and one of at least this many pixels is print or a mark
+DITHER_EDGE = 2  # pixels: how far from print the dots of its blurred edge lie
+DITHER_ON_EDGES = 0.0026  # a dither leaves at least this many dots a pixel along the print's edges ...
+DITHER_ON_PAPER = 0.005  # ... and on the paper between (a threshold leaves only its noise: 0.5–3 per mille)
 BAD_IMAGE = (SyntaxError, OSError, ValueError, IndexError, TypeError, EOFError, struct.error)  # what Pillow raises
 
 
@@ -66,6 +71,7 @@ class PageImage:
     pixels: np.ndarray  # uint8, rows × columns, square pixels
     index: int  # 0-based position of the page in its file
     bilevel: bool  # came from a 1-bit image (fax, black-and-white scan)
+    dithered: bool = False  # ... whose greys were sent as a dither (a fax's "photo" mode), see ``dithered``
 
 
 def load_pages(data: bytes, limits: DecodeLimits = DEFAULT_LIMITS) -> Iterator[PageImage]:
@@ -201,8 +207,9 @@ def _frame_page(frame: Image.Image, index: int) -> PageImage:
     if factor >= 2:  # a box filter while still in Pillow, so that the array below is small
         grey = grey.reduce(factor)
     pixels = np.asarray(grey, dtype=np.uint8)
+    dots = bilevel and dithered(pixels)  # on the file's own dots, before its rows are stretched
     pixels = square_pixels(pixels, dpi)
-    return PageImage(_limit(pixels), index, bilevel=bilevel)
+    return PageImage(_limit(pixels), index, bilevel=bilevel, dithered=dots)
 
 
 def _dpi(frame: Image.Image) -> tuple[float, float] | None:
@@ -232,6 +239,30 @@ def _row_ratio(shape: tuple[int, ...], dpi: tuple[float, float] | None) -> float
     if columns in FAX_WIDTHS and rows < columns:
         return 2.0
     return 1.0
+
+
+def dithered(pixels: np.ndarray) -> bool:
+    """Whether a 1-bit page sent its greys as a dither rather than cutting them at a threshold.
+
+    A dither draws a grey as scattered dots, as many as the grey is dark: the blurred edges
+    of the print come out fringed with dots, and so do the paper's own shades between. A
+    threshold makes every pixel black or white by itself, and leaves only its noise's dots.
+    """
+    ink = (pixels < 128).astype(np.uint8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    width, height, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
+    is_dot = (width <= DITHER_DOT) & (height <= DITHER_DOT)
+    is_print = area >= DITHER_PRINT
+    is_dot[0] = is_print[0] = False  # the white background
+    dots, printed = is_dot[labels], is_print[labels]
+    reach = np.ones((2 * DITHER_EDGE + 1, 2 * DITHER_EDGE + 1), np.uint8)
+    edges = (cv2.dilate(printed.astype(np.uint8), reach) > 0) & ~printed
+    paper = ~edges & ~printed
+    return _share(dots, edges) >= DITHER_ON_EDGES and _share(dots, paper) >= DITHER_ON_PAPER
+
+
+def _share(pixels: np.ndarray, among: np.ndarray) -> float:
+    return int(np.count_nonzero(pixels & among)) / max(int(np.count_nonzero(among)), 1)
 
 
 def without_streaks(pixels: np.ndarray) -> np.ndarray:

@@ -75,10 +75,12 @@ class Thresholds:
     lost_share: float | None = None  # a page with this share of its questions blank may have lost its marks
     stroke_reach: float | None = None  # on 1-bit pages ink is a stroke only in pieces this long (box sides)
     stroke_share: float | None = None  # ... and a mark's strokes carry this share of its box's ink
+    smudge_cells: float | None = None  # any ink over this share of every cell but one, lighter than a fill, is a smudge
 
 
 DEFAULT_THRESHOLDS = Thresholds()
 BILEVEL_THRESHOLDS = Thresholds(trace=0.008, ring_faint=0.4, lost_share=0.3, stroke_reach=0.3, stroke_share=0.5)
+DITHERED_THRESHOLDS = Thresholds(smudge_cells=0.15)  # a dithered page, its dots blurred back into greys
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ class Ink:
     ring: float = 0.0  # share of the directions around the box crossed by a stroke, 0–1
     specks: float = 0.0  # more ink inside the box, too light or (on 1-bit pages) too small to be a stroke
     ring_specks: float = 0.0  # more directions, crossed only by specks
+    spread: float = 0.0  # as ``cells``, of any ink, however light
 
     @property
     def any_ratio(self) -> float:
@@ -172,7 +175,8 @@ def measure_question(
         inner, in_stroke = residual[shape.inner_box], strokes[shape.inner_box]
         ratio = float((inner * in_stroke).mean())
         specks = float(inner.mean()) - ratio
-        inks.append(Ink(ratio, _second_least_cell(in_stroke), ring, specks, max(any_ring - ring, 0.0)))
+        spread = _second_least_cell(inner > 0)
+        inks.append(Ink(ratio, _second_least_cell(in_stroke), ring, specks, max(any_ring - ring, 0.0), spread))
     return inks
 
 
@@ -384,9 +388,13 @@ def _neighbours_ring(index: int, trace: Ink, ringed: list[int], thresholds: Thre
 
 def _is_mark(ink: Ink, thresholds: Thresholds) -> bool:
     """``ink`` with its question's floor taken off; specks that carry most of a box's ink
-    (a dithered smudge) make it a trace, not a mark."""
+    (a dithered smudge) make it a trace, not a mark, and so does light ink spread over the
+    whole box where ``smudge_cells`` says so (a dither's grain lifts part of an eraser's
+    smudge above the pixel level; a pen or pencil line never covers every cell)."""
     if ink.ring >= thresholds.ring_mark:
         return True
+    if thresholds.smudge_cells is not None and ink.spread >= thresholds.smudge_cells and ink.ratio < thresholds.filled:
+        return False
     strokes_carry = thresholds.stroke_share is None or ink.ratio >= thresholds.stroke_share * ink.any_ratio
     return ink.ratio >= thresholds.mark and strokes_carry
 

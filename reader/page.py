@@ -24,6 +24,7 @@ from .locate import find_markers
 from .marks import (
     BILEVEL_THRESHOLDS,
     DEFAULT_THRESHOLDS,
+    DITHERED_THRESHOLDS,
     Decision,
     Thresholds,
     crop_size,
@@ -43,12 +44,14 @@ CANVAS_DPI = 150.0
 QR_TOLERANCE = 0.5  # of the QR's side: how far its centre may be from where the layout puts it
 BLANK_INK = 0.003  # a page with less ink than this is an empty page, not a document
 PAGE_CROP_DPI = 100.0
+DITHER_SPREAD_MM = 0.27  # a dithered page is blurred this much (σ): its dots become greys, a pencil line stays one
 
 
 @dataclass(frozen=True)
 class ReadOptions:
     thresholds: Thresholds = DEFAULT_THRESHOLDS
     bilevel_thresholds: Thresholds = BILEVEL_THRESHOLDS  # for 1-bit pages (faxes, b/w scans)
+    dithered_thresholds: Thresholds = DITHERED_THRESHOLDS  # for 1-bit pages whose greys are a dither
     keep_page: Literal["always", "review", "never"] = "review"  # a PNG of the whole page
     canvas_dpi: float = CANVAS_DPI
 
@@ -81,7 +84,12 @@ def read_page(page: PageImage, layouts: Mapping[str, LayoutMap], options: ReadOp
     if own is not None:
         canvas = mk.warp(page.pixels, matrix, frame)
         own_page = _page(own, number)
-        thresholds = options.bilevel_thresholds if page.bilevel else options.thresholds
+        thresholds = options.thresholds
+        if page.dithered:  # its dots spread back into the greys they stand for: read much as a grey page
+            canvas = cv2.GaussianBlur(canvas, (0, 0), DITHER_SPREAD_MM * frame.scale * 72 / 25.4)
+            thresholds = options.dithered_thresholds
+        elif page.bilevel:
+            thresholds = options.bilevel_thresholds
         _read_marks(canvas, page.pixels.shape, matrix, frame, own_page, thresholds, result)
         _keep_crops(canvas, frame, own_page, options, result)
     return result

@@ -38,28 +38,28 @@ def test_help_imports_no_heavy_library(args):
     assert imported(*args) & HEAVY == set()
 
 
-def test_status_imports_no_form_or_image_library(tmp_path: Path):
-    """`khaosat status` reads the database: OpenCV, reportlab and pdfium stay unloaded."""
-    config = tmp_path / "config.toml"
+@pytest.fixture(scope="module")
+def config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace whose database `khaosat init` made, for the commands below to read (none of them writes it)."""
+    config = tmp_path_factory.mktemp("startup") / "config.toml"
     config.write_text('[storage]\ndir = "data"\n', encoding="utf-8")
     assert imported("init", "--config", str(config))  # the database to read
+    return config
+
+
+def test_status_imports_no_form_or_image_library(config: Path):
+    """`khaosat status` reads the database: OpenCV, reportlab and pdfium stay unloaded."""
     assert imported("status", "--config", str(config)) & FOR_STATUS == set()
 
 
-def test_report_rates_imports_no_database_pdf_image_workbook_or_template_library(tmp_path: Path):
+def test_report_rates_imports_no_database_pdf_image_workbook_or_template_library(config: Path):
     """`khaosat report rates` reads and prints: SQLAlchemy, reportlab, OpenCV, pdfium, openpyxl, jinja2 unloaded."""
-    config = tmp_path / "config.toml"
-    config.write_text('[storage]\ndir = "data"\n', encoding="utf-8")
-    assert imported("init", "--config", str(config))
     for output_format in ("table", "json", "csv"):
         assert imported("report", "rates", "--format", output_format, "--config", str(config)) & FOR_RATES == set()
 
 
-def test_report_status_loads_reportlab_only_for_its_pdf_and_no_mail_library(tmp_path: Path):
+def test_report_status_loads_reportlab_only_for_its_pdf_and_no_mail_library(config: Path, tmp_path: Path):
     """`report status` prints without reportlab, draws its PDF with it (-o), and never loads jinja2 or aiosmtplib."""
-    config = tmp_path / "config.toml"
-    config.write_text('[storage]\ndir = "data"\n', encoding="utf-8")
-    assert imported("init", "--config", str(config))
     printed = imported("report", "status", "--config", str(config))
     written = imported("report", "status", "-o", str(tmp_path / "status.pdf"), "--config", str(config))
     assert printed & {"reportlab", "jinja2", "aiosmtplib"} == set()

@@ -18,6 +18,7 @@ from khaosat.reader.images import without_streaks
 from khaosat.reader.marks import (
     BILEVEL_THRESHOLDS,
     DEFAULT_THRESHOLDS,
+    DITHERED_THRESHOLDS,
     Decision,
     crop_size,
     darkness,
@@ -26,6 +27,7 @@ from khaosat.reader.marks import (
     page_ring,
     page_scale,
 )
+from khaosat.reader.page import DITHER_SPREAD_MM
 
 DPI = 300
 MM = DPI / 25.4
@@ -137,7 +139,11 @@ def read_row(
             mark(page, centres[index], rng)
     scanned = np.clip(page * (paper / 255) + rng.normal(0, 3, page.shape), 0, 255).astype(np.uint8)
     thresholds, canvas_size = DEFAULT_THRESHOLDS, (page.shape[1] // 2, page.shape[0] // 2)
-    if fax:
+    if fax == "dither":  # as the reader reads a dithered page: its dots blurred back into greys
+        sigma = DITHER_SPREAD_MM * DPI / 2 / 25.4
+        canvas = cv2.GaussianBlur(cv2.resize(faxed(scanned, fax), canvas_size), (0, 0), sigma)
+        thresholds = DITHERED_THRESHOLDS
+    elif fax:
         canvas, thresholds = cv2.resize(faxed(scanned, fax), canvas_size), BILEVEL_THRESHOLDS
     else:
         canvas = cv2.resize(scanned, canvas_size, interpolation=cv2.INTER_AREA)
@@ -261,10 +267,16 @@ def test_a_ring_on_a_dithered_fax_is_its_answer() -> None:
     assert read_as(read_row({2: [ring(4.4)]}, paper=205.0, fax="dither")) == ("3", "")
 
 
-def test_a_dithered_smudge_is_a_trace_for_review_not_a_mark() -> None:
-    """A dithered light grey is dots all over the box: as much ink as a tick, none of it a stroke."""
-    decision = read_row({4: [smudge(0.8)]}, fax="dither")
-    assert read_as(decision) == (None, "faint")
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_dithered_smudge_is_a_trace_for_review_not_a_mark(seed: int) -> None:
+    """A dithered light grey is dots all over the box; blurred back, the dither's grain lifts
+    part of it above the pixel level, as much ink as a tick's, but spread over every cell."""
+    assert read_as(read_row({4: [smudge(0.84)]}, seed, fax="dither")) == (None, "faint")
+
+
+@pytest.mark.parametrize("mark", [tick(grey=140, width_mm=0.25), cross(grey=160, width_mm=0.25), dot(0.6, 170)])
+def test_a_thin_light_pencil_mark_on_a_dithered_fax_is_its_answer(mark: Mark) -> None:
+    assert read_as(read_row({2: [mark]}, fax="dither")) == ("3", "")
 
 
 def test_a_light_smudge_on_a_grey_scan_is_a_trace_for_review_not_a_mark() -> None:

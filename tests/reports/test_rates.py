@@ -15,23 +15,27 @@ from khaosat.cli import app
 from khaosat.errors import KhaosatError
 from khaosat.reports.rates import needed_replies, unit_rates
 
+from ..support.databases import module_database
 from ..support.settings import make_settings
 from ..support.survey_rows import dossiers_in_states
 
 CONTRACT_KEYS = {"unit", "name", "dossiers", "sent", "returned", "rate", "target", "needed"}
 
 
-@pytest.fixture
-def config(tmp_path, database_url):
+database_url, engine = module_database("rates")  # the tests only read what ``seeded`` wrote
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory, database_url):
     return make_settings(
-        tmp_path,
+        tmp_path_factory.mktemp("rates-workspace"),
         database={"url": database_url},
         dispatch={"channels": ["email"]},
         report={"target": 0.8, "unit_targets": {"TTTT": 0.5}},
     )
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def seeded(engine, config):
     """Three units in round 2026-1, one in 2026-2, and a dossier of 25 December on each side."""
     with Session(engine, expire_on_commit=False) as session:

@@ -24,6 +24,7 @@ from khaosat.survey.questionnaire import load_questionnaire
 from khaosat.survey.responses import ReadAnswers, record_answers
 from khaosat.survey.rounds import period_named
 
+from ..support.databases import module_database
 from ..support.factories import add_dossier
 from ..support.report_data import NOW, record_more, seed_round, unit_outbox
 from ..support.settings import make_settings
@@ -39,12 +40,15 @@ def answers(unit: str, index: int) -> dict[str, str | None]:
     return {"D1": "5" if index == 0 else "3", "B1_1": "4"}
 
 
-@pytest.fixture
-def config(tmp_path, database_url):
-    return make_settings(tmp_path, database={"url": database_url})
+database_url, engine = module_database("round")  # the tests only read what ``seeded`` wrote
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+def config(tmp_path_factory, database_url):
+    return make_settings(tmp_path_factory.mktemp("round-workspace"), database={"url": database_url})
+
+
+@pytest.fixture(scope="module")
 def seeded(engine, config):
     """Round 2026-1: QLCN 2 sent, 2 returned. Round 2026-2: QLCN 4 sent, 2 returned; KHTC 2 sent, 1 returned;
     a typed comment, a paper reply with its comment crop, a paper reply without; a sub-unit's results."""
@@ -85,7 +89,7 @@ def seeded(engine, config):
     return engine, codes, crop
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def report(seeded, config):
     engine, _, _ = seeded
     with Session(engine) as session:

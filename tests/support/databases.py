@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -273,3 +274,22 @@ def initialised_schemas() -> Iterator[None]:
     """Drops the pooled PostgreSQL schemas at the end of the session (pytest-xdist's workers skip atexit)."""
     yield
     _POOL.close()
+
+
+def module_database(prefix: str) -> tuple[Any, Any]:
+    """``database_url`` and ``engine`` fixtures of module scope, one database per backend, holding init_schema's
+    tables: for a module whose tests only read what one set-up wrote (``database_url, engine = module_database(...)``).
+    """
+
+    @pytest.fixture(scope="module", params=BACKENDS)
+    def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+        with fresh_database_url(request.param, tmp_path_factory.mktemp(prefix), initialised=True) as url:
+            yield url
+
+    @pytest.fixture(scope="module")
+    def engine(database_url: str) -> Iterator[Engine]:
+        engine = make_engine(database_url)
+        yield engine
+        engine.dispose()
+
+    return database_url, engine

@@ -30,7 +30,7 @@ from khaosat.review.queue import add_review
 from khaosat.survey.codes import display_code
 from khaosat.survey.responses import ReadAnswers, pages_held, record_answers
 
-from ...support.browser import axe_violations, load_url, open_page, scroll_width
+from ...support.browser import axe_violations, load_url, open_page, scroll_width, set_width
 from ...support.survey_rows import dossiers_in_states
 from .conftest import PASSWORD, csrf_of, log_in, log_in_browser, make_account
 
@@ -202,9 +202,10 @@ def test_axe_finds_nothing_on_the_review_pages(browser, served, engine, settings
     shots = Path("/tmp/h12r")
     shots.mkdir(exist_ok=True)
     found = {}
-    for width in (1280, 412):
-        with open_page(browser, width) as page:
-            log_in_browser(page, served, "thu", QUEUE)
+    with open_page(browser, 1280) as page:
+        log_in_browser(page, served, "thu", QUEUE)
+        for width in (1280, 412):
+            set_width(page, width)
             for name, url in (("list", QUEUE), ("item", f"{QUEUE}/{item_id}")):
                 load_url(page, f"{served}{url}")
                 page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
