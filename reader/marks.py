@@ -28,7 +28,10 @@ sender's machine thresholds the page: what is left is a few dots, as little ink 
 ``BILEVEL_THRESHOLDS`` send such a trace to review instead of reading the question blank. A
 whole pencil page can vanish so, leaving no trace at all: ``lost_marks`` sends the blank
 questions of a 1-bit page on which many are blank to review ("lost"), since nothing on the
-page tells a mark the threshold erased from a question left blank.
+page tells a mark the threshold erased from a question left blank. A fax that dithers its
+greys (its "photo" mode) keeps a pencil as dots as dense as its grey: such a page is blurred
+back into greys and read with ``DITHERED_THRESHOLDS``, the grey page's, except that light ink
+spread over a whole box is an eraser's smudge, a trace (the dither's grain lifts part of it).
 """
 
 from __future__ import annotations
