@@ -97,14 +97,15 @@ def pdf_pages(data: bytes, limits: DecodeLimits = DEFAULT_LIMITS, dpi: float = P
         for index in range(len(document)):
             page = document[index]
             try:
-                bilevel = _check_images(page, index, limits)
+                bits = _check_images(page, index, limits)  # the page's one 1-bit image, if it is one
                 bitmap = page.render(scale=render_scale(page.get_size(), dpi), grayscale=True)
                 pixels = _grey(bitmap.to_numpy())
             except pdfium.PdfiumError as exc:
                 raise ParseError(f"không đọc được trang {index + 1} của tệp PDF: {exc}") from exc
             finally:
                 page.close()
-            yield PageImage(_limit(pixels), index, bilevel=bilevel)
+            dots = bits is not None and dithered(bits)  # on the image's own dots, as for a TIFF
+            yield PageImage(_limit(pixels), index, bilevel=bits is not None, dithered=dots)
     finally:
         document.close()
 
@@ -114,10 +115,10 @@ def render_scale(size_pt: tuple[float, float], dpi: float = PDF_DPI) -> float:
     return min(dpi / 72.0, MAX_SIDE / max(*size_pt, 1.0))
 
 
-def _check_images(page: pdfium.PdfPage, index: int, limits: DecodeLimits) -> bool:
+def _check_images(page: pdfium.PdfPage, index: int, limits: DecodeLimits) -> np.ndarray | None:
     """Refuse a page whose images hold more than ``max_pixels`` in all (pdfium decodes each
-    whole, whatever the scale); return whether the page is one 1-bit image (a fax or b/w
-    scan delivered as PDF: read as bilevel)."""
+    whole, whatever the scale); when the page is one 1-bit image (a fax or b/w scan delivered
+    as PDF: read as bilevel), return that image's own pixels, else None."""
     images = list(page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE], max_depth=IMAGE_DEPTH))
     try:
         pixels = sum(width * height for width, height in (image.get_px_size() for image in images))
@@ -127,7 +128,9 @@ def _check_images(page: pdfium.PdfPage, index: int, limits: DecodeLimits) -> boo
                 f"quá giới hạn {limits.max_pixels / MEGA:g} triệu: không đọc"
             )
         placed = [image for image in images if image.level == 0]
-        return len(placed) == 1 and placed[0].get_metadata().bits_per_pixel == 1
+        if len(placed) != 1 or placed[0].get_metadata().bits_per_pixel != 1:
+            return None
+        return _grey(placed[0].get_bitmap(render=False).to_numpy())
     finally:
         for image in images:
             image.close()

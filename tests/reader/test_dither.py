@@ -4,6 +4,8 @@ which a threshold breaks into fragments for review, is read as the mark it is.""
 
 from __future__ import annotations
 
+import io
+
 import cv2
 import numpy as np
 import pytest
@@ -54,6 +56,21 @@ def test_a_dithered_fax_is_told_from_a_thresholded_one(filled: Filled, row_dpi: 
     assert not dithered(fax(page, row_dpi, "threshold").astype(np.uint8) * 255)
     kinds = [next(load_pages(tiff_bytes(fax(page, row_dpi, mode), (204, row_dpi)))) for mode in ("dither", "threshold")]
     assert [(image.bilevel, image.dithered) for image in kinds] == [(True, True), (True, False)]
+
+
+@pytest.mark.parametrize("row_dpi", [196.0, 98.0])
+def test_a_dithered_fax_delivered_as_pdf_is_told_by_its_image_s_own_dots(filled: Filled, row_dpi: float) -> None:
+    """An email-to-fax gateway wraps the fax's 1-bit image in a PDF: its own dots are counted,
+    not those of the page rendered to grey."""
+    _, page, _ = filled
+    kinds = []
+    for mode in ("dither", "threshold"):
+        image = Image.fromarray(fax(page, row_dpi, mode).astype(np.uint8) * 255).convert("1")
+        pdf = io.BytesIO()
+        image.save(pdf, "PDF", resolution=204.0)
+        loaded = next(load_pages(pdf.getvalue()))
+        kinds.append((loaded.bilevel, loaded.dithered))
+    assert kinds == [(True, True), (True, False)]
 
 
 def test_a_clean_black_page_is_not_dithered() -> None:
