@@ -52,6 +52,7 @@ DITHER_PRINT = 30  # ... and one of at least this many pixels is print or a mark
 DITHER_EDGE = 2  # pixels: how far from print the dots of its blurred edge lie
 DITHER_ON_EDGES = 0.0026  # a dither leaves at least this many dots a pixel along the print's edges ...
 DITHER_ON_PAPER = 0.005  # ... and on the paper between (a threshold leaves only its noise: 0.5–3 per mille)
+DITHER_SPREAD_MM = 0.27  # a dithered page is blurred this much (σ): its dots become greys, a pencil line stays one
 BAD_IMAGE = (SyntaxError, OSError, ValueError, IndexError, TypeError, EOFError, struct.error)  # what Pillow raises
 
 
@@ -262,6 +263,11 @@ def dithered(pixels: np.ndarray) -> bool:
     edges = (cv2.dilate(printed.astype(np.uint8), reach) > 0) & ~printed
     paper = ~edges & ~printed
     return _share(dots, edges) >= DITHER_ON_EDGES and _share(dots, paper) >= DITHER_ON_PAPER
+
+
+def undithered(pixels: np.ndarray, pixels_per_mm: float) -> np.ndarray:
+    """A dithered page (or its canvas) with its dots spread back into the greys they stand for."""
+    return cv2.GaussianBlur(pixels, (0, 0), DITHER_SPREAD_MM * pixels_per_mm)
 
 
 def _share(pixels: np.ndarray, among: np.ndarray) -> float:

@@ -19,7 +19,7 @@ import numpy as np
 from ..survey.codes import parse_qr_payload
 from ..survey.layout import Box, LayoutMap, PageLayout, Rect
 from . import markers as mk
-from .images import PageImage, without_streaks
+from .images import PageImage, undithered, without_streaks
 from .locate import find_markers
 from .marks import (
     BILEVEL_THRESHOLDS,
@@ -44,7 +44,6 @@ CANVAS_DPI = 150.0
 QR_TOLERANCE = 0.5  # of the QR's side: how far its centre may be from where the layout puts it
 BLANK_INK = 0.003  # a page with less ink than this is an empty page, not a document
 PAGE_CROP_DPI = 100.0
-DITHER_SPREAD_MM = 0.27  # a dithered page is blurred this much (σ): its dots become greys, a pencil line stays one
 
 
 @dataclass(frozen=True)
@@ -86,7 +85,7 @@ def read_page(page: PageImage, layouts: Mapping[str, LayoutMap], options: ReadOp
         own_page = _page(own, number)
         thresholds = options.thresholds
         if page.dithered:  # its dots spread back into the greys they stand for: read much as a grey page
-            canvas = cv2.GaussianBlur(canvas, (0, 0), DITHER_SPREAD_MM * frame.scale * 72 / 25.4)
+            canvas = undithered(canvas, frame.scale * 72 / 25.4)
             thresholds = options.dithered_thresholds
         elif page.bilevel:
             thresholds = options.bilevel_thresholds

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from khaosat.reader.images import without_streaks
+from khaosat.reader.images import undithered, without_streaks
 from khaosat.reader.marks import (
     BILEVEL_THRESHOLDS,
     DEFAULT_THRESHOLDS,
@@ -27,7 +27,6 @@ from khaosat.reader.marks import (
     page_ring,
     page_scale,
 )
-from khaosat.reader.page import DITHER_SPREAD_MM
 
 DPI = 300
 MM = DPI / 25.4
@@ -140,8 +139,7 @@ def read_row(
     scanned = np.clip(page * (paper / 255) + rng.normal(0, 3, page.shape), 0, 255).astype(np.uint8)
     thresholds, canvas_size = DEFAULT_THRESHOLDS, (page.shape[1] // 2, page.shape[0] // 2)
     if fax == "dither":  # as the reader reads a dithered page: its dots blurred back into greys
-        sigma = DITHER_SPREAD_MM * DPI / 2 / 25.4
-        canvas = cv2.GaussianBlur(cv2.resize(faxed(scanned, fax), canvas_size), (0, 0), sigma)
+        canvas = undithered(cv2.resize(faxed(scanned, fax), canvas_size), MM / 2)
         thresholds = DITHERED_THRESHOLDS
     elif fax:
         canvas, thresholds = cv2.resize(faxed(scanned, fax), canvas_size), BILEVEL_THRESHOLDS
