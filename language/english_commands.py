@@ -103,8 +103,8 @@ COMMANDS: dict[str, str] = {
     "nét mờ, không rõ có đánh dấu hay không": "a faint trace: marked or not is unclear",
     "có ô tô kín, không rõ ô nào được chọn": "a box filled in: which box is chosen is unclear",
     "ô nằm ngoài ảnh chụp hoặc quét": "the boxes lie outside the photo or scan",
-    "nhiều câu để trống trên trang fax hoặc quét đen trắng: nét bút chì có thể đã mất": (
-        "many questions blank on a fax or black-and-white scan: pencil marks may have been lost"
+    "để trống trên bản fax hoặc bản quét đen trắng mà máy gửi có thể đã làm mất nét nhạt (bút chì)": (
+        "blank on a fax or black-and-white scan whose device may have lost light (pencil) marks"
     ),
     "giá trị không có trong phiếu": "a value the form does not have",
     "chờ xử lý": "open",

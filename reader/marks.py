@@ -76,13 +76,17 @@ class Thresholds:
     trace: float | None = None  # with no mark, a box with this much adjusted ink ...
     trace_lead: float = 2.0  # ... and this many times the next box's is a mark's trace
     lost_share: float | None = None  # a page with this share of its questions blank may have lost its marks
+    light_cut: int | None = None  # a page whose wedge kept this grey black lost no light mark ...
+    dark_cut: int | None = None  # ... one that kept none this light may have lost any
     stroke_reach: float | None = None  # on 1-bit pages ink is a stroke only in pieces this long (box sides)
     stroke_share: float | None = None  # ... and a mark's strokes carry this share of its box's ink
     smudge_cells: float | None = None  # any ink over this share of every cell but one, lighter than a fill, is a smudge
 
 
 DEFAULT_THRESHOLDS = Thresholds()
-BILEVEL_THRESHOLDS = Thresholds(trace=0.008, ring_faint=0.4, lost_share=0.3, stroke_reach=0.3, stroke_share=0.5)
+BILEVEL_THRESHOLDS = Thresholds(
+    trace=0.008, ring_faint=0.4, lost_share=0.3, light_cut=170, dark_cut=160, stroke_reach=0.3, stroke_share=0.5
+)
 DITHERED_THRESHOLDS = Thresholds(smudge_cells=0.15)  # a dithered page, its dots blurred back into greys
 
 
@@ -341,15 +345,18 @@ def decide(
     """The answer to one question from the evidence of its boxes (``values[i]`` ↔ ``inks[i]``);
     ``usual`` is what the page's boxes usually have around them. Marks are strokes; specks
     (what a fax's dither leaves of a grey smudge or a light pencil) can only make a trace."""
-    base = floor(inks, thresholds)
+    filled = [i for i, ink in enumerate(inks) if is_filled(ink, thresholds)]
+    # Fewer than four boxes take the least as their floor; never a fill's neighbour alone, whose
+    # trace may be what a threshold left of the cross that makes the fill a correction.
+    level_inks = [ink for i, ink in enumerate(inks) if i not in filled] if len(inks) < 4 else inks
+    base = floor(level_inks, thresholds)
     around = max(_ring_floor([ink.ring for ink in inks]), usual.strokes)
     adjusted = [replace(ink, ratio=ink.ratio - base, ring=ink.ring - around) for ink in inks]
-    any_base = _floor([ink.any_ratio for ink in inks], thresholds)
+    any_base = _floor([ink.any_ratio for ink in level_inks], thresholds)
     any_around = max(
         _ring_floor([ink.any_ring for ink in inks], cap=1.0 if len(inks) >= 3 else RING_FLOOR_CAP), usual.any
     )
     traces = [Ink(ink.any_ratio - any_base, ink.cells, ink.any_ring - any_around) for ink in inks]
-    filled = [i for i, ink in enumerate(inks) if is_filled(ink, thresholds)]
     marked = [
         i
         for i, ink in enumerate(adjusted)
@@ -428,12 +435,21 @@ def _clip(value: float) -> float:
     return float(min(1.0, max(0.0, value)))
 
 
-def lost_marks(decisions: dict[str, Decision], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> list[str]:
+def lost_marks(
+    decisions: dict[str, Decision], thresholds: Thresholds = DEFAULT_THRESHOLDS, cut: int | None = None
+) -> list[str]:
     """The questions read blank on a 1-bit page whose marks may have been lost, as a light
-    pencil is by a fax's threshold: one on which so many are blank (``lost_share`` of them),
-    or on which another question holds what is left of a light mark (a trace); [] otherwise."""
+    pencil is by a fax's threshold; [] otherwise. The form's grey wedge tells when the page
+    shows one (``cut``, see reader/wedge.py): a device that kept ``light_cut`` black erased
+    no light mark; one that kept nothing as light as ``dark_cut`` may have erased any. Between
+    them, and without a wedge: a page on which so many are blank (``lost_share`` of them), or
+    on which another question holds what is left of a light mark (a trace)."""
     blank = [question for question, decision in decisions.items() if decision.value is None and not decision.uncertain]
     if thresholds.lost_share is None or not decisions:
         return []
+    if cut is not None and thresholds.light_cut is not None and cut >= thresholds.light_cut:
+        return []
+    if cut is not None and thresholds.dark_cut is not None and cut < thresholds.dark_cut:
+        return blank
     traces = any(decision.reason == "faint" for decision in decisions.values())
     return blank if traces or len(blank) >= thresholds.lost_share * len(decisions) else []

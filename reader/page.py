@@ -37,6 +37,7 @@ from .marks import (
 )
 from .qr import read_code, read_qr
 from .results import PageResult
+from .wedge import device_cut
 
 log = logging.getLogger(__name__)
 
@@ -83,13 +84,13 @@ def read_page(page: PageImage, layouts: Mapping[str, LayoutMap], options: ReadOp
     if own is not None:
         canvas = mk.warp(page.pixels, matrix, frame)
         own_page = _page(own, number)
-        thresholds = options.thresholds
+        thresholds, cut = options.thresholds, None
         if page.dithered:  # its dots spread back into the greys they stand for: read much as a grey page
             canvas = undithered(canvas, frame.scale * 72 / 25.4)
             thresholds = options.dithered_thresholds
         elif page.bilevel:
-            thresholds = options.bilevel_thresholds
-        _read_marks(canvas, page.pixels.shape, matrix, frame, own_page, thresholds, result)
+            thresholds, cut = options.bilevel_thresholds, device_cut(canvas, frame)
+        _read_marks(canvas, page.pixels.shape, matrix, frame, own_page, thresholds, cut, result)
         _keep_crops(canvas, frame, own_page, options, result)
     return result
 
@@ -181,9 +182,11 @@ def _read_marks(
     frame: mk.PageFrame,
     layout: PageLayout,
     thresholds: Thresholds,
+    cut: int | None,
     result: PageResult,
 ) -> None:
-    """Decide every question from its boxes, weighed against the page's own ink and paper."""
+    """Decide every question from its boxes, weighed against the page's own ink and paper
+    (and, on a thresholded 1-bit page, against the grey its device ``cut`` at)."""
     questions = _questions(layout)
     whole = {q: bs for q, bs in questions.items() if all(mk.covered(matrix, image_shape, frame, b.rect) for b in bs)}
     side = _box_side(frame, layout)
@@ -195,7 +198,7 @@ def _read_marks(
         question: decide([box.value for box in questions[question]], group, thresholds, usual)
         for question, group in inks.items()
     }
-    for question in lost_marks(decisions, thresholds):
+    for question in lost_marks(decisions, thresholds, cut):
         decisions[question] = Decision(None, True, "lost", 0.0)
     for question in questions:
         decision = decisions.get(question, Decision(None, True, "cut", 0.0))

@@ -33,7 +33,7 @@ READING_LABELS = {  # why the reader left a question to a person (reader/marks.p
     "faint": N_("nét mờ, không rõ có đánh dấu hay không"),
     "cancelled": N_("có ô tô kín, không rõ ô nào được chọn"),
     "cut": N_("ô nằm ngoài ảnh chụp hoặc quét"),
-    "lost": N_("nhiều câu để trống trên trang fax hoặc quét đen trắng: nét bút chì có thể đã mất"),
+    "lost": N_("để trống trên bản fax hoặc bản quét đen trắng mà máy gửi có thể đã làm mất nét nhạt (bút chì)"),
     "invalid": N_("giá trị không có trong phiếu"),
 }
 

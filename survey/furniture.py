@@ -28,6 +28,7 @@ from .geometry import (
 )
 from .layout import Rect
 from .questionnaire import Questionnaire
+from .wedge import WEDGE_BOTTOM, wedge_patches
 
 ORG_CENTER = LEFT + 33 * MM
 ORG_WIDTH = 66 * MM
@@ -44,6 +45,7 @@ HOW_TO_CORRECT = "Muốn sửa: tô kín ô đã đánh nhầm và đánh dấu 
 HELP_TOPS = (41 * MM, 46.5 * MM)  # baselines, from the top edge
 HELP_SIZE = 8.5
 EXAMPLE_BOX = 3.4 * MM
+WEDGE_LABEL = "Thang xám để máy đọc phiếu kiểm tra bản fax, bản quét"
 
 
 def header_block(flow: Flow, questionnaire: Questionnaire) -> None:
@@ -171,4 +173,13 @@ def continuation_slot() -> Slot:
 
 
 def footer_items(number: int, total: int) -> list[Item]:
-    return [Text(PAGE_WIDTH / 2, 13 * MM, f"Trang {number}/{total}", 8, align="center")]
+    """The page number, and the grey wedge that shows how a fax or a black-and-white scanner
+    cut the page (survey/wedge.py): each patch a stroke as wide as it is high, butt-capped."""
+    patches = wedge_patches()
+    items: list[Item] = [
+        Stroke(rect.x, rect.y + rect.height / 2, rect.x + rect.width, rect.y + rect.height / 2, rect.height, grey / 255)
+        for rect, grey in patches
+    ]
+    items.append(Text(patches[0][0].x, WEDGE_BOTTOM - 2.6 * MM, WEDGE_LABEL, 6))
+    items.append(Text(PAGE_WIDTH / 2, 13 * MM, f"Trang {number}/{total}", 8, align="center"))
+    return items

@@ -154,6 +154,34 @@ def test_a_trace_of_a_light_mark_on_a_1_bit_page_sends_its_blanks_to_review() ->
     assert lost_marks(page) == []
 
 
+def test_the_grey_wedge_decides_whether_a_1_bit_page_s_blanks_may_hide_lost_marks() -> None:
+    """A device that kept the wedge's palest pencil grey black lost no light mark: its blanks
+    are blanks, whatever else the page holds; one that lost it may have erased any."""
+    read = Decision("3", False, "", 1.0)
+    blank = Decision(None, False, "", 1.0)
+    faint = Decision(None, True, "faint", 0.0)
+    light, dark = BILEVEL_THRESHOLDS.light_cut, BILEVEL_THRESHOLDS.dark_cut
+    assert light is not None and dark is not None and dark < light
+    page = {"Q0": blank, **{f"Q{i}": read for i in range(1, 9)}, "Q9": faint}
+    assert lost_marks(page, BILEVEL_THRESHOLDS, cut=light) == []
+    assert lost_marks(page, BILEVEL_THRESHOLDS, cut=dark) == ["Q0"]  # between: the trace decides
+    few_blank = {**page, "Q9": read}  # no trace, one blank in ten: read blank without a wedge
+    assert lost_marks(few_blank, BILEVEL_THRESHOLDS) == []
+    assert lost_marks(few_blank, BILEVEL_THRESHOLDS, cut=dark) == []
+    assert lost_marks(few_blank, BILEVEL_THRESHOLDS, cut=dark - 10) == ["Q0"]
+    assert lost_marks(few_blank, cut=0) == []  # a grey page has no cut to fear
+
+
+def test_a_fill_beside_a_trace_in_a_question_of_two_boxes_goes_to_review() -> None:
+    """The fill is not the question's floor: with two boxes the other box's trace (what a
+    threshold left of the cross that makes the fill a correction) is not taken off as one."""
+    values = ["individual", "organization"]
+    fill = Ink(0.94, 0.93, 1.0)
+    remains = Ink(0.0, 0.0, specks=0.063)
+    assert decide(values, [fill, remains], BILEVEL_THRESHOLDS).reason == "cancelled"
+    assert decide(values, [fill, Ink(0.0, 0.0, specks=0.004)], BILEVEL_THRESHOLDS).value == "individual"
+
+
 def test_a_ring_around_one_box_reaching_into_the_next_is_one_answer() -> None:
     ringed = [Ink(0.0, 0.0), Ink(0.0, 0.0, 0.45), Ink(0.0, 0.0, 1.0), *inks(0.0, 0.0, 0.0)]
     assert decide(VALUES, ringed, BILEVEL_THRESHOLDS).value == "3"
