@@ -106,6 +106,9 @@ COMMANDS: dict[str, str] = {
     "để trống trên bản fax hoặc bản quét đen trắng mà máy gửi có thể đã làm mất nét nhạt (bút chì)": (
         "blank on a fax or black-and-white scan whose device may have lost light (pencil) marks"
     ),
+    "trang khó đọc (ảnh mờ hoặc nhiều câu chưa chắc): cả trang cần người xem": (
+        "a page hard to read (blurred, or most questions uncertain): the whole page needs a person"
+    ),
     "giá trị không có trong phiếu": "a value the form does not have",
     "chờ xử lý": "open",
     "không có mục xem xét số {item_id}": "no review item number {item_id}",

@@ -73,6 +73,7 @@ class Thresholds:
     ring_faint: float = 0.3  # ... and with this share, a trace of something around it
     ring_sure: float = 0.8  # so many directions crossed is a ring even if every box has one
     ring_blind: float = 0.5  # on a page whose boxes usually have this much, no ring can be seen
+    unsure_share: float = 0.5  # a page with this share of its questions doubtful is not understood
     trace: float | None = None  # with no mark, a box with this much adjusted ink ...
     trace_lead: float = 2.0  # ... and this many times the next box's is a mark's trace
     lost_share: float | None = None  # a page with this share of its questions blank may have lost its marks
@@ -123,7 +124,7 @@ class Ink:
 class Decision:
     value: str | None
     uncertain: bool
-    reason: str  # "", "double", "faint", "cancelled", "cut", "lost" (see lost_marks)
+    reason: str  # "", "double", "faint", "cancelled", "cut", "lost" (see lost_marks), "page" (unreadable_page)
     confidence: float  # 0–1; 1 is a clean mark or a clean blank
 
 
@@ -453,3 +454,16 @@ def lost_marks(
         return blank
     traces = any(decision.reason == "faint" for decision in decisions.values())
     return blank if traces or len(blank) >= thresholds.lost_share * len(decisions) else []
+
+
+def unreadable_page(
+    decisions: dict[str, Decision], usual: PageRing, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> bool:
+    """Whether a page's clear answers are no better than its doubtful ones: on a page where no
+    ring can be seen (a shaken or blurred photo: every box looks circled), a mark may have a
+    ring beside it; on one where the marks themselves leave most questions doubtful
+    (``unsure_share``: a double, a trace, a cancelled fill), what was read is as suspect."""
+    if not decisions:
+        return False
+    doubtful = sum(decision.reason in ("double", "faint", "cancelled") for decision in decisions.values())
+    return usual.strokes >= thresholds.ring_blind or doubtful >= thresholds.unsure_share * len(decisions)

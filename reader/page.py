@@ -34,6 +34,7 @@ from .marks import (
     measure_question,
     page_ring,
     page_scale,
+    unreadable_page,
 )
 from .qr import read_code, read_qr
 from .results import PageResult
@@ -200,6 +201,8 @@ def _read_marks(
     }
     for question in lost_marks(decisions, thresholds, cut):
         decisions[question] = Decision(None, True, "lost", 0.0)
+    if unreadable_page(decisions, usual, thresholds):
+        decisions = {q: d if d.uncertain else Decision(None, True, "page", 0.0) for q, d in decisions.items()}
     for question in questions:
         decision = decisions.get(question, Decision(None, True, "cut", 0.0))
         result.answers[question] = decision.value

@@ -34,6 +34,7 @@ READING_LABELS = {  # why the reader left a question to a person (reader/marks.p
     "cancelled": N_("có ô tô kín, không rõ ô nào được chọn"),
     "cut": N_("ô nằm ngoài ảnh chụp hoặc quét"),
     "lost": N_("để trống trên bản fax hoặc bản quét đen trắng mà máy gửi có thể đã làm mất nét nhạt (bút chì)"),
+    "page": N_("trang khó đọc (ảnh mờ hoặc nhiều câu chưa chắc): cả trang cần người xem"),
     "invalid": N_("giá trị không có trong phiếu"),
 }
 

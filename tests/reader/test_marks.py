@@ -9,12 +9,14 @@ from khaosat.reader.marks import (
     BILEVEL_THRESHOLDS,
     Decision,
     Ink,
+    PageRing,
     PageScale,
     crop_size,
     decide,
     floor,
     lost_marks,
     measure_question,
+    unreadable_page,
 )
 
 VALUES = ["1", "2", "3", "4", "5", "na"]
@@ -180,6 +182,21 @@ def test_a_fill_beside_a_trace_in_a_question_of_two_boxes_goes_to_review() -> No
     remains = Ink(0.0, 0.0, specks=0.063)
     assert decide(values, [fill, remains], BILEVEL_THRESHOLDS).reason == "cancelled"
     assert decide(values, [fill, Ink(0.0, 0.0, specks=0.004)], BILEVEL_THRESHOLDS).value == "individual"
+
+
+def test_a_page_the_reader_does_not_understand_goes_to_review_whole() -> None:
+    """Most questions doubtful, or every box looking circled (a shaken photo): the few answers
+    that look clear are no safer than the rest."""
+    read = Decision("3", False, "", 1.0)
+    double = Decision(None, True, "double", 0.0)
+    lost = Decision(None, True, "lost", 0.0)
+    mostly_doubtful = {**{f"Q{i}": double for i in range(5)}, **{f"Q{i}": read for i in range(5, 10)}}
+    assert unreadable_page(mostly_doubtful, PageRing())
+    assert not unreadable_page({**mostly_doubtful, "Q0": read}, PageRing())
+    assert not unreadable_page({f"Q{i}": lost for i in range(10)}, PageRing())  # a device's cut, not the marks
+    clear = {f"Q{i}": read for i in range(10)}
+    assert unreadable_page(clear, PageRing(strokes=0.7))
+    assert not unreadable_page(clear, PageRing(strokes=0.2))
 
 
 def test_a_ring_around_one_box_reaching_into_the_next_is_one_answer() -> None:
