@@ -77,8 +77,7 @@ class Thresholds:
     trace: float | None = None  # with no mark, a box with this much adjusted ink ...
     trace_lead: float = 2.0  # ... and this many times the next box's is a mark's trace
     lost_share: float | None = None  # a page with this share of its questions blank may have lost its marks
-    light_cut: int | None = None  # a page whose wedge kept this grey black lost no light mark ...
-    dark_cut: int | None = None  # ... one that kept none this light may have lost any
+    light_cut: int | None = None  # a page whose wedge kept this grey black lost no light mark; one that did not, any
     stroke_reach: float | None = None  # on 1-bit pages ink is a stroke only in pieces this long (box sides)
     stroke_share: float | None = None  # ... and a mark's strokes carry this share of its box's ink
     smudge_cells: float | None = None  # any ink over this share of every cell but one, lighter than a fill, is a smudge
@@ -86,7 +85,7 @@ class Thresholds:
 
 DEFAULT_THRESHOLDS = Thresholds()
 BILEVEL_THRESHOLDS = Thresholds(
-    trace=0.008, ring_faint=0.4, lost_share=0.3, light_cut=170, dark_cut=160, stroke_reach=0.3, stroke_share=0.5
+    trace=0.008, ring_faint=0.4, lost_share=0.3, light_cut=170, stroke_reach=0.3, stroke_share=0.5
 )
 DITHERED_THRESHOLDS = Thresholds(smudge_cells=0.15)  # a dithered page, its dots blurred back into greys
 
@@ -442,16 +441,14 @@ def lost_marks(
     """The questions read blank on a 1-bit page whose marks may have been lost, as a light
     pencil is by a fax's threshold; [] otherwise. The form's grey wedge tells when the page
     shows one (``cut``, see reader/wedge.py): a device that kept ``light_cut`` black erased
-    no light mark; one that kept nothing as light as ``dark_cut`` may have erased any. Between
-    them, and without a wedge: a page on which so many are blank (``lost_share`` of them), or
-    on which another question holds what is left of a light mark (a trace)."""
+    no light mark; one that did not may have erased any. Without a wedge: a page on which so
+    many are blank (``lost_share`` of them), or on which another question holds what is left
+    of a light mark (a trace)."""
     blank = [question for question, decision in decisions.items() if decision.value is None and not decision.uncertain]
     if thresholds.lost_share is None or not decisions:
         return []
-    if cut is not None and thresholds.light_cut is not None and cut >= thresholds.light_cut:
-        return []
-    if cut is not None and thresholds.dark_cut is not None and cut < thresholds.dark_cut:
-        return blank
+    if cut is not None and thresholds.light_cut is not None:
+        return [] if cut >= thresholds.light_cut else blank
     traces = any(decision.reason == "faint" for decision in decisions.values())
     return blank if traces or len(blank) >= thresholds.lost_share * len(decisions) else []
 
