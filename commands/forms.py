@@ -84,6 +84,7 @@ def parse(
     from ..reader import read_document
     from ..reader.document import write_crops
     from ..reader.filetypes import READABLE_KINDS, sniff
+    from ..reader.marks import BILEVEL_THRESHOLDS
     from ..reader.results import ParseResult
     from ..settings import load_settings
     from ..survey.layouts import questionnaire_layouts
@@ -130,6 +131,12 @@ def parse(
             console.print(
                 "  " + tr("góp ý viết tay: xem {path}", path=form["comment_crop"]), markup=False, highlight=False
             )
+        if form["grey_kept"] is not None and form["grey_kept"] < (BILEVEL_THRESHOLDS.light_cut or 0):
+            warning = tr(
+                "bản fax/quét đen trắng chỉ giữ nét xám đến mức {kept}/255: nét bút chì nhạt có thể đã mất",
+                kept=form["grey_kept"],
+            )
+            console.print("  " + warning, markup=False, highlight=False)
     for error in result.errors:
         err_console.print(error, style="yellow", markup=False, highlight=False)
 

@@ -60,6 +60,9 @@ COMMANDS: dict[str, str] = {
     "trang {page}: mã {code} ({method}); cần xem lại: {uncertain}": "page {page}: code {code} ({method}); to check: {uncertain}",
     "góp ý: {comment}": "comment: {comment}",
     "góp ý viết tay: xem {path}": "handwritten comment: see {path}",
+    "bản fax/quét đen trắng chỉ giữ nét xám đến mức {kept}/255: nét bút chì nhạt có thể đã mất": (
+        "the black-and-white fax or scan kept greys only up to {kept}/255: light pencil marks may be lost"
+    ),
     # commands/review.py, review/view.py
     "Không có mục nào chờ xem xét.": "Nothing is waiting for review.",
     "Hàng chờ xem xét: {count} mục": "Review queue: {count} items",

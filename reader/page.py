@@ -91,6 +91,7 @@ def read_page(page: PageImage, layouts: Mapping[str, LayoutMap], options: ReadOp
             thresholds = options.dithered_thresholds
         elif page.bilevel:
             thresholds, cut = options.bilevel_thresholds, device_cut(canvas, frame)
+            result.grey_kept = cut
         _read_marks(canvas, page.pixels.shape, matrix, frame, own_page, thresholds, cut, result)
         _keep_crops(canvas, frame, own_page, options, result)
     return result

@@ -30,6 +30,7 @@ class PageResult:
     texts: dict[str, str] = field(default_factory=dict)  # text question → what was typed on screen
     errors: list[str] = field(default_factory=list)
     method: Method = "omr"
+    grey_kept: int | None = None  # a thresholded 1-bit page: the lightest grey of the wedge it kept black
 
     @property
     def is_form(self) -> bool:
@@ -96,6 +97,7 @@ class FormResult:
         return numbered if len(numbered) == len(self.pages) else {}
 
     def to_json(self) -> dict[str, Any]:
+        kept = [page.grey_kept for page in self.pages if page.grey_kept is not None]
         return {
             "page": self.page,
             "code": self.code,
@@ -104,6 +106,7 @@ class FormResult:
             "uncertain": sorted(self.uncertain),
             "method": self.method,
             "comment": "\n".join(self.texts.values()) or None,  # typed on screen, as the intake stores it; paper: None
+            "grey_kept": min(kept, default=None),  # the worst of its 1-bit pages (reader/wedge.py); None: grey
         }
 
 

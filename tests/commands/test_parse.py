@@ -13,6 +13,7 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
+from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from typer.testing import CliRunner
 
@@ -67,8 +68,8 @@ def test_a_message_with_a_forwarded_fax_is_read(renderer: FormRenderer, tmp_path
     output = parse(path)
     assert output["file"] == "reply.eml" and output["errors"] == []
     (form,) = output["forms"]
-    assert set(form) == {"page", "code", "form_version", "answers", "uncertain", "method", "comment"}
-    assert form["comment"] is None
+    assert set(form) == {"page", "code", "form_version", "answers", "uncertain", "method", "comment", "grey_kept"}
+    assert form["comment"] is None and isinstance(form["grey_kept"], int)  # a fax: the wedge says where it cut
     assert (form["page"], form["code"], form["form_version"], form["method"]) == (1, CODE, renderer.version, "omr")
     assert DOUBTFUL not in truth.answers.values()
     assert form["answers"] == truth.answers and form["uncertain"] == []
@@ -146,6 +147,7 @@ def test_a_paper_form_has_no_comment_text_but_the_crop_of_its_writing_area(
     assert cv2.imwrite(str(path), page)
     (form,) = parse(path)["forms"]
     assert form["method"] == "omr" and form["comment"] is None and "comment_crop" not in form
+    assert form["grey_kept"] is None  # a grey page keeps every grey
     (form,) = parse(path, "--crops", str(tmp_path / "crops"))["forms"]
     crop = Path(form["comment_crop"])
     assert crop.parent == tmp_path / "crops" and crop.name.endswith("-E1.png")
@@ -162,3 +164,15 @@ def test_the_readable_output_shows_the_comment_without_its_control_characters(
     outcome = CliRunner().invoke(app, ["parse", str(path)], env={"KHAOSAT_CONFIG": ""})
     assert outcome.exit_code == 0, outcome.output
     assert "góp ý: Tốt\ufffd[2J lắm" in outcome.stdout and "\x1b" not in outcome.stdout
+
+
+def test_a_scan_cut_darker_than_a_light_pencil_says_so(renderer: FormRenderer, tmp_path: Path) -> None:
+    """The grey wedge of a black-and-white scan cut at 130: the output says light pencil may be lost."""
+    page = render_pages(form_pdf(renderer))[0]
+    path = tmp_path / "scan.png"
+    Image.fromarray(page >= 130).save(path)  # a 1-bit PNG
+    assert parse(path)["forms"][0]["grey_kept"] == 120
+    outcome = CliRunner().invoke(app, ["parse", str(path)], env={"KHAOSAT_CONFIG": ""})
+    assert outcome.exit_code == 0, outcome.output
+    printed = " ".join(outcome.stdout.split())  # the console wraps its lines
+    assert "chỉ giữ nét xám đến mức 120/255: nét bút chì nhạt có thể đã mất" in printed
