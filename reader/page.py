@@ -19,22 +19,18 @@ import numpy as np
 from ..survey.codes import parse_qr_payload
 from ..survey.layout import Box, LayoutMap, PageLayout, Rect
 from . import markers as mk
+from .decisions import Decision, decide, lost_marks, page_ring, unreadable_page
 from .images import PageImage, undithered, without_streaks
 from .locate import find_markers
 from .marks import (
     BILEVEL_THRESHOLDS,
     DEFAULT_THRESHOLDS,
     DITHERED_THRESHOLDS,
-    Decision,
     Thresholds,
     crop_size,
     darkness,
-    decide,
-    lost_marks,
     measure_question,
-    page_ring,
     page_scale,
-    unreadable_page,
 )
 from .qr import read_code, read_qr
 from .results import PageResult

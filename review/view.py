@@ -28,7 +28,7 @@ KIND_LABELS = {
     ReviewKind.blank: N_("phiếu trả về để trống"),
 }
 STATE_LABELS = {"open": N_("chờ xử lý"), "resolved": N_("đã xử lý"), "rejected": N_("đã từ chối")}
-READING_LABELS = {  # why the reader left a question to a person (reader/marks.py, reader/document.py)
+READING_LABELS = {  # why the reader left a question to a person (reader/decisions.py, reader/document.py)
     "double": N_("hai ô được đánh dấu"),
     "faint": N_("nét mờ, không rõ có đánh dấu hay không"),
     "cancelled": N_("có ô tô kín, không rõ ô nào được chọn"),

@@ -5,19 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from khaosat.reader.marks import (
-    BILEVEL_THRESHOLDS,
-    Decision,
-    Ink,
-    PageRing,
-    PageScale,
-    crop_size,
-    decide,
-    floor,
-    lost_marks,
-    measure_question,
-    unreadable_page,
-)
+from khaosat.reader.decisions import Decision, PageRing, decide, floor, lost_marks, unreadable_page
+from khaosat.reader.marks import BILEVEL_THRESHOLDS, Ink, PageScale, crop_size, measure_question
 
 VALUES = ["1", "2", "3", "4", "5", "na"]
 

@@ -14,17 +14,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from khaosat.reader.decisions import Decision, decide, page_ring
 from khaosat.reader.images import undithered, without_streaks
 from khaosat.reader.marks import (
     BILEVEL_THRESHOLDS,
     DEFAULT_THRESHOLDS,
     DITHERED_THRESHOLDS,
-    Decision,
     crop_size,
     darkness,
-    decide,
     measure_question,
-    page_ring,
     page_scale,
 )
 
