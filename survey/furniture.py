@@ -91,16 +91,20 @@ def marking_help(right: float) -> list[Item]:
 
 
 def _example_box(x: float, baseline_top: float, filled: bool) -> list[Item]:
-    """A box of ``EXAMPLE_BOX`` standing on the text's baseline: crossed, or filled solid
-    (a stroke as wide as the box, butt-capped, is a filled square)."""
+    """A box of ``EXAMPLE_BOX`` standing on the text's baseline: crossed, or filled solid."""
     rect = Rect(x, y_of(baseline_top) - 0.4 * MM, EXAMPLE_BOX, EXAMPLE_BOX)
     if filled:
-        middle = rect.y + EXAMPLE_BOX / 2
-        return [Stroke(rect.x, middle, rect.x + EXAMPLE_BOX, middle, EXAMPLE_BOX)]
+        return [_solid(rect)]
     inset = EXAMPLE_BOX * 0.18
     low, high = rect.y + inset, rect.y + EXAMPLE_BOX - inset
     left, right = rect.x + inset, rect.x + EXAMPLE_BOX - inset
     return [Frame(rect, 0.5), Stroke(left, low, right, high, 0.8), Stroke(left, high, right, low, 0.8)]
+
+
+def _solid(rect: Rect, grey: float = 0.0) -> Stroke:
+    """``rect`` filled: a stroke as high as the rectangle, butt-capped, along its middle."""
+    middle = rect.y + rect.height / 2
+    return Stroke(rect.x, middle, rect.x + rect.width, middle, rect.height, grey)
 
 
 def _label(flow: Flow, x: float, top: float, text: str) -> None:
@@ -174,12 +178,9 @@ def continuation_slot() -> Slot:
 
 def footer_items(number: int, total: int) -> list[Item]:
     """The page number, and the grey wedge that shows how a fax or a black-and-white scanner
-    cut the page (survey/wedge.py): each patch a stroke as wide as it is high, butt-capped."""
+    cut the page (survey/wedge.py)."""
     patches = wedge_patches()
-    items: list[Item] = [
-        Stroke(rect.x, rect.y + rect.height / 2, rect.x + rect.width, rect.y + rect.height / 2, rect.height, grey / 255)
-        for rect, grey in patches
-    ]
+    items: list[Item] = [_solid(rect, grey / 255) for rect, grey in patches]
     items.append(Text(patches[0][0].x, WEDGE_BOTTOM - 2.6 * MM, WEDGE_LABEL, 6))
     items.append(Text(PAGE_WIDTH / 2, 13 * MM, f"Trang {number}/{total}", 8, align="center"))
     return items

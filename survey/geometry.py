@@ -13,9 +13,8 @@ from reportlab.lib.utils import simpleSplit
 
 from ..errors import RenderError
 from .fonts import face
-from .layout import Box, Marker, Rect, marker_id
+from .layout import MM, Box, Marker, Rect, marker_id
 
-MM = 72 / 25.4
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MAX_PAGES = 2
 

@@ -17,6 +17,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+MM = 72 / 25.4  # PDF points in a millimetre
 MARKER_DICTIONARY = "DICT_4X4_50"
 CORNERS = ("top-left", "top-right", "bottom-right", "bottom-left")
 

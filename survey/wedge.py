@@ -10,14 +10,13 @@ tint darkens both alike). ``reader/wedge.py`` measures it. The layout map does n
 
 from __future__ import annotations
 
-from .layout import Rect
+from .layout import MM, Rect
 
-POINTS_PER_MM = 72 / 25.4
 WEDGE_GREYS = (0, 100, 110, 120, 130, 140, 150, 160, 170, 180, 190)  # 0 black … 255 paper
-WEDGE_LEFT = 30 * POINTS_PER_MM  # clear of the bottom-left marker's quiet zone
-WEDGE_BOTTOM = 10.5 * POINTS_PER_MM  # level with the page number
-PATCH_WIDTH = 4 * POINTS_PER_MM
-PATCH_HEIGHT = 3.5 * POINTS_PER_MM
+WEDGE_LEFT = 30 * MM  # clear of the bottom-left marker's quiet zone
+WEDGE_BOTTOM = 10.5 * MM  # level with the page number
+PATCH_WIDTH = 4 * MM
+PATCH_HEIGHT = 3.5 * MM
 
 
 def wedge_patches() -> list[tuple[Rect, int]]:
