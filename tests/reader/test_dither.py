@@ -19,7 +19,7 @@ from khaosat.survey.layout import LayoutMap
 from khaosat.survey.questionnaire import load_questionnaire
 from khaosat.survey.render import FormContext, FormRenderer
 
-from .test_marks_styles import stroke
+from .test_marks_styles import tick_in_box
 
 CODE = "KTEY7MKW"
 FAX_WIDTH = 1728
@@ -96,14 +96,10 @@ def test_light_pencil_ticks_on_a_dithered_fax_are_read_where_a_threshold_leaves_
     renderer = FormRenderer(load_questionnaire())
     page = render_pages(renderer.render(FormContext("Sở Khoa học và Công nghệ", "UBND tỉnh", CODE)))[0]
     layout = renderer.layout
-    scale = RENDER_DPI / 72.0
     ticked = {}
     rng = np.random.default_rng(4)
     for box in [box for box in layout.pages[0].boxes if box.value == "3"][:6]:
-        x, y = box.rect.center
-        cx, cy, side = x * scale, (layout.page_height - y) * scale, box.rect.width * scale
-        points = [(cx - 0.3 * side, cy), (cx - 0.05 * side, cy + 0.3 * side), (cx + 0.35 * side, cy - 0.35 * side)]
-        stroke(page, points, 150, 0.3, rng)
+        tick_in_box(page, layout, box, 150, 0.3, rng)
         ticked[box.question] = "3"
     layouts = {layout.version: layout}
     by_dither = read_document(tiff_bytes(fax(page, 196.0, "dither"), (204, 196)), "fax.tif", layouts).forms[0]

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from khaosat.demo.hand import RENDER_DPI
 from khaosat.reader.decisions import Decision, decide, page_ring
 from khaosat.reader.images import undithered, without_streaks
 from khaosat.reader.marks import (
@@ -25,6 +26,7 @@ from khaosat.reader.marks import (
     measure_question,
     page_scale,
 )
+from khaosat.survey.layout import Box, LayoutMap
 
 DPI = 300
 MM = DPI / 25.4
@@ -55,6 +57,17 @@ def stroke(
     shaped = np.array([[round(x * 4), round(y * 4)] for x, y in points], np.int32)
     cv2.polylines(layer, [shaped], False, 255, max(1, round(width_mm * MM)), cv2.LINE_AA, shift=2)
     lay(page, layer, grey, rng)
+
+
+def tick_in_box(
+    page: np.ndarray, layout: LayoutMap, box: Box, grey: int, width_mm: float, rng: np.random.Generator
+) -> None:
+    """A tick in a printed ``box`` of a page rendered at RENDER_DPI."""
+    scale = RENDER_DPI / 72.0
+    x, y = box.rect.center
+    cx, cy, side = x * scale, (layout.page_height - y) * scale, box.rect.width * scale
+    points = [(cx - 0.3 * side, cy), (cx - 0.05 * side, cy + 0.3 * side), (cx + 0.35 * side, cy - 0.35 * side)]
+    stroke(page, points, grey, width_mm, rng)
 
 
 def lay(page: np.ndarray, layer: np.ndarray, grey: int, rng: np.random.Generator) -> None:

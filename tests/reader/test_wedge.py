@@ -19,7 +19,7 @@ from khaosat.survey.questionnaire import load_questionnaire
 from khaosat.survey.render import FormContext, FormRenderer
 from khaosat.survey.wedge import WEDGE_GREYS, wedge_patches
 
-from .test_marks_styles import stroke
+from .test_marks_styles import tick_in_box
 
 CODE = "KTEY7MKW"
 SCALE = RENDER_DPI / 72.0
@@ -88,10 +88,7 @@ def marked(form: Form) -> tuple[np.ndarray, dict[str, str], str, str]:
     for box in layout.pages[0].boxes:
         if box.value != "3" or box.question == blank:
             continue
-        x, y = box.rect.center
-        cx, cy, side = x * SCALE, (layout.page_height - y) * SCALE, box.rect.width * SCALE
-        points = [(cx - 0.3 * side, cy), (cx - 0.05 * side, cy + 0.3 * side), (cx + 0.35 * side, cy - 0.35 * side)]
-        stroke(page, points, 165 if box.question == pencil else 30, 0.4, rng)
+        tick_in_box(page, layout, box, 165 if box.question == pencil else 30, 0.4, rng)
         ticked[box.question] = "3"
     return page, ticked, pencil, blank
 
